@@ -1,0 +1,171 @@
+package io.pipelines.api;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunAlreadyActiveException;
+import io.pipelines.run.RunLauncher;
+import io.pipelines.run.RunLedger;
+import io.pipelines.run.RunRecord;
+
+/**
+ * What the REST API (routes/rest-api.camel.yaml) and the JMX operations do: every input is checked
+ * here, before anything is recorded, and a bad one is refused with an {@link ApiProblem} that names it.
+ */
+@Component("controlApi")
+public class ControlApi {
+
+    private final PipelineCatalog catalog;
+    private final RunLauncher launcher;
+    private final RunLedger ledger;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final int maxBackfillDays;
+
+    public ControlApi(PipelineCatalog catalog, RunLauncher launcher, RunLedger ledger, ObjectMapper json, Clock clock,
+                      PipelinesProperties properties) {
+        this.catalog = catalog;
+        this.launcher = launcher;
+        this.ledger = ledger;
+        this.json = json;
+        this.clock = clock;
+        this.maxBackfillDays = properties.getRuns().getMaxBackfillDays();
+    }
+
+    /** GET /api/pipelines */
+    public List<Map<String, Object>> listPipelines() {
+        return catalog.all().stream().map(this::describe).toList();
+    }
+
+    private Map<String, Object> describe(BatchPipeline p) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", p.getName());
+        view.put("description", p.getDescription());
+        view.put("schedule", Map.of("cron", p.getCron(), "timeZone", p.getTimeZone()));
+        view.put("state", catalog.state(p.getName()));
+        view.put("lastRun", ledger.latest(p.getName()).map(r -> {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("runId", r.runId());
+            last.put("logicalDate", r.logicalDate());
+            last.put("status", r.status());
+            last.put("queuedAt", r.queuedAt());
+            last.put("finishedAt", r.finishedAt());
+            return last;
+        }).orElse(null));
+        return view;
+    }
+
+    /** POST /api/pipelines/{name}/runs with {"logicalDate":"YYYY-MM-DD"} */
+    public Map<String, Object> triggerRun(String name, String body) {
+        requirePipeline(name);
+        JsonNode request = object(body);
+        return Map.of("runId", trigger(name, date(request, "logicalDate"), "api"));
+    }
+
+    /** POST /api/pipelines/{name}/backfill with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} */
+    public Map<String, Object> backfill(String name, String body) {
+        requirePipeline(name);
+        JsonNode request = object(body);
+        return Map.of("runIds", backfill(name, date(request, "from"), date(request, "to"), "api"));
+    }
+
+    /** GET /api/runs/{runId} */
+    public RunRecord run(String runId) {
+        long id;
+        try {
+            id = Long.parseLong(runId);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("runId", "runId must be a whole number");
+        }
+        return ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
+    }
+
+    /** One run for a logical date that is not after today. */
+    public long trigger(String name, LocalDate date, String triggeredBy) {
+        requirePipeline(name);
+        notAfterToday(name, date, "logicalDate");
+        try {
+            return launcher.launch(name, date, triggeredBy);
+        } catch (RunAlreadyActiveException e) {
+            throw ApiProblem.conflict(e.getMessage());
+        }
+    }
+
+    /** One run per date of a range that ends no later than today. */
+    public List<Long> backfill(String name, LocalDate from, LocalDate to, String triggeredBy) {
+        requirePipeline(name);
+        if (from.isAfter(to)) {
+            throw ApiProblem.badRequest("from", "from (" + from + ") is after to (" + to + ")");
+        }
+        notAfterToday(name, to, "to");
+        long days = ChronoUnit.DAYS.between(from, to) + 1;
+        if (days > maxBackfillDays) {
+            throw ApiProblem.badRequest("from", "a backfill covers at most " + maxBackfillDays + " days "
+                    + "(pipelines.runs.max-backfill-days); " + from + " to " + to + " is " + days);
+        }
+        try {
+            return launcher.backfill(name, from, to, triggeredBy);
+        } catch (RunAlreadyActiveException e) {
+            throw ApiProblem.conflict(e.getMessage() + "; no run of this backfill was queued");
+        }
+    }
+
+    private void requirePipeline(String name) {
+        if (name == null || !catalog.exists(name)) {
+            throw ApiProblem.notFound("No pipeline named '" + name + "'");
+        }
+    }
+
+    private void notAfterToday(String name, LocalDate date, String field) {
+        LocalDate today = LocalDate.now(clock.withZone(catalog.zone(name)));
+        if (date.isAfter(today)) {
+            throw ApiProblem.badRequest(field, field + " " + date + " is after today (" + today + " in "
+                    + catalog.zone(name) + "): a logical date must have begun");
+        }
+    }
+
+    private JsonNode object(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.badRequest(null, "The request needs a JSON object body");
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ApiProblem.badRequest(null, "The request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest(null, "The request body is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    private static LocalDate date(JsonNode request, String field) {
+        JsonNode value = request.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiProblem.badRequest(field, field + " is required (YYYY-MM-DD)");
+        }
+        if (!value.isTextual()) {
+            throw ApiProblem.badRequest(field, field + " must be a string of the form YYYY-MM-DD");
+        }
+        try {
+            return LocalDate.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest(field, field + " must be a date of the form YYYY-MM-DD");
+        }
+    }
+}

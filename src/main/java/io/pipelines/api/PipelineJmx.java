@@ -1,0 +1,110 @@
+package io.pipelines.api;
+
+import java.lang.management.ManagementFactory;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.run.PipelineCatalog;
+
+/** Registers one {@link PipelineControlMBean} per pipeline; each operation goes through {@link ControlApi}. */
+@Component
+public class PipelineJmx implements DisposableBean {
+
+    public static final String DOMAIN = "io.pipelines";
+
+    private final PipelineCatalog catalog;
+    private final ControlApi api;
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final List<ObjectName> registered = new ArrayList<>();
+
+    public PipelineJmx(PipelineCatalog catalog, ControlApi api) {
+        this.catalog = catalog;
+        this.api = api;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void register() throws Exception {
+        for (BatchPipeline p : catalog.all()) {
+            ObjectName name = objectName(p.getName());
+            if (server.isRegistered(name)) {
+                // Another application context of this JVM (tests start several) registered it.
+                continue;
+            }
+            server.registerMBean(new StandardMBean(new Control(p.getName()), PipelineControlMBean.class), name);
+            registered.add(name);
+        }
+    }
+
+    public static ObjectName objectName(String pipeline) throws Exception {
+        return new ObjectName(DOMAIN + ":type=Pipeline,name=" + ObjectName.quote(pipeline));
+    }
+
+    @Override
+    public synchronized void destroy() throws Exception {
+        for (ObjectName name : registered) {
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        }
+        registered.clear();
+    }
+
+    private final class Control implements PipelineControlMBean {
+        private final String pipeline;
+
+        Control(String pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public String getName() {
+            return pipeline;
+        }
+
+        @Override
+        public String getState() {
+            return catalog.state(pipeline);
+        }
+
+        @Override
+        public long trigger(String logicalDate) {
+            return api.trigger(pipeline, date("logicalDate", logicalDate), "jmx");
+        }
+
+        @Override
+        public String backfill(String from, String to) {
+            return api.backfill(pipeline, date("from", from), date("to", to), "jmx").toString();
+        }
+
+        @Override
+        public void suspend() throws Exception {
+            catalog.suspend(pipeline);
+        }
+
+        @Override
+        public void resume() throws Exception {
+            catalog.resume(pipeline);
+        }
+
+        private static LocalDate date(String field, String text) {
+            try {
+                return LocalDate.parse(text == null ? "" : text.strip());
+            } catch (DateTimeParseException e) {
+                // JMX clients show the message; ApiProblem is a plain RuntimeException they can carry.
+                throw new IllegalArgumentException(field + " must be a date of the form YYYY-MM-DD");
+            }
+        }
+    }
+}

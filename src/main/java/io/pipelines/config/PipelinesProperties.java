@@ -1,0 +1,192 @@
+package io.pipelines.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+
+/** Every setting of the service under {@code pipelines.*}, bound once; see application.yml. */
+@Validated
+@ConfigurationProperties("pipelines")
+public class PipelinesProperties {
+
+    /** Login of the REST API, actuator endpoints and Hawtio. */
+    @Valid
+    private final Security security = new Security();
+    /** How runs are executed. */
+    @Valid
+    private final Runs runs = new Runs();
+    /** The S3 lake. */
+    @Valid
+    private final Lake lake = new Lake();
+    /** Source databases by name. */
+    @Valid
+    private final Map<String, Connection> connections = new LinkedHashMap<>();
+    /** Batch pipelines, each run by the route of the same name. */
+    @Valid
+    private final List<BatchPipeline> batch = new ArrayList<>();
+
+    public Security getSecurity() { return security; }
+    public Runs getRuns() { return runs; }
+    public Lake getLake() { return lake; }
+    public Map<String, Connection> getConnections() { return connections; }
+    public List<BatchPipeline> getBatch() { return batch; }
+
+    public static class Security {
+        /** User name of the HTTP basic login (env PIPELINES_USER). */
+        private String username = "";
+        /** Password of the HTTP basic login (env PIPELINES_PASSWORD); never logged. */
+        private String password = "";
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+    }
+
+    public static class Runs {
+        /** Runs of one pipeline executing at once. */
+        @Min(1)
+        private int concurrency = 2;
+        /** Longest date range of one backfill, in days. */
+        @Min(1)
+        private int maxBackfillDays = 366;
+
+        public int getConcurrency() { return concurrency; }
+        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public int getMaxBackfillDays() { return maxBackfillDays; }
+        public void setMaxBackfillDays(int maxBackfillDays) { this.maxBackfillDays = maxBackfillDays; }
+    }
+
+    public static class Lake {
+        /** Endpoint of the S3-compatible store; empty means AWS's own endpoint for the region. */
+        private String endpoint = "";
+        /** Region of the bucket. */
+        private String region = "us-east-1";
+        /** Bucket of the lake. */
+        @NotBlank
+        private String bucket = "lake";
+        /** Access key; empty means the AWS SDK's default credential chain. */
+        private String accessKey = "";
+        /** Secret key; never logged. */
+        private String secretKey = "";
+        /** Path-style addressing, needed by most non-AWS stores. */
+        private boolean pathStyleAccess = true;
+        /** Rows per Parquet object before the writer rolls to the next part. */
+        @Min(1)
+        private int rowsPerObject = 500_000;
+        /** Local folder for Parquet files on their way to or from the store. */
+        private Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "pipelines-spool");
+
+        public String getEndpoint() { return endpoint; }
+        public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+        public String getRegion() { return region; }
+        public void setRegion(String region) { this.region = region; }
+        public String getBucket() { return bucket; }
+        public void setBucket(String bucket) { this.bucket = bucket; }
+        public String getAccessKey() { return accessKey; }
+        public void setAccessKey(String accessKey) { this.accessKey = accessKey; }
+        public String getSecretKey() { return secretKey; }
+        public void setSecretKey(String secretKey) { this.secretKey = secretKey; }
+        public boolean isPathStyleAccess() { return pathStyleAccess; }
+        public void setPathStyleAccess(boolean pathStyleAccess) { this.pathStyleAccess = pathStyleAccess; }
+        public int getRowsPerObject() { return rowsPerObject; }
+        public void setRowsPerObject(int rowsPerObject) { this.rowsPerObject = rowsPerObject; }
+        public Path getSpoolDir() { return spoolDir; }
+        public void setSpoolDir(Path spoolDir) { this.spoolDir = spoolDir; }
+    }
+
+    public static class Connection {
+        /** JDBC URL of the source database. */
+        @NotBlank
+        private String url;
+        /** User of the source database. */
+        private String username = "";
+        /** Password of the source database; never logged. */
+        private String password = "";
+        /** Rows fetched per round trip while streaming an extract. */
+        @Min(1)
+        private int fetchSize = 10_000;
+        /** Connections kept open to this source. */
+        @Min(1)
+        private int poolSize = 4;
+
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public int getFetchSize() { return fetchSize; }
+        public void setFetchSize(int fetchSize) { this.fetchSize = fetchSize; }
+        public int getPoolSize() { return poolSize; }
+        public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
+    }
+
+    public static class BatchPipeline {
+        /** Name of the pipeline, and id of its route in routes/. */
+        @NotBlank
+        private String name;
+        /** One line on what the pipeline does. */
+        private String description = "";
+        /** Quartz cron of the schedule (seconds first). */
+        @NotBlank
+        private String cron;
+        /** Time zone of the schedule and of the logical date's day. */
+        @NotBlank
+        private String timeZone = "UTC";
+        /** Name of the source connection. */
+        @NotBlank
+        private String source;
+        /** File of the extract query, with :window_start and :window_end. */
+        @NotBlank
+        private String extractQuery;
+        /** Lake prefix of the landed objects (raw/<source>/<table>). */
+        @NotBlank
+        private String lakePrefix;
+        /** File of the quality suite (Great Expectations JSON). */
+        @NotBlank
+        private String qualitySuite;
+        /** Staging table (schema.table) that receives the rows of each date. */
+        @NotEmpty
+        private String stagingTable;
+        /** SQL file of the transform, with :logical_date. */
+        @NotBlank
+        private String transform;
+        /** SQL file of the aggregates, with :logical_date. */
+        @NotBlank
+        private String aggregate;
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getDescription() { return description; }
+        public void setDescription(String description) { this.description = description; }
+        public String getCron() { return cron; }
+        public void setCron(String cron) { this.cron = cron; }
+        public String getTimeZone() { return timeZone; }
+        public void setTimeZone(String timeZone) { this.timeZone = timeZone; }
+        public String getSource() { return source; }
+        public void setSource(String source) { this.source = source; }
+        public String getExtractQuery() { return extractQuery; }
+        public void setExtractQuery(String extractQuery) { this.extractQuery = extractQuery; }
+        public String getLakePrefix() { return lakePrefix; }
+        public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
+        public String getQualitySuite() { return qualitySuite; }
+        public void setQualitySuite(String qualitySuite) { this.qualitySuite = qualitySuite; }
+        public String getStagingTable() { return stagingTable; }
+        public void setStagingTable(String stagingTable) { this.stagingTable = stagingTable; }
+        public String getTransform() { return transform; }
+        public void setTransform(String transform) { this.transform = transform; }
+        public String getAggregate() { return aggregate; }
+        public void setAggregate(String aggregate) { this.aggregate = aggregate; }
+    }
+}

@@ -1,0 +1,61 @@
+package io.pipelines.lake;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.avro.Conversions;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Parquet files on local disk, written and read record by record (row group by row group), with
+ * Java types for logical types: BigDecimal for decimals, Instant and LocalDateTime for timestamps,
+ * LocalDate for dates. No Hadoop filesystem is involved.
+ */
+public final class ParquetFiles {
+
+    /** The data model of every lake object: Avro generic records with logical-type conversions. */
+    public static final GenericData MODEL = model();
+
+    private ParquetFiles() {
+    }
+
+    public static ParquetWriter<GenericRecord> writer(Path file, Schema schema, Map<String, String> metadata)
+            throws IOException {
+        return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                .withSchema(schema)
+                .withDataModel(MODEL)
+                .withConf(new PlainParquetConfiguration())
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withExtraMetaData(metadata)
+                .build();
+    }
+
+    public static ParquetReader<GenericRecord> reader(Path file) throws IOException {
+        return AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file), new PlainParquetConfiguration())
+                .withDataModel(MODEL)
+                .build();
+    }
+
+    private static GenericData model() {
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        model.addLogicalTypeConversion(new TimeConversions.DateConversion());
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+        model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
+        return model;
+    }
+}

@@ -1,0 +1,151 @@
+package io.pipelines.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The embedded servers of the local profile: PostgreSQL (databases {@code sales} and
+ * {@code warehouse}) and S3Proxy over a folder (the lake bucket). Started once per JVM and shared
+ * by every application context in it (the tests start several); stopped when the JVM exits.
+ */
+public final class LocalServers {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
+    private static LocalServers running;
+
+    private final EmbeddedPostgres postgres;
+    private final S3Proxy s3;
+
+    private LocalServers(EmbeddedPostgres postgres, S3Proxy s3) {
+        this.postgres = postgres;
+        this.s3 = s3;
+    }
+
+    /** Starts the servers, or returns those this JVM already started. */
+    public static synchronized LocalServers startOnce(LocalServersProperties settings, String bucket) {
+        if (running == null) {
+            running = start(settings, bucket);
+            Runtime.getRuntime().addShutdownHook(new Thread(running::stopS3, "local-s3-stop"));
+        }
+        return running;
+    }
+
+    public int postgresPort() {
+        return postgres.getPort();
+    }
+
+    public int s3Port() {
+        return s3.getPort();
+    }
+
+    private static LocalServers start(LocalServersProperties settings, String bucket) {
+        Path dataDir = settings.getDataDir().toAbsolutePath();
+        try {
+            if (settings.isCleanStart()) {
+                deleteTree(dataDir);
+            }
+            Files.createDirectories(dataDir);
+            long t0 = System.nanoTime();
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir.resolve("postgres"))
+                    .setCleanDataDirectory(false)
+                    .setPort(settings.getPostgresPort())
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+            DataSource admin = postgres.getPostgresDatabase();
+            createDatabase(admin, "sales");
+            createDatabase(admin, "warehouse");
+            DemoOrders.ensure(postgres.getDatabase("postgres", "sales"), LocalDate.now(Clock.systemUTC()),
+                    settings.getDemo());
+            S3Proxy s3 = startS3(dataDir.resolve("lake"), bucket, settings.getS3Port());
+            log.info("Local servers up in {} ms: PostgreSQL on 127.0.0.1:{} (databases sales, warehouse), "
+                    + "S3 on http://127.0.0.1:{} (bucket {}), data in {}",
+                    (System.nanoTime() - t0) / 1_000_000, postgres.getPort(), s3.getPort(), bucket, dataDir);
+            return new LocalServers(postgres, s3);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
+                    + dataDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDatabase(DataSource admin, String name) throws SQLException {
+        try (Connection c = admin.getConnection();
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (Statement create = c.createStatement()) {
+                create.execute("CREATE DATABASE \"" + name + "\"");
+            }
+        }
+    }
+
+    private static S3Proxy startS3(Path baseDir, String bucket, int port) throws Exception {
+        Files.createDirectories(baseDir);
+        Properties overrides = new Properties();
+        overrides.setProperty("jclouds.filesystem.basedir", baseDir.toString());
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
+                .overrides(overrides)
+                .build(BlobStoreContext.class);
+        BlobStore store = context.getBlobStore();
+        store.createContainerInLocation(null, bucket);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.NONE, null, null)
+                .build();
+        proxy.start();
+        return proxy;
+    }
+
+    private void stopS3() {
+        try {
+            s3.stop();
+        } catch (Exception e) {
+            log.warn("Stopping the local S3 server: {}", e.toString());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.pipelines.local;
+
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.Profiles;
+
+/**
+ * In the {@code local} profile, starts the embedded servers before any bean needs them and
+ * publishes their ports as {@code pipelines.local.postgres-port} and {@code pipelines.local.s3-port},
+ * which the local profile's addresses in application.yml refer to. Any other profile: does nothing.
+ */
+public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    public static final String LOCAL_PROFILE = "local";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!environment.acceptsProfiles(Profiles.of(LOCAL_PROFILE))) {
+            return;
+        }
+        Binder binder = Binder.get(environment);
+        LocalServersProperties settings = binder.bind("pipelines.local", LocalServersProperties.class)
+                .orElseGet(LocalServersProperties::new);
+        String bucket = binder.bind("pipelines.lake.bucket", String.class).orElse("lake");
+        LocalServers servers = LocalServers.startOnce(settings, bucket);
+        environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
+                "pipelines.local.postgres-port", servers.postgresPort(),
+                "pipelines.local.s3-port", servers.s3Port())));
+    }
+
+    @Override
+    public int getOrder() {
+        return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+    }
+}

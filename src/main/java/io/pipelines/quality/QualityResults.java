@@ -1,0 +1,62 @@
+package io.pipelines.quality;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The outcome of every expectation checked by a run, in etl.quality_results. */
+@Component
+public class QualityResults {
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public QualityResults(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Replaces the run's results with these (a task run again leaves only its last check). */
+    public void save(long runId, String suite, List<ExpectationResult> results) {
+        jdbc.update("DELETE FROM etl.quality_results WHERE run_id = ?", runId);
+        jdbc.batchUpdate("INSERT INTO etl.quality_results (run_id, suite, expectation_index, expectation_type, kwargs, "
+                        + "success, element_count, unexpected_count, unexpected_percent, partial_unexpected) "
+                        + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb)",
+                results.stream().map(r -> new Object[] {runId, suite, r.index(), r.expectationType(), write(r.kwargs()),
+                        r.success(), r.elementCount(), r.unexpectedCount(), r.unexpectedPercent(),
+                        write(r.partialUnexpected())}).toList());
+    }
+
+    public List<ExpectationResult> failed(long runId) {
+        return jdbc.query("SELECT expectation_index, expectation_type, kwargs, success, element_count, unexpected_count, "
+                        + "unexpected_percent, partial_unexpected FROM etl.quality_results "
+                        + "WHERE run_id = ? AND NOT success ORDER BY expectation_index",
+                (rs, n) -> new ExpectationResult(rs.getInt(1), rs.getString(2),
+                        read(rs.getString(3), new TypeReference<Map<String, Object>>() { }), rs.getBoolean(4),
+                        rs.getLong(5), rs.getLong(6), (Double) rs.getObject(7),
+                        read(rs.getString(8), new TypeReference<List<String>>() { })),
+                runId);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable JSON in etl.quality_results: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.pipelines.quality;
+
+/** A suite file that cannot be used; the message names the file, the line and what is wrong. */
+public class QualitySuiteException extends RuntimeException {
+
+    public QualitySuiteException(String file, int line, String problem) {
+        super(file + (line > 0 ? ":" + line : "") + ": " + problem);
+    }
+
+    public QualitySuiteException(String file, int line, String problem, Throwable cause) {
+        super(file + (line > 0 ? ":" + line : "") + ": " + problem, cause);
+    }
+}

@@ -1,0 +1,140 @@
+package io.pipelines.run;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.quartz.CronExpression;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.config.ProjectFiles;
+import io.pipelines.config.SourceConnections;
+import io.pipelines.config.SqlIdentifiers;
+import io.pipelines.quality.QualitySuiteParser;
+import jakarta.annotation.PostConstruct;
+
+/**
+ * The pipelines of the service: their settings (pipelines.batch) joined with their routes. A
+ * pipeline {@code p} is run by the route with id {@code p}; its schedule is the route
+ * {@code p.schedule}, which suspend and resume act on.
+ */
+@Component
+public class PipelineCatalog {
+
+    public static final String SCHEDULE_SUFFIX = ".schedule";
+
+    private final Map<String, BatchPipeline> batch;
+    private final CamelContext camel;
+    private final SourceConnections connections;
+    private final QualitySuiteParser suites;
+
+    public PipelineCatalog(PipelinesProperties properties, CamelContext camel, SourceConnections connections,
+                           QualitySuiteParser suites) {
+        this.batch = properties.getBatch().stream()
+                .collect(Collectors.toMap(BatchPipeline::getName, Function.identity(), (a, b) -> {
+                    throw new IllegalStateException("pipelines.batch: two entries are named '" + a.getName() + "'");
+                }, java.util.LinkedHashMap::new));
+        this.camel = camel;
+        this.connections = connections;
+        this.suites = suites;
+    }
+
+    /** Checks every entry's settings and files before anything runs: a bad entry stops start-up. */
+    @PostConstruct
+    void verifySettings() {
+        int index = 0;
+        for (BatchPipeline p : batch.values()) {
+            String where = "pipelines.batch[" + index++ + "] (" + p.getName() + ")";
+            SqlIdentifiers.quote(p.getName(), where + ".name");
+            try {
+                ZoneId.of(p.getTimeZone());
+            } catch (DateTimeException e) {
+                throw new IllegalStateException(where + ".time-zone: '" + p.getTimeZone() + "' is not a time zone");
+            }
+            if (!CronExpression.isValidExpression(p.getCron())) {
+                throw new IllegalStateException(where + ".cron: '" + p.getCron() + "' is not a Quartz cron expression");
+            }
+            try {
+                connections.settings(p.getSource());
+                SqlIdentifiers.qualified(p.getStagingTable(), where + ".staging-table");
+                ProjectFiles.read(p.getExtractQuery());
+                ProjectFiles.read(p.getTransform());
+                ProjectFiles.read(p.getAggregate());
+                suites.parse(ProjectFiles.path(p.getQualitySuite()));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(where + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Checks that every entry has its route, once Camel has read routes/. */
+    public void verifyRoutes() {
+        for (String name : batch.keySet()) {
+            if (camel.getRoute(name) == null) {
+                throw new IllegalStateException("Pipeline '" + name + "' (pipelines.batch) has no route with id '"
+                        + name + "' in routes/");
+            }
+        }
+    }
+
+    public boolean exists(String name) {
+        return batch.containsKey(name);
+    }
+
+    public BatchPipeline batch(String name) {
+        BatchPipeline p = batch.get(name);
+        if (p == null) {
+            throw new UnknownPipelineException(name);
+        }
+        return p;
+    }
+
+    public List<BatchPipeline> all() {
+        return new ArrayList<>(batch.values());
+    }
+
+    public ZoneId zone(String name) {
+        return ZoneId.of(batch(name).getTimeZone());
+    }
+
+    /** The endpoint that takes the pipeline's runs. */
+    public Endpoint entry(String name) {
+        batch(name);
+        Route route = camel.getRoute(name);
+        if (route == null) {
+            throw new IllegalStateException("Pipeline '" + name + "' has no route with id '" + name + "' in routes/");
+        }
+        return route.getEndpoint();
+    }
+
+    /** started, suspended or stopped: the state of the pipeline's schedule. */
+    public String state(String name) {
+        batch(name);
+        ServiceStatus status = camel.getRouteController().getRouteStatus(name + SCHEDULE_SUFFIX);
+        if (status == null) {
+            return "unscheduled";
+        }
+        return status.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public void suspend(String name) throws Exception {
+        batch(name);
+        camel.getRouteController().suspendRoute(name + SCHEDULE_SUFFIX);
+    }
+
+    public void resume(String name) throws Exception {
+        batch(name);
+        camel.getRouteController().resumeRoute(name + SCHEDULE_SUFFIX);
+    }
+
+}

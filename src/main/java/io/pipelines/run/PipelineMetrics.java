@@ -1,0 +1,48 @@
+package io.pipelines.run;
+
+import java.time.Duration;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The pipelines' own meters (Prometheus names): pipeline_task_duration_seconds,
+ * pipeline_rows_processed_total and pipeline_task_failures_total, tagged pipeline and task.
+ */
+@Component
+public class PipelineMetrics {
+
+    private final MeterRegistry registry;
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void taskSucceeded(String pipeline, String task, Duration duration, TaskResult result) {
+        taskDuration(pipeline, task, duration);
+        if (result.rowsOut() != null) {
+            Counter.builder("pipeline.rows.processed")
+                    .description("Rows written or passed on by pipeline tasks")
+                    .tag("pipeline", pipeline).tag("task", task)
+                    .register(registry).increment(result.rowsOut());
+        }
+    }
+
+    public void taskFailed(String pipeline, String task, Duration duration, Throwable error) {
+        taskDuration(pipeline, task, duration);
+        Counter.builder("pipeline.task.failures")
+                .description("Pipeline task attempts that failed")
+                .tag("pipeline", pipeline).tag("task", task).tag("error_type", error.getClass().getSimpleName())
+                .register(registry).increment();
+    }
+
+    private void taskDuration(String pipeline, String task, Duration duration) {
+        Timer.builder("pipeline.task.duration")
+                .description("Duration of pipeline task attempts")
+                .tag("pipeline", pipeline).tag("task", task)
+                .register(registry).record(duration);
+    }
+}

@@ -1,0 +1,48 @@
+package io.pipelines.run;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+
+/**
+ * Once Camel has started, checks that every batch pipeline has its route, then makes the schedule route {@code <pipeline>.schedule} of every batch pipeline from the route
+ * template {@code pipeline-schedule} (routes/templates/), with the entry's cron and time zone.
+ */
+@Component
+public class PipelineSchedules implements CamelContextConfiguration {
+
+    public static final String TEMPLATE = "pipeline-schedule";
+    private static final Logger log = LoggerFactory.getLogger(PipelineSchedules.class);
+
+    private final PipelinesProperties properties;
+    private final PipelineCatalog catalog;
+
+    public PipelineSchedules(PipelinesProperties properties, PipelineCatalog catalog) {
+        this.properties = properties;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        catalog.verifyRoutes();
+        for (BatchPipeline p : properties.getBatch()) {
+            TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                    .routeId(p.getName() + PipelineCatalog.SCHEDULE_SUFFIX)
+                    .parameter("pipeline", p.getName())
+                    .parameter("cron", p.getCron())
+                    .parameter("timeZone", p.getTimeZone())
+                    .add();
+            log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
+        }
+    }
+}

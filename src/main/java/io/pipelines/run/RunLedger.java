@@ -1,0 +1,149 @@
+package io.pipelines.run;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.pipelines.quality.QualityResults;
+
+/**
+ * The record of every run and task in etl.pipeline_runs and etl.task_runs: what ran, for which
+ * date, with how many rows, which lake objects, how long, and why it failed.
+ */
+@Component
+public class RunLedger {
+
+    private static final String RUN_COLUMNS =
+            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final QualityResults qualityResults;
+
+    public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx, QualityResults qualityResults) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.qualityResults = qualityResults;
+    }
+
+    /** Records new QUEUED runs, one per date, all or none. */
+    public List<Long> enqueue(String pipeline, List<LocalDate> dates, String triggeredBy) {
+        LocalDate[] clash = new LocalDate[1];
+        try {
+            return tx.execute(status -> {
+                List<Long> ids = new ArrayList<>();
+                for (LocalDate date : dates) {
+                    clash[0] = date;
+                    ids.add(jdbc.queryForObject(
+                            "INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by) "
+                                    + "VALUES (?, ?, 'QUEUED', ?) RETURNING run_id",
+                            Long.class, pipeline, date, triggeredBy));
+                }
+                return ids;
+            });
+        } catch (DuplicateKeyException e) {
+            // The transaction is rolled back: no run of the call was recorded.
+            throw new RunAlreadyActiveException(pipeline, clash[0], activeRun(pipeline, clash[0]).orElse(-1L));
+        }
+    }
+
+    private Optional<Long> activeRun(String pipeline, LocalDate date) {
+        return jdbc.queryForList("SELECT run_id FROM etl.pipeline_runs WHERE pipeline = ? AND logical_date = ? "
+                + "AND status IN ('QUEUED', 'RUNNING')", Long.class, pipeline, date).stream().findFirst();
+    }
+
+    public void markRunning(long runId) {
+        jdbc.update("UPDATE etl.pipeline_runs SET status = 'RUNNING', started_at = now(), error = NULL "
+                + "WHERE run_id = ?", runId);
+    }
+
+    public void finish(long runId, RunStatus status, String error) {
+        jdbc.update("UPDATE etl.pipeline_runs SET status = ?, finished_at = now(), error = ? WHERE run_id = ?",
+                status.name(), error, runId);
+    }
+
+    /** Marks runs that no process is executing any more (left QUEUED or RUNNING by a stop) as FAILED. */
+    public int failOrphans(String reason) {
+        jdbc.update("UPDATE etl.task_runs SET status = 'FAILED', finished_at = now(), error = ? "
+                + "WHERE status = 'RUNNING'", reason);
+        return jdbc.update("UPDATE etl.pipeline_runs SET status = 'FAILED', finished_at = now(), error = ? "
+                + "WHERE status IN ('QUEUED', 'RUNNING')", reason);
+    }
+
+    public void startTask(long runId, String task) {
+        jdbc.update("INSERT INTO etl.task_runs (run_id, task, status, started_at) VALUES (?, ?, 'RUNNING', now()) "
+                + "ON CONFLICT (run_id, task) DO UPDATE SET status = 'RUNNING', attempts = etl.task_runs.attempts + 1, "
+                + "started_at = now(), finished_at = NULL, rows_in = NULL, rows_out = NULL, duration_ms = NULL, "
+                + "lake_keys = '{}', error = NULL", runId, task);
+    }
+
+    public void finishTask(long runId, String task, TaskResult result, long durationMs) {
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
+                    + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ? WHERE run_id = ? AND task = ?");
+            ps.setObject(1, result.rowsIn());
+            ps.setObject(2, result.rowsOut());
+            ps.setLong(3, durationMs);
+            ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
+            ps.setLong(5, runId);
+            ps.setString(6, task);
+            return ps;
+        });
+    }
+
+    public void failTask(long runId, String task, String error, long durationMs) {
+        jdbc.update("UPDATE etl.task_runs SET status = 'FAILED', finished_at = now(), duration_ms = ?, error = ? "
+                + "WHERE run_id = ? AND task = ?", durationMs, error, runId, task);
+    }
+
+    /** The run with its tasks (in the order they started) and its failed expectations. */
+    public Optional<RunRecord> find(long runId) {
+        List<RunRecord> runs = jdbc.query("SELECT " + RUN_COLUMNS + " FROM etl.pipeline_runs WHERE run_id = ?",
+                (rs, n) -> run(rs), runId);
+        if (runs.isEmpty()) {
+            return Optional.empty();
+        }
+        List<RunRecord.Task> tasks = jdbc.query("SELECT task, status, attempts, started_at, finished_at, rows_in, "
+                + "rows_out, duration_ms, lake_keys, error FROM etl.task_runs WHERE run_id = ? ORDER BY started_at, task",
+                (rs, n) -> new RunRecord.Task(rs.getString("task"), RunStatus.valueOf(rs.getString("status")),
+                        rs.getInt("attempts"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                        (Long) rs.getObject("rows_in"), (Long) rs.getObject("rows_out"),
+                        (Long) rs.getObject("duration_ms"), strings(rs.getArray("lake_keys")), rs.getString("error")),
+                runId);
+        return Optional.of(runs.get(0).withDetails(tasks, qualityResults.failed(runId)));
+    }
+
+    /** The latest run of the pipeline, without details. */
+    public Optional<RunRecord> latest(String pipeline) {
+        return jdbc.query("SELECT " + RUN_COLUMNS + " FROM etl.pipeline_runs WHERE pipeline = ? "
+                + "ORDER BY run_id DESC LIMIT 1", (rs, n) -> run(rs), pipeline).stream().findFirst();
+    }
+
+    private static RunRecord run(ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getLong("run_id"), rs.getString("pipeline"),
+                rs.getObject("logical_date", LocalDate.class), RunStatus.valueOf(rs.getString("status")),
+                rs.getString("triggered_by"), instant(rs, "queued_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), rs.getString("error"), List.of(), List.of());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,23 @@
+package io.pipelines.run;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import io.pipelines.quality.ExpectationResult;
+
+/** A run as the ledger holds it, with its tasks and the expectations its quality suite failed. */
+public record RunRecord(long runId, String pipeline, LocalDate logicalDate, RunStatus status, String triggeredBy,
+                        Instant queuedAt, Instant startedAt, Instant finishedAt, String error,
+                        List<Task> tasks, List<ExpectationResult> failedExpectations) {
+
+    /** One task of the run (its last attempt). */
+    public record Task(String task, RunStatus status, int attempts, Instant startedAt, Instant finishedAt,
+                       Long rowsIn, Long rowsOut, Long durationMs, List<String> lakeKeys, String error) {
+    }
+
+    public RunRecord withDetails(List<Task> tasks, List<ExpectationResult> failed) {
+        return new RunRecord(runId, pipeline, logicalDate, status, triggeredBy, queuedAt, startedAt, finishedAt,
+                error, tasks, failed);
+    }
+}

@@ -1,0 +1,154 @@
+package io.pipelines.run;
+
+import java.time.Duration;
+import java.time.LocalDate;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records runs and tasks as their routes execute, so that routes only say what happens in what
+ * order. A route in group {@code pipelines} runs a whole pipeline: entering it marks the run
+ * RUNNING, leaving it SUCCEEDED or FAILED. A route in group {@code tasks} with id
+ * {@code <pipeline>.<task>} is one task: its start, rows, lake keys (from the {@link TaskResult} it
+ * ends with), duration and error go to the ledger, the log and the metrics.
+ */
+@Component
+public class RunRoutePolicies implements RoutePolicyFactory {
+
+    public static final String PIPELINES_GROUP = "pipelines";
+    public static final String TASKS_GROUP = "tasks";
+    /** Exchange property: the task that failed the run. */
+    public static final String FAILED_TASK = "pipelinesFailedTask";
+    private static final String TASK_STARTED = "pipelinesTaskStarted.";
+    private static final String RUN_STARTED = "pipelinesRunStarted";
+    private static final int MAX_ERROR = 8000;
+
+    private static final Logger log = LoggerFactory.getLogger(RunRoutePolicies.class);
+
+    private final RunLedger ledger;
+    private final PipelineMetrics metrics;
+
+    public RunRoutePolicies(RunLedger ledger, PipelineMetrics metrics) {
+        this.ledger = ledger;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        String group = route instanceof RouteDefinition definition ? definition.getGroup() : null;
+        if (PIPELINES_GROUP.equals(group)) {
+            return new RunPolicy();
+        }
+        if (TASKS_GROUP.equals(group)) {
+            int dot = routeId.lastIndexOf('.');
+            if (dot <= 0 || dot == routeId.length() - 1) {
+                throw new IllegalArgumentException("Route '" + routeId + "' is in group tasks, so its id must be "
+                        + "<pipeline>.<task>");
+            }
+            return new TaskPolicy(routeId.substring(dot + 1));
+        }
+        return null;
+    }
+
+    /** Marks the run RUNNING when it enters its pipeline route, and SUCCEEDED or FAILED when it leaves. */
+    private final class RunPolicy extends RoutePolicySupport {
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            RunContext run = RunContext.of(exchange);
+            exchange.setProperty(RUN_STARTED, System.nanoTime());
+            ledger.markRunning(run.runId());
+            log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            RunContext run = RunContext.of(exchange);
+            long ms = elapsed(exchange.getProperty(RUN_STARTED, Long.class)).toMillis();
+            Exception error = exchange.getException();
+            if (error == null) {
+                ledger.finish(run.runId(), RunStatus.SUCCEEDED, null);
+                log.info("{} run {} for {}: SUCCEEDED in {} ms", run.pipeline(), run.runId(), run.logicalDate(), ms);
+            } else {
+                String task = exchange.getProperty(FAILED_TASK, String.class);
+                String message = (task == null ? "" : "task " + task + " failed: ") + describe(error);
+                ledger.finish(run.runId(), RunStatus.FAILED, message);
+                log.error("{} run {} for {}: FAILED after {} ms: {}", run.pipeline(), run.runId(), run.logicalDate(),
+                        ms, message);
+            }
+        }
+    }
+
+    /** Records one task of a run: start, then rows, lake keys, duration, or the error. */
+    private final class TaskPolicy extends RoutePolicySupport {
+        private final String task;
+
+        TaskPolicy(String task) {
+            this.task = task;
+        }
+
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            RunContext run = RunContext.of(exchange);
+            exchange.setProperty(TASK_STARTED + task, System.nanoTime());
+            ledger.startTask(run.runId(), task);
+            log.info("{} run {} for {}: task {} started", run.pipeline(), run.runId(), run.logicalDate(), task);
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            RunContext run = RunContext.of(exchange);
+            Duration duration = elapsed(exchange.getProperty(TASK_STARTED + task, Long.class));
+            Exception error = exchange.getException();
+            if (error == null) {
+                TaskResult result = exchange.getMessage().getBody(TaskResult.class);
+                if (result == null) {
+                    result = new TaskResult(null, null, null);
+                }
+                ledger.finishTask(run.runId(), task, result, duration.toMillis());
+                metrics.taskSucceeded(run.pipeline(), task, duration, result);
+                log.info("{} run {} for {}: task {} SUCCEEDED in {} ms, rows in {}, rows out {}, {} lake object(s)",
+                        run.pipeline(), run.runId(), run.logicalDate(), task, duration.toMillis(), result.rowsIn(),
+                        result.rowsOut(), result.lakeKeys().size());
+            } else {
+                exchange.setProperty(FAILED_TASK, task);
+                ledger.failTask(run.runId(), task, describe(error), duration.toMillis());
+                metrics.taskFailed(run.pipeline(), task, duration, error);
+                log.warn("{} run {} for {}: task {} FAILED after {} ms: {}", run.pipeline(), run.runId(),
+                        run.logicalDate(), task, duration.toMillis(), describe(error));
+            }
+        }
+    }
+
+    /** The run an exchange carries, from its headers. */
+    private record RunContext(String pipeline, long runId, LocalDate logicalDate) {
+        static RunContext of(Exchange exchange) {
+            var message = exchange.getMessage();
+            Long runId = message.getHeader(RunHeaders.RUN_ID, Long.class);
+            if (runId == null) {
+                throw new IllegalStateException("Exchange " + exchange.getExchangeId() + " entered a pipeline route "
+                        + "without the header " + RunHeaders.RUN_ID + ": start runs through the run launcher");
+            }
+            return new RunContext(message.getHeader(RunHeaders.PIPELINE, String.class), runId,
+                    message.getHeader(RunHeaders.LOGICAL_DATE, LocalDate.class));
+        }
+    }
+
+    private static Duration elapsed(Long startedNanos) {
+        return startedNanos == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    static String describe(Throwable error) {
+        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+        return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...";
+    }
+}

@@ -1,0 +1,129 @@
+package io.pipelines.task;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
+import org.springframework.jdbc.core.namedparam.ParsedSql;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.config.ProjectFiles;
+import io.pipelines.config.SourceConnections;
+import io.pipelines.lake.JdbcAvroSchema;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+import io.pipelines.lake.ParquetPartWriter;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunHeaders;
+import io.pipelines.run.TaskResult;
+
+/**
+ * Task extract: streams the rows of the logical date from the source (a cursor with a fetch size)
+ * into Parquet objects of the run's lake folder, then commits the folder with its manifest. The
+ * date's earlier runs stay until this one is loaded. Nothing is held in memory but one row group.
+ */
+@Component("extractTask")
+public class ExtractToLake {
+
+    private static final Logger log = LoggerFactory.getLogger(ExtractToLake.class);
+    private static final Set<String> PARAMETERS = Set.of("window_start", "window_end");
+
+    private final PipelineCatalog catalog;
+    private final SourceConnections sources;
+    private final Lake lake;
+    private final LandedRuns landed;
+    private final PipelinesProperties.Lake settings;
+
+    public ExtractToLake(PipelineCatalog catalog, SourceConnections sources, Lake lake, LandedRuns landed,
+                         PipelinesProperties properties) {
+        this.catalog = catalog;
+        this.sources = sources;
+        this.lake = lake;
+        this.landed = landed;
+        this.settings = properties.getLake();
+    }
+
+    public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+        BatchPipeline p = catalog.batch(pipeline);
+        String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
+        landed.clear(runFolder);
+
+        ZoneId zone = ZoneId.of(p.getTimeZone());
+        MapSqlParameterSource window = new MapSqlParameterSource()
+                .addValue("window_start", date.atStartOfDay(zone).toOffsetDateTime())
+                .addValue("window_end", date.plusDays(1).atStartOfDay(zone).toOffsetDateTime());
+        ParsedSql query = NamedParameterUtils.parseSqlStatement(ProjectFiles.read(p.getExtractQuery()));
+        checkParameters(p, query);
+
+        String table = p.getStagingTable().substring(p.getStagingTable().indexOf('.') + 1);
+        PipelinesProperties.Connection source = sources.settings(p.getSource());
+        DataSource dataSource = sources.dataSource(p.getSource());
+        ProgressLog progress = new ProgressLog(log, pipeline + " run " + runId + " extract");
+        List<Manifest.LakeObject> objects;
+        String schemaJson;
+        try (Connection c = dataSource.getConnection()) {
+            // PostgreSQL streams with a cursor only inside a transaction.
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(NamedParameterUtils.substituteNamedParameters(query, window),
+                    ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                ps.setFetchSize(source.getFetchSize());
+                Object[] values = NamedParameterUtils.buildValueArray(query, window, null);
+                for (int i = 0; i < values.length; i++) {
+                    ps.setObject(i + 1, values[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    JdbcAvroSchema rows = JdbcAvroSchema.of(rs.getMetaData(), table);
+                    schemaJson = rows.schema().toString();
+                    Map<String, String> metadata = Map.of("pipelines.pipeline", pipeline,
+                            "pipelines.run_id", Long.toString(runId), "pipelines.logical_date", date.toString());
+                    try (ParquetPartWriter writer = new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder,
+                            rows.schema(), metadata, settings.getRowsPerObject())) {
+                        while (rs.next()) {
+                            writer.write(rows.read(rs));
+                            progress.row();
+                        }
+                        objects = writer.finish();
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+        long count = progress.rows();
+        Manifest manifest = new Manifest(pipeline, runId, date, count, schemaJson, objects, Instant.now());
+        String manifestKey = landed.commit(runFolder, manifest);
+        List<String> keys = new ArrayList<>(manifest.keys());
+        keys.add(manifestKey);
+        return new TaskResult(count, count, keys);
+    }
+
+    private static void checkParameters(BatchPipeline p, ParsedSql query) {
+        MapSqlParameterSource probe = new MapSqlParameterSource();
+        PARAMETERS.forEach(name -> probe.addValue(name, null));
+        try {
+            NamedParameterUtils.buildValueArray(query, probe, null);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(p.getExtractQuery() + ": only the parameters " + PARAMETERS
+                    + " can be used: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.pipelines.task;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.config.ProjectFiles;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+import io.pipelines.quality.ExpectationResult;
+import io.pipelines.quality.QualityCheckFailedException;
+import io.pipelines.quality.QualityResults;
+import io.pipelines.quality.QualitySuite;
+import io.pipelines.quality.QualitySuiteParser;
+import io.pipelines.quality.SuiteRun;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunHeaders;
+import io.pipelines.run.TaskResult;
+
+/**
+ * Task validate: checks the run's landed data against the pipeline's quality suite, in one pass
+ * over its Parquet objects. Every expectation's outcome goes to etl.quality_results; any failed
+ * expectation fails the task, so nothing of the date is loaded.
+ */
+@Component("validateTask")
+public class ValidateLanded {
+
+    private static final Logger log = LoggerFactory.getLogger(ValidateLanded.class);
+
+    private final PipelineCatalog catalog;
+    private final LandedRuns landed;
+    private final QualitySuiteParser parser;
+    private final QualityResults results;
+
+    public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results) {
+        this.catalog = catalog;
+        this.landed = landed;
+        this.parser = parser;
+        this.results = results;
+    }
+
+    public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+        BatchPipeline p = catalog.batch(pipeline);
+        QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
+        Manifest manifest = landed.manifest(LakeKeys.runFolder(p.getLakePrefix(), date, runId));
+        SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()));
+        landed.forEachRecord(manifest, check::accept);
+        List<ExpectationResult> outcome = check.results();
+        results.save(runId, suite.name(), outcome);
+        List<ExpectationResult> failed = outcome.stream().filter(r -> !r.success()).toList();
+        if (!failed.isEmpty()) {
+            throw new QualityCheckFailedException(suite.name(), failed);
+        }
+        log.info("{} run {}: {} expectation(s) of {} met on {} rows", pipeline, runId, outcome.size(), suite.name(),
+                manifest.rows());
+        return new TaskResult(manifest.rows(), manifest.rows(), manifest.keys());
+    }
+}

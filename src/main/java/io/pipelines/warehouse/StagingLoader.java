@@ -1,0 +1,82 @@
+package io.pipelines.warehouse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.apache.avro.Schema;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.SqlIdentifiers;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+
+/**
+ * Replaces one logical date of a staging table with a landed run, in one transaction: DELETE the
+ * date's rows, COPY the run's records in (streamed from its Parquet objects), check the count.
+ * A failure leaves the date as it was.
+ */
+@Component
+public class StagingLoader {
+
+    private final DataSource warehouse;
+    private final LandedRuns landed;
+
+    public StagingLoader(DataSource warehouse, LandedRuns landed) {
+        this.warehouse = warehouse;
+        this.landed = landed;
+    }
+
+    /** Returns the rows loaded. */
+    public long replaceDate(String stagingTable, LocalDate date, long runId, Manifest manifest) throws Exception {
+        String table = SqlIdentifiers.qualified(stagingTable, "staging table");
+        List<Schema.Field> fields = new Schema.Parser().parse(manifest.schema()).getFields();
+        String columns = fields.stream().map(f -> SqlIdentifiers.quote(f.name(), "column of " + stagingTable))
+                .collect(Collectors.joining(", "));
+        int width = fields.size();
+        try (Connection c = warehouse.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE logical_date = ?")) {
+                    delete.setObject(1, date);
+                    delete.executeUpdate();
+                }
+                CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("COPY " + table + " (logical_date, run_id, " + columns + ") FROM STDIN");
+                long copied;
+                try {
+                    CopyTextWriter rows = new CopyTextWriter(copy);
+                    landed.forEachRecord(manifest, record -> {
+                        rows.field(date, false);
+                        rows.field(runId, false);
+                        for (int i = 0; i < width; i++) {
+                            rows.field(record.get(i), i == width - 1);
+                        }
+                    });
+                    copied = rows.finish();
+                } finally {
+                    if (copy.isActive()) {
+                        copy.cancelCopy();
+                    }
+                }
+                if (copied != manifest.rows()) {
+                    throw new IllegalStateException("Loaded " + copied + " rows into " + stagingTable + " but the manifest "
+                            + "of run " + runId + " counts " + manifest.rows() + ": nothing was loaded");
+                }
+                c.commit();
+                return copied;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

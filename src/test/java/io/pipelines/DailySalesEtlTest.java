@@ -1,0 +1,212 @@
+package io.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.pipelines.quality.ExpectationResult;
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunStatus;
+import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.TestApi;
+import io.pipelines.support.Warehouse;
+import io.pipelines.support.Warehouse.Totals;
+
+/** The daily_sales_etl pipeline end to end, on the embedded PostgreSQL and S3 servers. */
+@PipelinesIntegrationTest
+class DailySalesEtlTest {
+
+    private static final List<String> TASKS =
+            List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
+
+    @Autowired
+    TestApi api;
+    @Autowired
+    Warehouse warehouse;
+
+    @Test
+    void aRunForADateWithDemoOrdersLoadsExactlyTheSourceIntoLakeStagingAndAnalytics() throws Exception {
+        LocalDate date = daysAgo(2);
+        Totals source = warehouse.source(date);
+        assertThat(source.rows()).as("demo orders on %s", date).isPositive();
+
+        RunRecord run = api.awaitFinished(trigger(date));
+
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.tasks()).extracting(RunRecord.Task::task).containsExactlyElementsOf(TASKS);
+        assertThat(run.tasks()).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(t.durationMs()).isNotNull();
+        });
+        RunRecord.Task extract = run.tasks().get(0);
+        assertThat(extract.rowsIn()).isEqualTo(source.rows());
+        assertThat(extract.rowsOut()).isEqualTo(source.rows());
+        assertThat(extract.lakeKeys()).anyMatch(k -> k.endsWith("/_manifest.json"))
+                .anyMatch(k -> k.endsWith("part-00000.parquet"));
+        assertThat(run.tasks().get(2).rowsOut()).isEqualTo(source.rows());
+
+        assertThat(warehouse.staging(date)).isEqualTo(source);
+        assertThat(warehouse.analytics(date)).isEqualTo(source);
+        assertThat(warehouse.dailySales(date)).isEqualTo(warehouse.sourceDailySales(date)).isNotEmpty();
+
+        List<GenericRecord> landed = warehouse.lakeRecords(date);
+        BigDecimal landedTotal = landed.stream().map(r -> (BigDecimal) r.get("total")).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Set<Long> orderIds = new HashSet<>();
+        landed.forEach(r -> orderIds.add((Long) r.get("order_id")));
+        assertThat(new Totals(landed.size(), landedTotal)).isEqualTo(source);
+        assertThat(orderIds).hasSize(landed.size());
+        assertThat(warehouse.lakeKeys(date)).as("several Parquet objects (150 rows each in tests), then the manifest")
+                .filteredOn(k -> k.endsWith(".parquet")).hasSize((int) Math.ceil(source.rows() / 150.0));
+        assertThat(landed.get(0).get("created_at")).isInstanceOf(java.time.Instant.class);
+    }
+
+    @Test
+    void runningTheSameDateTwiceLeavesTheLakeAndWarehouseAsOneRunDoes() throws Exception {
+        LocalDate date = daysAgo(3);
+        RunRecord first = api.awaitFinished(trigger(date));
+        assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
+        List<Map<String, Object>> staging = warehouse.stagingRows(date);
+        List<Map<String, Object>> analytics = warehouse.analyticsRows(date);
+        Map<String, List<Object>> dailySales = warehouse.dailySales(date);
+        List<String> firstKeys = warehouse.lakeKeys(date);
+        int firstLanded = warehouse.lakeRecords(date).size();
+
+        RunRecord second = api.awaitFinished(trigger(date));
+
+        assertThat(second.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(warehouse.stagingRows(date)).isEqualTo(staging).hasSize((int) warehouse.source(date).rows());
+        assertThat(warehouse.analyticsRows(date)).isEqualTo(analytics);
+        assertThat(warehouse.dailySales(date)).isEqualTo(dailySales);
+        List<String> secondKeys = warehouse.lakeKeys(date);
+        assertThat(secondKeys).as("only the second run's objects remain").hasSameSizeAs(firstKeys)
+                .allMatch(k -> k.contains("/run=" + second.runId() + "/"));
+        assertThat(warehouse.lakeRecords(date)).hasSize(firstLanded);
+    }
+
+    @Test
+    void aBackfillOfSevenDaysMakesSevenRunsWithEachDatesData() throws Exception {
+        LocalDate from = daysAgo(12);
+        LocalDate to = daysAgo(6);
+
+        TestApi.Response response = api.post("/api/pipelines/daily_sales_etl/backfill",
+                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}");
+
+        assertThat(response.status()).isEqualTo(202);
+        JsonNode ids = response.json().get("runIds");
+        assertThat(ids).hasSize(7);
+        for (int i = 0; i < 7; i++) {
+            LocalDate date = from.plusDays(i);
+            RunRecord run = api.awaitFinished(ids.get(i).asLong());
+            assertThat(run.logicalDate()).isEqualTo(date);
+            assertThat(run.status()).as("run %s: %s", run.runId(), run.error()).isEqualTo(RunStatus.SUCCEEDED);
+            Totals source = warehouse.source(date);
+            assertThat(source.rows()).isPositive();
+            assertThat(warehouse.staging(date)).isEqualTo(source);
+            assertThat(warehouse.analytics(date)).isEqualTo(source);
+        }
+    }
+
+    @Test
+    void aDateWithoutOrdersSucceedsWithZeroRows() throws Exception {
+        LocalDate date = daysAgo(200);
+        assertThat(warehouse.source(date).rows()).isZero();
+
+        RunRecord run = api.awaitFinished(trigger(date));
+
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.tasks()).extracting(RunRecord.Task::task).containsExactlyElementsOf(TASKS);
+        assertThat(run.tasks().get(0).rowsOut()).isZero();
+        assertThat(run.tasks().get(2).rowsOut()).isZero();
+        assertThat(warehouse.staging(date).rows()).isZero();
+        assertThat(warehouse.dailySales(date)).isEmpty();
+        assertThat(warehouse.lakeKeys(date)).singleElement().satisfies(k -> assertThat(k).endsWith("/_manifest.json"));
+    }
+
+    @Test
+    void aNegativeTotalFailsTheRunAtValidateAndKeepsWhatWasLoadedBefore() throws Exception {
+        LocalDate date = daysAgo(100);
+        insertOrders(date, 1, 20, new BigDecimal("12.50"));
+        RunRecord good = api.awaitFinished(trigger(date));
+        assertThat(good.status()).isEqualTo(RunStatus.SUCCEEDED);
+        Totals loaded = warehouse.staging(date);
+        assertThat(loaded.rows()).isEqualTo(20);
+
+        insertOrders(date, 21, 1, new BigDecimal("-5.00"));
+        RunRecord bad = api.awaitFinished(trigger(date));
+
+        assertThat(bad.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(bad.error()).contains("validate_data").contains("expect_column_values_to_be_between(total)");
+        assertThat(bad.tasks()).extracting(RunRecord.Task::task).containsExactly("extract_orders", "validate_data");
+        assertThat(bad.tasks().get(1).status()).isEqualTo(RunStatus.FAILED);
+        ExpectationResult failed = bad.failedExpectations().stream()
+                .filter(e -> e.expectationType().equals("expect_column_values_to_be_between")).findFirst().orElseThrow();
+        assertThat(failed.unexpectedCount()).isEqualTo(1);
+        assertThat(failed.elementCount()).isEqualTo(21);
+        assertThat(failed.partialUnexpected()).containsExactly("-5");
+        assertThat(warehouse.staging(date)).as("the earlier load is untouched").isEqualTo(loaded);
+        assertThat(warehouse.analytics(date)).isEqualTo(loaded);
+        assertThat(api.get("/api/runs/" + bad.runId()).json().get("failedExpectations").get(0).get("expectationType").asText())
+                .isEqualTo("expect_column_values_to_be_between");
+    }
+
+    @Test
+    void aDuplicateOrderIdFailsTheRunAtValidateAndLoadsNothing() throws Exception {
+        LocalDate date = daysAgo(101);
+        insertOrders(date, 1, 10, new BigDecimal("3.00"));
+        insertOrders(date, 5, 1, new BigDecimal("4.00"));
+
+        RunRecord run = api.awaitFinished(trigger(date));
+
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).contains("expect_column_values_to_be_unique(order_id)");
+        assertThat(run.failedExpectations()).singleElement().satisfies(e -> {
+            assertThat(e.expectationType()).isEqualTo("expect_column_values_to_be_unique");
+            assertThat(e.unexpectedCount()).isEqualTo(2);
+        });
+        assertThat(run.tasks()).noneMatch(t -> t.task().equals("load_to_staging"));
+        assertThat(warehouse.staging(date).rows()).isZero();
+        assertThat(warehouse.analytics(date).rows()).isZero();
+    }
+
+    private long trigger(LocalDate date) {
+        TestApi.Response response = api.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        return response.json().get("runId").asLong();
+    }
+
+    /** Orders with ids derived from the date, created at noon UTC of that date. */
+    private void insertOrders(LocalDate date, int firstNumber, int count, BigDecimal total) throws Exception {
+        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO public.orders (order_id, customer_id, product_category, total, currency, status, created_at, "
+                        + "updated_at) VALUES (?, 7, 'books', ?, 'USD', 'completed', ?, ?)")) {
+            OffsetDateTime noon = date.atTime(12, 0).atOffset(ZoneOffset.UTC);
+            for (int i = 0; i < count; i++) {
+                ps.setLong(1, date.toEpochDay() * 1_000_000L + firstNumber + i);
+                ps.setBigDecimal(2, total);
+                ps.setObject(3, noon);
+                ps.setObject(4, noon);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static LocalDate daysAgo(int days) {
+        return LocalDate.now(ZoneOffset.UTC).minusDays(days);
+    }
+}

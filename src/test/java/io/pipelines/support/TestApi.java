@@ -1,0 +1,101 @@
+package io.pipelines.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.core.env.Environment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.run.RunLedger;
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunStatus;
+
+/** What the integration tests do through the service's front door: HTTP calls, waiting for runs, the source database. */
+@TestComponent
+public class TestApi {
+
+    public static final String USER = "tester";
+
+    private final Environment environment;
+    private final PipelinesProperties properties;
+    private final RunLedger ledger;
+    private final ObjectMapper json;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public TestApi(Environment environment, PipelinesProperties properties, RunLedger ledger, ObjectMapper json) {
+        this.environment = environment;
+        this.properties = properties;
+        this.ledger = ledger;
+        this.json = json;
+    }
+
+    /** An HTTP response with its body parsed as JSON when it is JSON. */
+    public record Response(int status, String contentType, String body, JsonNode json) {
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), true);
+    }
+
+    public Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), true);
+    }
+
+    public Response getWithoutLogin(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), false);
+    }
+
+    public Response postWithoutLogin(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), false);
+    }
+
+    /** Waits until the run has finished (SUCCEEDED or FAILED) and returns it. */
+    public RunRecord awaitFinished(long runId) {
+        return await("run " + runId + " finished").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ledger.find(runId).orElseThrow(),
+                        run -> EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED).contains(run.status()));
+    }
+
+    /** A writable connection to the demo source database (the service's own pool is read-only). */
+    public Connection salesDatabase() throws SQLException {
+        PipelinesProperties.Connection sales = properties.getConnections().get("sales");
+        return DriverManager.getConnection(sales.getUrl(), sales.getUsername(), sales.getPassword());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + environment.getRequiredProperty("local.server.port") + path);
+    }
+
+    private Response send(HttpRequest.Builder request, boolean login) {
+        if (login) {
+            String credentials = USER + ":" + properties.getSecurity().getPassword();
+            request.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = type.contains("json") && !response.body().isBlank() ? json.readTree(response.body()) : null;
+            return new Response(response.statusCode(), type, response.body(), body);
+        } catch (Exception e) {
+            throw new IllegalStateException("HTTP call failed: " + e, e);
+        }
+    }
+}

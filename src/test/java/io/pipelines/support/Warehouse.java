@@ -1,0 +1,134 @@
+package io.pipelines.support;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.lake.ParquetFiles;
+
+/** Reads what a run left in the source, the warehouse and the lake, to compare them. */
+@TestComponent
+public class Warehouse {
+
+    /** A row count with the sum of total. */
+    public record Totals(long rows, BigDecimal total) {
+        public Totals {
+            total = total == null ? BigDecimal.ZERO.setScale(2) : total.setScale(2);
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TestApi api;
+    private final Lake lake;
+
+    public Warehouse(JdbcTemplate jdbc, TestApi api, Lake lake) {
+        this.jdbc = jdbc;
+        this.api = api;
+        this.lake = lake;
+    }
+
+    public Totals source(LocalDate date) throws Exception {
+        return sourceQuery("SELECT count(*), sum(total) FROM public.orders WHERE created_at >= ? AND created_at < ?", date)
+                .stream().map(r -> new Totals(((Number) r.get(0)).longValue(), (BigDecimal) r.get(1))).findFirst().orElseThrow();
+    }
+
+    /** category -> [order count, revenue] over the source, as a GROUP BY computes it. */
+    public Map<String, List<Object>> sourceDailySales(LocalDate date) throws Exception {
+        Map<String, List<Object>> sales = new TreeMap<>();
+        for (List<Object> r : sourceQuery("SELECT product_category, count(*), sum(total) FROM public.orders "
+                + "WHERE created_at >= ? AND created_at < ? GROUP BY product_category", date)) {
+            sales.put((String) r.get(0), List.of(((Number) r.get(1)).longValue(), ((BigDecimal) r.get(2)).setScale(2)));
+        }
+        return sales;
+    }
+
+    public Map<String, List<Object>> dailySales(LocalDate date) {
+        Map<String, List<Object>> sales = new TreeMap<>();
+        jdbc.query("SELECT product_category, order_count, revenue FROM analytics.daily_sales WHERE sale_date = ?",
+                rs -> {
+                    sales.put(rs.getString(1), List.of(rs.getLong(2), rs.getBigDecimal(3).setScale(2)));
+                }, date);
+        return sales;
+    }
+
+    public Totals staging(LocalDate date) {
+        return jdbc.queryForObject("SELECT count(*), sum(total) FROM staging.orders WHERE logical_date = ?",
+                (rs, n) -> new Totals(rs.getLong(1), rs.getBigDecimal(2)), date);
+    }
+
+    public Totals analytics(LocalDate date) {
+        return jdbc.queryForObject("SELECT count(*), sum(total) FROM analytics.orders WHERE order_date = ?",
+                (rs, n) -> new Totals(rs.getLong(1), rs.getBigDecimal(2)), date);
+    }
+
+    /** The staging rows of a date, without the columns that name the run (for comparing two runs). */
+    public List<Map<String, Object>> stagingRows(LocalDate date) {
+        return jdbc.queryForList("SELECT order_id, customer_id, product_category, total, currency, status, created_at, "
+                + "updated_at FROM staging.orders WHERE logical_date = ? ORDER BY order_id", date);
+    }
+
+    public List<Map<String, Object>> analyticsRows(LocalDate date) {
+        return jdbc.queryForList("SELECT order_id, customer_id, product_category, total, currency, status, created_at, "
+                + "updated_at FROM analytics.orders WHERE order_date = ? ORDER BY order_id", date);
+    }
+
+    /** Every object key of the date's lake partition. */
+    public List<String> lakeKeys(LocalDate date) {
+        return lake.list(LakeKeys.datePartition("raw/sales/orders", date));
+    }
+
+    /** Every record of the date's Parquet objects, read back from the lake. */
+    public List<GenericRecord> lakeRecords(LocalDate date) throws Exception {
+        List<GenericRecord> records = new ArrayList<>();
+        Path dir = Files.createDirectories(Path.of("target", "test-read"));
+        for (String key : lakeKeys(date)) {
+            if (!key.endsWith(".parquet")) {
+                continue;
+            }
+            Path file = Files.createTempFile(dir, "object", ".parquet");
+            lake.download(key, file);
+            try (ParquetReader<GenericRecord> reader = ParquetFiles.reader(file)) {
+                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                    records.add(r);
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        return records;
+    }
+
+    private List<List<Object>> sourceQuery(String sql, LocalDate date) throws Exception {
+        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, date.atStartOfDay().atOffset(ZoneOffset.UTC));
+            ps.setObject(2, date.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+}
