@@ -15,7 +15,6 @@ import java.util.Set;
 
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,16 +27,10 @@ import io.pipelines.support.Warehouse;
 import io.pipelines.support.Warehouse.Totals;
 
 /** The daily_sales_etl pipeline end to end, on the embedded PostgreSQL and S3 servers. */
-@PipelinesIntegrationTest
-class DailySalesEtlTest {
+class DailySalesEtlTest extends PipelinesIntegrationTest {
 
     private static final List<String> TASKS =
             List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
-
-    @Autowired
-    TestApi api;
-    @Autowired
-    Warehouse warehouse;
 
     @Test
     void aRunForADateWithDemoOrdersLoadsExactlyTheSourceIntoLakeStagingAndAnalytics() throws Exception {

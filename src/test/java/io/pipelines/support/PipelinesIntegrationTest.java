@@ -1,11 +1,9 @@
 package io.pipelines.support;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
-
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -13,12 +11,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The whole service on the local profile's embedded servers (started once per test JVM and shared):
- * every integration test class carries this annotation, so that they all reuse one application
- * context. Each test works on dates of its own.
+ * every integration test class extends this one, so that they all reuse one application context.
+ * Each test works on dates of its own.
  */
-@Target(ElementType.TYPE)
-@Retention(RetentionPolicy.RUNTIME)
 @CamelSpringBootTest
+// JMX and the Prometheus endpoint as in production (Camel's and Spring's tests turn them off by default).
+@DisableJmx(false)
+@AutoConfigureObservability
 @SpringBootTest(classes = io.pipelines.PipelinesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             // The local profile's servers, on free ports, with fresh data under target/ (never the developer's data/).
@@ -35,5 +34,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
         })
 @ActiveProfiles("local")
 @Import({TestApi.class, Warehouse.class})
-public @interface PipelinesIntegrationTest {
+public abstract class PipelinesIntegrationTest {
+
+    @Autowired
+    protected TestApi api;
+    @Autowired
+    protected Warehouse warehouse;
 }
