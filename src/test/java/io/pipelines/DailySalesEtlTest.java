@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import io.pipelines.quality.ExpectationResult;
+import io.pipelines.run.RunLauncher;
+import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
 import io.pipelines.support.PipelinesIntegrationTest;
@@ -28,6 +32,11 @@ import io.pipelines.support.Warehouse.Totals;
 
 /** The daily_sales_etl pipeline end to end, on the embedded PostgreSQL and S3 servers. */
 class DailySalesEtlTest extends PipelinesIntegrationTest {
+
+    @Autowired
+    RunLauncher launcher;
+    @Autowired
+    RunLedger ledger;
 
     private static final List<String> TASKS =
             List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
@@ -174,6 +183,43 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(run.tasks()).noneMatch(t -> t.task().equals("load_to_staging"));
         assertThat(warehouse.staging(date).rows()).isZero();
         assertThat(warehouse.analytics(date).rows()).isZero();
+    }
+
+    @Test
+    void textWithTabsNewlinesBackslashesAndUnicodeArrivesUnchanged() throws Exception {
+        LocalDate date = daysAgo(103);
+        List<String> categories = List.of("tab\there", "new\nline", "back\\slash", "it's \"quoted\"", "ünïcødé 日本", "\\N");
+        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO public.orders (order_id, customer_id, product_category, total, currency, status, created_at, "
+                        + "updated_at) VALUES (?, 7, ?, 1.00, 'USD', 'completed', ?, NULL)")) {
+            for (int i = 0; i < categories.size(); i++) {
+                ps.setLong(1, date.toEpochDay() * 1_000_000L + i);
+                ps.setString(2, categories.get(i));
+                ps.setObject(3, date.atTime(8, i).atOffset(ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+
+        RunRecord run = api.awaitFinished(trigger(date));
+
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(warehouse.stagingRows(date)).extracting(r -> r.get("product_category"))
+                .containsExactlyElementsOf(categories);
+        assertThat(warehouse.stagingRows(date)).allSatisfy(r -> assertThat(r.get("updated_at")).isNull());
+    }
+
+    @Test
+    void aScheduledFireRunsThePreviousDayInThePipelinesTimeZone() {
+        LocalDate date = daysAgo(20);
+        java.util.Date fireTime = java.util.Date.from(date.plusDays(1).atTime(6, 0).toInstant(ZoneOffset.UTC));
+
+        launcher.launchScheduled("daily_sales_etl", fireTime);
+
+        RunRecord run = api.awaitFinished(ledger.latest("daily_sales_etl").orElseThrow().runId());
+        assertThat(run.logicalDate()).isEqualTo(date);
+        assertThat(run.triggeredBy()).isEqualTo("schedule");
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     private long trigger(LocalDate date) {

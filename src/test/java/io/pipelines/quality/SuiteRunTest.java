@@ -1,0 +1,140 @@
+package io.pipelines.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Test;
+
+/** The validator's semantics, which follow Great Expectations'. */
+class SuiteRunTest {
+
+    private static final Schema SCHEMA = SchemaBuilder.record("t").fields()
+            .optionalLong("id").optionalString("status").optionalDouble("amount").endRecord();
+
+    @Test
+    void notNullCountsNullsOverAllRowsAndHonoursMostly() {
+        List<ExpectationResult> results = run(List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL, "status", Map.of()),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL, "status", Map.of("mostly", 0.5))),
+                row(1L, "a", 1.0), row(2L, null, 1.0), row(3L, "b", 1.0), row(4L, null, 1.0));
+
+        assertThat(results.get(0).success()).isFalse();
+        assertThat(results.get(0).unexpectedCount()).isEqualTo(2);
+        assertThat(results.get(0).unexpectedPercent()).isEqualTo(50.0);
+        assertThat(results.get(1).success()).isTrue();
+    }
+
+    @Test
+    void uniqueCountsEveryRowOfARepeatedValueAndSkipsNulls() {
+        ExpectationResult result = run(List.of(expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "id", Map.of())),
+                row(1L, "a", 1.0), row(2L, "a", 1.0), row(2L, "a", 1.0), row(null, "a", 1.0), row(null, "a", 1.0)).get(0);
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.unexpectedCount()).isEqualTo(2);
+        assertThat(result.partialUnexpected()).containsExactly("2", "2");
+    }
+
+    @Test
+    void betweenIsInclusiveUnlessStrictAndSkipsNulls() {
+        List<ExpectationResult> results = run(List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "amount", Map.of("min_value", 0, "max_value", 10)),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "amount",
+                        Map.of("min_value", 0, "max_value", 10, "strict_max", true)),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "amount", Map.of("min_value", 0.5))),
+                row(1L, "a", 0.0), row(2L, "a", 10.0), row(3L, "a", null), row(4L, "a", 3.25));
+
+        assertThat(results.get(0).success()).isTrue();
+        assertThat(results.get(1).unexpectedCount()).isEqualTo(1);
+        assertThat(results.get(1).partialUnexpected()).containsExactly("10");
+        assertThat(results.get(2).unexpectedCount()).isEqualTo(1);
+        assertThat(results.get(2).partialUnexpected()).containsExactly("0");
+    }
+
+    @Test
+    void inSetComparesTextAndHonoursMostly() {
+        List<ExpectationResult> results = run(List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, "status", Map.of("value_set", List.of("a", "b"))),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, "status",
+                        Map.of("value_set", List.of("a", "b"), "mostly", 0.6))),
+                row(1L, "a", 1.0), row(2L, "b", 1.0), row(3L, "zz", 1.0));
+
+        assertThat(results.get(0).success()).isFalse();
+        assertThat(results.get(0).partialUnexpected()).containsExactly("zz");
+        assertThat(results.get(1).success()).isTrue();
+    }
+
+    @Test
+    void aMissingColumnFailsItsExpectations() {
+        List<ExpectationResult> results = run(List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_TO_EXIST, "nope", Map.of()),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL, "nope", Map.of())),
+                row(1L, "a", 1.0));
+
+        assertThat(results).allSatisfy(r -> assertThat(r.success()).isFalse());
+    }
+
+    @Test
+    void noRowsPassColumnExpectationsAndRowCountIsChecked() {
+        List<ExpectationResult> results = run(List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "id", Map.of()),
+                expectation(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN, null, Map.of("min_value", 1))));
+
+        assertThat(results.get(0).success()).isTrue();
+        assertThat(results.get(1).success()).isFalse();
+    }
+
+    @Test
+    void decimalsCompareByValueWithIntegerBoundsAndSamplesArePlainNumbers() {
+        Schema decimals = SchemaBuilder.record("d").fields().name("total").type().nullable().bytesType().noDefault()
+                .endRecord();
+        QualitySuite suite = new QualitySuite("s.json", "s", List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "total", Map.of("min_value", 0, "max_value", 100))));
+        SuiteRun run = new SuiteRun(suite, decimals);
+        for (String total : List.of("0.00", "100.00", "-5.00", "100.01", "12.34")) {
+            GenericData.Record r = new GenericData.Record(decimals);
+            r.put("total", new BigDecimal(total));
+            run.accept(r);
+        }
+
+        ExpectationResult result = run.results().get(0);
+        assertThat(result.elementCount()).isEqualTo(5);
+        assertThat(result.unexpectedCount()).isEqualTo(2);
+        assertThat(result.partialUnexpected()).containsExactly("-5", "100.01");
+    }
+
+    private static Expectation expectation(ExpectationType type, String column, Map<String, Object> kwargs) {
+        Map<String, Object> all = new LinkedHashMap<>(kwargs);
+        if (column != null) {
+            all.put("column", column);
+        }
+        return new Expectation(0, 1, type, all);
+    }
+
+    private static GenericData.Record row(Long id, String status, Double amount) {
+        GenericData.Record r = new GenericData.Record(SCHEMA);
+        r.put("id", id);
+        r.put("status", status);
+        r.put("amount", amount);
+        return r;
+    }
+
+    private static List<ExpectationResult> run(List<Expectation> expectations, GenericData.Record... rows) {
+        List<Expectation> indexed = new ArrayList<>();
+        for (int i = 0; i < expectations.size(); i++) {
+            Expectation e = expectations.get(i);
+            indexed.add(new Expectation(i, e.line(), e.type(), e.kwargs()));
+        }
+        SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", indexed), SCHEMA);
+        Arrays.stream(rows).forEach(run::accept);
+        return run.results();
+    }
+}
