@@ -17,8 +17,6 @@ import java.util.Random;
 import javax.sql.DataSource;
 
 import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Demo source of the local profile: {@code sales.public.orders} with orders for each of the last
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DemoOrders {
 
-    private static final Logger log = LoggerFactory.getLogger(DemoOrders.class);
     private static final List<String> CATEGORIES =
             List.of("books", "electronics", "garden", "grocery", "home", "sports", "toys");
     private static final List<String> STATUSES = List.of("completed", "completed", "completed", "shipped", "pending", "cancelled");
@@ -35,7 +32,8 @@ final class DemoOrders {
     private DemoOrders() {
     }
 
-    static void ensure(DataSource sales, LocalDate today, LocalServersProperties.Demo demo)
+    /** Fills the days that have no orders yet; returns the number of orders generated. */
+    static int ensure(DataSource sales, LocalDate today, LocalServersProperties.Demo demo)
             throws SQLException, IOException {
         try (Connection c = sales.getConnection()) {
             try (Statement ddl = c.createStatement()) {
@@ -59,9 +57,7 @@ final class DemoOrders {
                     generated += generate(c, date, demo);
                 }
             }
-            if (generated > 0) {
-                log.info("Generated {} demo orders in sales.public.orders", generated);
-            }
+            return generated;
         }
     }
 

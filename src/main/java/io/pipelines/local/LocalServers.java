@@ -18,13 +18,12 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -35,7 +34,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class LocalServers {
 
-    private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
     private static LocalServers running;
 
     private final EmbeddedPostgres postgres;
@@ -47,9 +45,9 @@ public final class LocalServers {
     }
 
     /** Starts the servers, or returns those this JVM already started. */
-    public static synchronized LocalServers startOnce(LocalServersProperties settings, String bucket) {
+    public static synchronized LocalServers startOnce(LocalServersProperties settings, String bucket, Log log) {
         if (running == null) {
-            running = start(settings, bucket);
+            running = start(settings, bucket, log);
             Runtime.getRuntime().addShutdownHook(new Thread(running::stopS3, "local-s3-stop"));
         }
         return running;
@@ -63,7 +61,7 @@ public final class LocalServers {
         return s3.getPort();
     }
 
-    private static LocalServers start(LocalServersProperties settings, String bucket) {
+    private static LocalServers start(LocalServersProperties settings, String bucket, Log log) {
         Path dataDir = settings.getDataDir().toAbsolutePath();
         try {
             if (settings.isCleanStart()) {
@@ -80,12 +78,15 @@ public final class LocalServers {
             DataSource admin = postgres.getPostgresDatabase();
             createDatabase(admin, "sales");
             createDatabase(admin, "warehouse");
-            DemoOrders.ensure(postgres.getDatabase("postgres", "sales"), LocalDate.now(Clock.systemUTC()),
+            int generated = DemoOrders.ensure(postgres.getDatabase("postgres", "sales"), LocalDate.now(Clock.systemUTC()),
                     settings.getDemo());
+            if (generated > 0) {
+                log.info("Generated " + generated + " demo orders in sales.public.orders");
+            }
             S3Proxy s3 = startS3(dataDir.resolve("lake"), bucket, settings.getS3Port());
-            log.info("Local servers up in {} ms: PostgreSQL on 127.0.0.1:{} (databases sales, warehouse), "
-                    + "S3 on http://127.0.0.1:{} (bucket {}), data in {}",
-                    (System.nanoTime() - t0) / 1_000_000, postgres.getPort(), s3.getPort(), bucket, dataDir);
+            log.info("Local servers up in " + (System.nanoTime() - t0) / 1_000_000 + " ms: PostgreSQL on 127.0.0.1:"
+                    + postgres.getPort() + " (user postgres, databases sales and warehouse), S3 on http://127.0.0.1:"
+                    + s3.getPort() + " (bucket " + bucket + ", any credentials), data in " + dataDir);
             return new LocalServers(postgres, s3);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
@@ -130,7 +131,7 @@ public final class LocalServers {
         try {
             s3.stop();
         } catch (Exception e) {
-            log.warn("Stopping the local S3 server: {}", e.toString());
+            System.err.println("Stopping the local S3 server: " + e);
         }
     }
 

@@ -2,10 +2,12 @@ package io.pipelines.local;
 
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -20,6 +22,13 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
 
     public static final String LOCAL_PROFILE = "local";
 
+    /** Logging is not set up yet when this runs: messages are kept and written once it is. */
+    private final Log log;
+
+    public LocalServersEnvironmentPostProcessor(DeferredLogFactory logs) {
+        this.log = logs.getLog(LocalServers.class);
+    }
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (!environment.acceptsProfiles(Profiles.of(LOCAL_PROFILE))) {
@@ -29,7 +38,7 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
         LocalServersProperties settings = binder.bind("pipelines.local", LocalServersProperties.class)
                 .orElseGet(LocalServersProperties::new);
         String bucket = binder.bind("pipelines.lake.bucket", String.class).orElse("lake");
-        LocalServers servers = LocalServers.startOnce(settings, bucket);
+        LocalServers servers = LocalServers.startOnce(settings, bucket, log);
         environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
                 "pipelines.local.postgres-port", servers.postgresPort(),
                 "pipelines.local.s3-port", servers.s3Port())));

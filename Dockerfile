@@ -1,0 +1,31 @@
+# The pipelines service. Build: docker build -t pipelines .
+# Run: docker run -p 8080:8080 -e WAREHOUSE_URL=... -e SALES_DB_URL=... -e LAKE_ENDPOINT=... \
+#        -e PIPELINES_USER=... -e PIPELINES_PASSWORD=... pipelines
+# Settings come from the environment (see README, "Running in production"); the image runs the
+# `prod` profile, which starts no embedded server.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B package -DskipTests && cp target/pipelines-*.jar /src/pipelines.jar
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 pipelines \
+ && useradd --system --uid 10001 --gid pipelines --home-dir /app --shell /usr/sbin/nologin pipelines
+# The service reads application.yml, routes/, sql/ and quality/ from its working folder.
+WORKDIR /app
+COPY --from=build /src/pipelines.jar /app/pipelines.jar
+COPY application.yml /app/application.yml
+COPY routes/ /app/routes/
+COPY sql/ /app/sql/
+COPY quality/ /app/quality/
+USER pipelines
+ENV SPRING_PROFILES_ACTIVE=prod \
+    LAKE_SPOOL_DIR=/tmp/pipelines-spool
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q UP <&3"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/pipelines.jar"]
