@@ -50,6 +50,14 @@ class ControlApiTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void hawtioAndJolokiaAreServedToALoggedInOperator() {
+        assertThat(api.get("/actuator/hawtio/").status()).isEqualTo(200);
+        Response camel = api.get("/actuator/jolokia/search/org.apache.camel:type=routes,*");
+        assertThat(camel.status()).isEqualTo(200);
+        assertThat(camel.body()).contains("daily_sales_etl.extract_orders");
+    }
+
+    @Test
     void healthIsOpen() {
         Response health = api.getWithoutLogin("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
