@@ -1,6 +1,7 @@
 package io.pipelines.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,12 +35,16 @@ public class PipelinesProperties {
     /** Batch pipelines, each run by the route of the same name. */
     @Valid
     private final List<BatchPipeline> batch = new ArrayList<>();
+    /** The event-driven pipeline orders_stream. */
+    @Valid
+    private final Stream stream = new Stream();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
     public Lake getLake() { return lake; }
     public Map<String, Connection> getConnections() { return connections; }
     public List<BatchPipeline> getBatch() { return batch; }
+    public Stream getStream() { return stream; }
 
     public static class Security {
         /** User name of the HTTP basic login (env PIPELINES_USER). */
@@ -188,5 +193,72 @@ public class PipelinesProperties {
         public void setTransform(String transform) { this.transform = transform; }
         public String getAggregate() { return aggregate; }
         public void setAggregate(String aggregate) { this.aggregate = aggregate; }
+    }
+
+    public static class Stream {
+        /** Consume the topic at all; false leaves the stream pipeline idle. */
+        private boolean enabled = true;
+        /** Name of the pipeline (route id, metrics tag, key of its watermarks). */
+        @NotBlank
+        private String name = "orders_stream";
+        /** Kafka brokers, host:port[,host:port]. */
+        private String bootstrapServers = "";
+        /** Topic of the order events. */
+        @NotBlank
+        private String topic = "orders";
+        /** Topic that receives the records that cannot be parsed, with the reason in their headers. */
+        @NotBlank
+        private String deadLetterTopic = "orders.dlq";
+        /** Consumer group; its committed offsets are the stream's progress. */
+        @NotBlank
+        private String groupId = "warehouse-loader";
+        /** A micro-batch closes at this many records... */
+        @Min(1)
+        private int batchSize = 1000;
+        /** ...or this long after its first record, whichever comes first. */
+        private Duration batchInterval = Duration.ofSeconds(5);
+        /** Bounded out-of-orderness: the watermark is the largest event time seen minus this. */
+        private Duration maxOutOfOrderness = Duration.ofSeconds(30);
+        /** Lake prefix of the batches' Parquet objects. */
+        @NotBlank
+        private String lakePrefix = "raw/stream/orders";
+        /** First wait before a failed batch is tried again; doubles up to retry-max-delay. */
+        private Duration retryInitialDelay = Duration.ofSeconds(1);
+        /** Longest wait between two tries of a failed batch (it is tried until it succeeds). */
+        private Duration retryMaxDelay = Duration.ofSeconds(30);
+        /** Consumers in this instance (each takes a share of the partitions). */
+        @Min(1)
+        private int consumers = 1;
+        /** More Kafka client settings (security.protocol, sasl.*, ...), for consumer and producers. */
+        private Map<String, String> kafka = new LinkedHashMap<>();
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getBootstrapServers() { return bootstrapServers; }
+        public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
+        public String getTopic() { return topic; }
+        public void setTopic(String topic) { this.topic = topic; }
+        public String getDeadLetterTopic() { return deadLetterTopic; }
+        public void setDeadLetterTopic(String deadLetterTopic) { this.deadLetterTopic = deadLetterTopic; }
+        public String getGroupId() { return groupId; }
+        public void setGroupId(String groupId) { this.groupId = groupId; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Duration getBatchInterval() { return batchInterval; }
+        public void setBatchInterval(Duration batchInterval) { this.batchInterval = batchInterval; }
+        public Duration getMaxOutOfOrderness() { return maxOutOfOrderness; }
+        public void setMaxOutOfOrderness(Duration maxOutOfOrderness) { this.maxOutOfOrderness = maxOutOfOrderness; }
+        public String getLakePrefix() { return lakePrefix; }
+        public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
+        public Duration getRetryInitialDelay() { return retryInitialDelay; }
+        public void setRetryInitialDelay(Duration retryInitialDelay) { this.retryInitialDelay = retryInitialDelay; }
+        public Duration getRetryMaxDelay() { return retryMaxDelay; }
+        public void setRetryMaxDelay(Duration retryMaxDelay) { this.retryMaxDelay = retryMaxDelay; }
+        public int getConsumers() { return consumers; }
+        public void setConsumers(int consumers) { this.consumers = consumers; }
+        public Map<String, String> getKafka() { return kafka; }
+        public void setKafka(Map<String, String> kafka) { this.kafka = kafka; }
     }
 }

@@ -13,6 +13,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -29,7 +32,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The embedded servers of the local profile: PostgreSQL (databases {@code sales} and
- * {@code warehouse}) and S3Proxy over a folder (the lake bucket). Started once per JVM and shared
+ * {@code warehouse}), S3Proxy over a folder (the lake bucket) and a Kafka broker (KRaft). Started once per JVM and shared
  * by every application context in it (the tests start several); stopped when the JVM exits.
  */
 public final class LocalServers {
@@ -38,17 +41,20 @@ public final class LocalServers {
 
     private final EmbeddedPostgres postgres;
     private final S3Proxy s3;
+    private final LocalKafka kafka;
 
-    private LocalServers(EmbeddedPostgres postgres, S3Proxy s3) {
+    private LocalServers(EmbeddedPostgres postgres, S3Proxy s3, LocalKafka kafka) {
         this.postgres = postgres;
         this.s3 = s3;
+        this.kafka = kafka;
     }
 
     /** Starts the servers, or returns those this JVM already started. */
-    public static synchronized LocalServers startOnce(LocalServersProperties settings, String bucket, Log log) {
+    public static synchronized LocalServers startOnce(LocalServersProperties settings, String bucket,
+                                                      List<String> topics, Log log) {
         if (running == null) {
-            running = start(settings, bucket, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(running::stopS3, "local-s3-stop"));
+            running = start(settings, bucket, topics, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(running::stopS3AndKafka, "local-servers-stop"));
         }
         return running;
     }
@@ -61,7 +67,11 @@ public final class LocalServers {
         return s3.getPort();
     }
 
-    private static LocalServers start(LocalServersProperties settings, String bucket, Log log) {
+    public int kafkaPort() {
+        return kafka.port();
+    }
+
+    private static LocalServers start(LocalServersProperties settings, String bucket, List<String> topics, Log log) {
         Path dataDir = settings.getDataDir().toAbsolutePath();
         try {
             if (settings.isCleanStart()) {
@@ -84,10 +94,15 @@ public final class LocalServers {
                 log.info("Generated " + generated + " demo orders in sales.public.orders");
             }
             S3Proxy s3 = startS3(dataDir.resolve("lake"), bucket, settings.getS3Port());
+            Map<String, Integer> partitions = new LinkedHashMap<>();
+            topics.forEach(topic -> partitions.put(topic, settings.getKafkaPartitions()));
+            LocalKafka kafka = LocalKafka.start(dataDir.resolve("kafka"), settings.getKafkaPort(),
+                    settings.getKafkaControllerPort(), partitions);
             log.info("Local servers up in " + (System.nanoTime() - t0) / 1_000_000 + " ms: PostgreSQL on 127.0.0.1:"
                     + postgres.getPort() + " (user postgres, databases sales and warehouse), S3 on http://127.0.0.1:"
-                    + s3.getPort() + " (bucket " + bucket + ", any credentials), data in " + dataDir);
-            return new LocalServers(postgres, s3);
+                    + s3.getPort() + " (bucket " + bucket + ", any credentials), Kafka on 127.0.0.1:" + kafka.port()
+                    + " (topics " + topics + "), data in " + dataDir);
+            return new LocalServers(postgres, s3, kafka);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
                     + dataDir + "): " + e.getMessage(), e);
@@ -127,11 +142,16 @@ public final class LocalServers {
         return proxy;
     }
 
-    private void stopS3() {
+    private void stopS3AndKafka() {
         try {
             s3.stop();
         } catch (Exception e) {
             System.err.println("Stopping the local S3 server: " + e);
+        }
+        try {
+            kafka.stop();
+        } catch (RuntimeException e) {
+            System.err.println("Stopping the local Kafka broker: " + e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pipelines.local;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -15,7 +16,7 @@ import org.springframework.core.env.Profiles;
 
 /**
  * In the {@code local} profile, starts the embedded servers before any bean needs them and
- * publishes their ports as {@code pipelines.local.postgres-port} and {@code pipelines.local.s3-port},
+ * publishes their ports as {@code pipelines.local.postgres-port}, {@code .s3-port} and {@code .kafka-port},
  * which the local profile's addresses in application.yml refer to. Any other profile: does nothing.
  */
 public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -38,10 +39,13 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
         LocalServersProperties settings = binder.bind("pipelines.local", LocalServersProperties.class)
                 .orElseGet(LocalServersProperties::new);
         String bucket = binder.bind("pipelines.lake.bucket", String.class).orElse("lake");
-        LocalServers servers = LocalServers.startOnce(settings, bucket, log);
+        List<String> topics = List.of(binder.bind("pipelines.stream.topic", String.class).orElse("orders"),
+                binder.bind("pipelines.stream.dead-letter-topic", String.class).orElse("orders.dlq"));
+        LocalServers servers = LocalServers.startOnce(settings, bucket, topics, log);
         environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
                 "pipelines.local.postgres-port", servers.postgresPort(),
-                "pipelines.local.s3-port", servers.s3Port())));
+                "pipelines.local.s3-port", servers.s3Port(),
+                "pipelines.local.kafka-port", servers.kafkaPort())));
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("pipelines.local")
 public class LocalServersProperties {
 
-    /** Folder of the servers' data: postgres/ and lake/ (kept across restarts). */
+    /** Folder of the servers' data: postgres/, lake/ and kafka/ (kept across restarts). */
     private Path dataDir = Path.of("data");
     /** Delete the data folder before starting (tests only). */
     private boolean cleanStart = false;
@@ -19,6 +19,12 @@ public class LocalServersProperties {
     private int postgresPort = 15432;
     /** Port of the embedded S3 server on 127.0.0.1; 0 picks a free one. */
     private int s3Port = 19000;
+    /** Port of the embedded Kafka broker on 127.0.0.1; 0 picks a free one. */
+    private int kafkaPort = 19092;
+    /** Port of the embedded Kafka's KRaft controller on 127.0.0.1; 0 picks a free one. */
+    private int kafkaControllerPort = 19093;
+    /** Partitions of the topics the local profile creates. */
+    private int kafkaPartitions = 3;
     /** Demo data of the sales database. */
     private final Demo demo = new Demo();
 
@@ -30,6 +36,12 @@ public class LocalServersProperties {
     public void setPostgresPort(int postgresPort) { this.postgresPort = postgresPort; }
     public int getS3Port() { return s3Port; }
     public void setS3Port(int s3Port) { this.s3Port = s3Port; }
+    public int getKafkaPort() { return kafkaPort; }
+    public void setKafkaPort(int kafkaPort) { this.kafkaPort = kafkaPort; }
+    public int getKafkaControllerPort() { return kafkaControllerPort; }
+    public void setKafkaControllerPort(int kafkaControllerPort) { this.kafkaControllerPort = kafkaControllerPort; }
+    public int getKafkaPartitions() { return kafkaPartitions; }
+    public void setKafkaPartitions(int kafkaPartitions) { this.kafkaPartitions = kafkaPartitions; }
     public Demo getDemo() { return demo; }
 
     public static class Demo {
@@ -39,6 +51,8 @@ public class LocalServersProperties {
         private int ordersPerDay = 3000;
         /** Seed of the generator: the same rows for the same date on every machine. */
         private long seed = 42;
+        /** Order events per second sent to the stream's topic by the demo producer; 0 turns it off. */
+        private double rate = 50;
 
         public int getDays() { return days; }
         public void setDays(int days) { this.days = days; }
@@ -46,5 +60,7 @@ public class LocalServersProperties {
         public void setOrdersPerDay(int ordersPerDay) { this.ordersPerDay = ordersPerDay; }
         public long getSeed() { return seed; }
         public void setSeed(long seed) { this.seed = seed; }
+        public double getRate() { return rate; }
+        public void setRate(double rate) { this.rate = rate; }
     }
 }

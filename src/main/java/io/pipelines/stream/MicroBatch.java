@@ -1,0 +1,75 @@
+package io.pipelines.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records of one micro-batch in the order they were consumed (per partition, in offset order),
+ * each with its parsed event or the reason it was rejected. The stream route's beans work on it;
+ * the consumer commits its offsets once the route has succeeded.
+ */
+public class MicroBatch {
+
+    /** One record of the batch. */
+    public record Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection) {
+        public int partition() {
+            return record.partition();
+        }
+
+        public long offset() {
+            return record.offset();
+        }
+    }
+
+    private final String topic;
+    private final List<Entry> entries;
+
+    public MicroBatch(String topic, List<Entry> entries) {
+        this.topic = topic;
+        this.entries = List.copyOf(entries);
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public List<Entry> valid() {
+        return entries.stream().filter(e -> e.event() != null).toList();
+    }
+
+    public List<Entry> rejected() {
+        return entries.stream().filter(e -> e.event() == null).toList();
+    }
+
+    /** The entries of each partition, in offset order, partitions in ascending order. */
+    public Map<Integer, List<Entry>> byPartition() {
+        Map<Integer, List<Entry>> parts = new java.util.TreeMap<>();
+        for (Entry e : entries) {
+            parts.computeIfAbsent(e.partition(), p -> new ArrayList<>()).add(e);
+        }
+        return parts;
+    }
+
+    /** What to commit once the batch is loaded: for each partition, the offset after its last record. */
+    public Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
+        Map<TopicPartition, OffsetAndMetadata> next = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            next.put(new TopicPartition(topic, e.partition()), new OffsetAndMetadata(e.offset() + 1));
+        }
+        return next;
+    }
+}

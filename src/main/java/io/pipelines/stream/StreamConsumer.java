@@ -1,0 +1,283 @@
+package io.pipelines.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.pipelines.config.PipelinesProperties;
+
+/**
+ * The stream's offset-commit logic, in one place. A thread of its own polls the topic, closes a
+ * micro-batch at the batch size or the batch interval (whichever comes first), hands it to the
+ * stream route, and commits exactly the offsets of that batch once the route has loaded it. Nothing
+ * is ever committed that was not loaded (auto-commit is off; the Kafka consumer is used from this
+ * thread only).
+ * <p>
+ * A batch that fails is tried again, the same records with the same lake keys, with exponential
+ * backoff and without end: the stream waits for the warehouse to come back. While it waits its
+ * partitions are paused and it keeps polling, so it stays in the group. Records of partitions taken
+ * away by a rebalance are dropped uncommitted: their new owner reads them again.
+ */
+public class StreamConsumer implements Runnable {
+
+    /** Loads one micro-batch and returns it parsed; throws when it could not. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        MicroBatch handle(MicroBatch batch) throws Exception;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final long LAG_EVERY_NANOS = 5_000_000_000L;
+
+    private final PipelinesProperties.Stream settings;
+    private final String clientId;
+    private final BatchHandler handler;
+    private final StreamLake lake;
+    private final StreamMetrics metrics;
+    private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+    private volatile Set<TopicPartition> assignment = Set.of();
+    private volatile boolean running;
+    private Thread thread;
+    private long bufferStarted;
+    private long nextLagReport;
+
+    public StreamConsumer(PipelinesProperties.Stream settings, String clientId, BatchHandler handler, StreamLake lake,
+                          StreamMetrics metrics) {
+        this.settings = settings;
+        this.clientId = clientId;
+        this.handler = handler;
+        this.lake = lake;
+        this.metrics = metrics;
+    }
+
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this, clientId);
+        thread.start();
+    }
+
+    /**
+     * Stops after the batch in flight, if any, is committed (or, while it waits for a retry, left
+     * uncommitted). Polls are short, so the thread notices within a fraction of a second.
+     */
+    public synchronized void stop(Duration timeout) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(timeout.toMillis());
+        }
+    }
+
+    public boolean isRunning() {
+        return thread != null && thread.isAlive();
+    }
+
+    /** The partitions this consumer owns now. */
+    public Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = settings.getRetryInitialDelay();
+        while (running) {
+            try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
+                c.subscribe(List.of(settings.getTopic()), new Rebalance(c));
+                consume(c);
+            } catch (Exception e) {
+                log.error("{} consumer {} failed and restarts in {} ms (nothing uncommitted is lost): {}",
+                        settings.getName(), clientId, backoff.toMillis(), e.toString(), e);
+                pause(backoff);
+                backoff = next(backoff);
+            } finally {
+                buffer.clear();
+                assignment = Set.of();
+            }
+        }
+        log.info("{} consumer {} stopped", settings.getName(), clientId);
+    }
+
+    private void consume(KafkaConsumer<byte[], byte[]> c) {
+        while (running) {
+            take(c.poll(POLL));
+            reportLag(c);
+            boolean full = buffer.size() >= settings.getBatchSize();
+            boolean due = !buffer.isEmpty() && System.nanoTime() - bufferStarted >= settings.getBatchInterval().toNanos();
+            if (full || due) {
+                List<ConsumerRecord<byte[], byte[]>> batch =
+                        new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), settings.getBatchSize())));
+                buffer.subList(0, batch.size()).clear();
+                bufferStarted = System.nanoTime();
+                loadAndCommit(c, batch);
+            }
+        }
+    }
+
+    private void take(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (buffer.isEmpty()) {
+                bufferStarted = System.nanoTime();
+            }
+            buffer.add(r);
+        }
+    }
+
+    /** Tries the batch until it is loaded and committed, its partitions are taken away, or the consumer stops. */
+    private void loadAndCommit(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records) {
+        long closed = System.nanoTime();
+        Duration delay = settings.getRetryInitialDelay();
+        for (int attempt = 1; running; attempt++) {
+            records.removeIf(r -> !assignment.contains(new TopicPartition(r.topic(), r.partition())));
+            if (records.isEmpty()) {
+                return;
+            }
+            MicroBatch batch = new MicroBatch(settings.getTopic(),
+                    records.stream().map(r -> new MicroBatch.Entry(r, null, null)).toList());
+            MicroBatch loaded;
+            try {
+                loaded = handler.handle(batch);
+            } catch (Exception e) {
+                metrics.batchFailed();
+                log.warn("{}: batch of {} records ({}) failed on attempt {}; not committed, next try in {} ms: {}",
+                        settings.getName(), batch.size(), describe(batch), attempt, delay.toMillis(), rootMessage(e));
+                c.pause(c.assignment());
+                waitPolling(c, delay);
+                delay = next(delay);
+                continue;
+            }
+            try {
+                commit(c, batch.nextOffsets());
+            } catch (CommitFailedException e) {
+                log.warn("{}: batch ({}) loaded but its partitions were reassigned before the commit; their new owner "
+                        + "loads it again, which changes nothing", settings.getName(), describe(batch));
+                return;
+            }
+            c.resume(c.paused());
+            metrics.committed(loaded, Duration.ofNanos(System.nanoTime() - closed), Instant.now());
+            log.debug("{}: committed {}", settings.getName(), batch.nextOffsets());
+            return;
+        }
+    }
+
+    /** Commits the offsets after the batch's last records. */
+    protected void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        c.commitSync(offsets);
+    }
+
+    /** Waits while still polling (partitions paused), so that the group keeps this member. */
+    private void waitPolling(KafkaConsumer<byte[], byte[]> c, Duration delay) {
+        long until = System.nanoTime() + delay.toNanos();
+        while (running && System.nanoTime() < until) {
+            // Paused partitions return nothing; partitions newly assigned meanwhile may: keep their records.
+            take(c.poll(Duration.ofMillis(Math.max(1, Math.min(500, (until - System.nanoTime()) / 1_000_000)))));
+        }
+    }
+
+    private void reportLag(KafkaConsumer<byte[], byte[]> c) {
+        long now = System.nanoTime();
+        if (now < nextLagReport) {
+            return;
+        }
+        nextLagReport = now + LAG_EVERY_NANOS;
+        for (TopicPartition tp : assignment) {
+            c.currentLag(tp).ifPresent(lag -> metrics.lag(tp.partition(), lag));
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        Map<String, Object> config = new HashMap<>(settings.getKafka());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.getGroupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.getBatchSize());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Duration next(Duration delay) {
+        Duration doubled = delay.multipliedBy(2);
+        return doubled.compareTo(settings.getRetryMaxDelay()) > 0 ? settings.getRetryMaxDelay() : doubled;
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(MicroBatch batch) {
+        Map<Integer, String> ranges = new java.util.TreeMap<>();
+        batch.byPartition().forEach((p, entries) -> ranges.put(p, entries.get(0).offset() + "-"
+                + entries.get(entries.size() - 1).offset()));
+        return "partition offsets " + ranges;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
+    }
+
+    /** Keeps the buffer to owned partitions, and clears the lake of uncommitted objects of new ones. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> c;
+
+        Rebalance(KafkaConsumer<byte[], byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> owned = new HashSet<>(assignment);
+            owned.removeAll(partitions);
+            assignment = Set.copyOf(owned);
+            buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            log.info("{} consumer {}: partitions {} revoked", settings.getName(), clientId, partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> committed = c.committed(new HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata at = committed.get(tp);
+                List<String> dropped = lake.dropUncommitted(tp.partition(), at == null ? 0 : at.offset());
+                if (!dropped.isEmpty()) {
+                    log.info("{}: dropped {} lake object(s) of partition {} never committed", settings.getName(),
+                            dropped.size(), tp.partition());
+                }
+            }
+            Set<TopicPartition> owned = new HashSet<>(assignment);
+            owned.addAll(partitions);
+            assignment = Set.copyOf(owned);
+            log.info("{} consumer {}: partitions {} assigned", settings.getName(), clientId, partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.pipelines.stream;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.ParquetFiles;
+
+/**
+ * Lands each micro-batch in the lake: one Parquet object per partition with the batch's valid
+ * events, at the deterministic key {@code <prefix>/partition=<p>/<first offset>-<last offset>.parquet}
+ * (a batch tried again writes the same key). Objects of offsets never committed are removed when a
+ * partition is taken over.
+ */
+@Component("streamLake")
+public class StreamLake {
+
+    static final Schema SCHEMA = schema();
+
+    private final Lake lake;
+    private final String prefix;
+    private final Path spoolDir;
+
+    public StreamLake(Lake lake, PipelinesProperties properties) {
+        this.lake = lake;
+        this.prefix = properties.getStream().getLakePrefix().replaceAll("/+$", "");
+        this.spoolDir = properties.getLake().getSpoolDir();
+    }
+
+    /** Writes the batch's objects, one per partition that has valid events. */
+    public void land(MicroBatch batch) throws IOException {
+        for (Map.Entry<Integer, List<MicroBatch.Entry>> part : batch.byPartition().entrySet()) {
+            List<MicroBatch.Entry> records = part.getValue();
+            List<MicroBatch.Entry> valid = records.stream().filter(e -> e.event() != null).toList();
+            if (valid.isEmpty()) {
+                continue;
+            }
+            String key = key(part.getKey(), records);
+            Files.createDirectories(spoolDir);
+            Path file = Files.createTempFile(spoolDir, "stream", ".parquet");
+            try {
+                try (ParquetWriter<GenericRecord> writer = ParquetFiles.writer(file, SCHEMA, Map.of())) {
+                    for (MicroBatch.Entry e : valid) {
+                        writer.write(record(e));
+                    }
+                }
+                lake.put(key, file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** The key of the object of one partition's records of a batch (records in offset order). */
+    public String key(int partition, List<MicroBatch.Entry> records) {
+        return partitionFolder(partition) + records.get(0).offset() + "-" + records.get(records.size() - 1).offset()
+                + ".parquet";
+    }
+
+    /**
+     * Deletes the partition's objects that start at or after the committed offset: they belong to
+     * batches that were landed but never committed, and will be landed again.
+     */
+    public List<String> dropUncommitted(int partition, long committedOffset) {
+        List<String> stale = lake.list(partitionFolder(partition)).stream()
+                .filter(k -> firstOffset(k) >= committedOffset).toList();
+        lake.delete(stale);
+        return stale;
+    }
+
+    private String partitionFolder(int partition) {
+        return prefix + "/partition=" + partition + "/";
+    }
+
+    private static long firstOffset(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        int dash = name.indexOf('-');
+        try {
+            return dash < 0 ? -1 : Long.parseLong(name.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return -1; // not an object of ours: left alone
+        }
+    }
+
+    private static GenericRecord record(MicroBatch.Entry e) {
+        OrderEvent event = e.event();
+        GenericData.Record r = new GenericData.Record(SCHEMA);
+        r.put("event_id", event.eventId());
+        r.put("order_id", event.orderId());
+        r.put("customer_id", event.customerId());
+        r.put("product_category", event.productCategory());
+        r.put("total", event.total());
+        r.put("currency", event.currency());
+        r.put("event_time", event.eventTime());
+        r.put("kafka_partition", e.partition());
+        r.put("kafka_offset", e.offset());
+        return r;
+    }
+
+    private static Schema schema() {
+        Schema decimal = LogicalTypes.decimal(12, 2).addToSchema(Schema.create(Schema.Type.BYTES));
+        Schema timestamp = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+        return SchemaBuilder.record("order_event").namespace("pipelines").fields()
+                .requiredString("event_id")
+                .requiredLong("order_id")
+                .requiredLong("customer_id")
+                .requiredString("product_category")
+                .name("total").type(decimal).noDefault()
+                .requiredString("currency")
+                .name("event_time").type(timestamp).noDefault()
+                .requiredInt("kafka_partition")
+                .requiredLong("kafka_offset")
+                .endRecord();
+    }
+}

@@ -1,0 +1,90 @@
+package io.pipelines.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pipelines.config.PipelinesProperties;
+
+/**
+ * Meters of the stream (Prometheus names): pipeline_stream_consumer_lag{partition},
+ * pipeline_stream_batch_size, pipeline_stream_batch_load_duration_seconds,
+ * pipeline_stream_event_latency_seconds (event time to commit), pipeline_dlq_records_total,
+ * pipeline_late_events_total, pipeline_stream_duplicates_total, pipeline_stream_batch_failures_total;
+ * all tagged with the pipeline.
+ */
+@Component
+public class StreamMetrics {
+
+    private final MeterRegistry registry;
+    private final String pipeline;
+    private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final DistributionSummary batchSize;
+    private final Timer loadDuration;
+    private final Timer latency;
+    private final Counter deadLetters;
+    private final Counter late;
+    private final Counter duplicates;
+    private final Counter failures;
+
+    public StreamMetrics(MeterRegistry registry, PipelinesProperties properties) {
+        this.registry = registry;
+        this.pipeline = properties.getStream().getName();
+        this.batchSize = DistributionSummary.builder("pipeline.stream.batch.size").description("Records per micro-batch")
+                .tag("pipeline", pipeline).publishPercentiles(0.5, 0.99).register(registry);
+        this.loadDuration = Timer.builder("pipeline.stream.batch.load.duration")
+                .description("Time from the close of a micro-batch to the commit of its offsets")
+                .tag("pipeline", pipeline).publishPercentiles(0.5, 0.99).register(registry);
+        this.latency = Timer.builder("pipeline.stream.event.latency")
+                .description("Time from an event's event_time to the commit of its batch")
+                .tag("pipeline", pipeline).publishPercentiles(0.5, 0.99).register(registry);
+        this.deadLetters = Counter.builder("pipeline.dlq.records").description("Records sent to the dead letter topic")
+                .tag("pipeline", pipeline).register(registry);
+        this.late = Counter.builder("pipeline.late.events").description("Events that came after their window was final")
+                .tag("pipeline", pipeline).register(registry);
+        this.duplicates = Counter.builder("pipeline.stream.duplicates").description("Events whose event_id was already loaded")
+                .tag("pipeline", pipeline).register(registry);
+        this.failures = Counter.builder("pipeline.stream.batch.failures").description("Micro-batch attempts that failed")
+                .tag("pipeline", pipeline).register(registry);
+    }
+
+    void loaded(StreamWarehouse.Outcome outcome) {
+        late.increment(outcome.late());
+        duplicates.increment(outcome.duplicates());
+    }
+
+    void deadLettered(int records) {
+        deadLetters.increment(records);
+    }
+
+    void batchFailed() {
+        failures.increment();
+    }
+
+    void committed(MicroBatch batch, Duration load, Instant now) {
+        batchSize.record(batch.size());
+        loadDuration.record(load);
+        for (MicroBatch.Entry e : batch.valid()) {
+            latency.record(Duration.between(e.event().eventTime(), now).abs());
+        }
+    }
+
+    void lag(int partition, long records) {
+        lag.computeIfAbsent(partition, p -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("pipeline.stream.consumer.lag", value, AtomicLong::get)
+                    .description("Records of the partition not consumed yet")
+                    .tag("pipeline", pipeline).tag("partition", Integer.toString(p)).register(registry);
+            return value;
+        }).set(records);
+    }
+}

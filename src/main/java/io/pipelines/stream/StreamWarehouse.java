@@ -1,0 +1,262 @@
+package io.pipelines.stream;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.pipelines.config.PipelinesProperties;
+
+/**
+ * Loads a micro-batch into the warehouse in one transaction: new events into staging.order_events
+ * (an event_id already there is a duplicate and changes nothing), each new event either added to
+ * its hour of analytics.hourly_sales or, when its window is already final, recorded in
+ * etl.late_events; and the partitions' event-time progress in etl.stream_watermarks.
+ * <p>
+ * Event time is tracked per partition: an event is late when its window ends at or before its
+ * partition's watermark (the largest event time seen before it in that partition, minus the
+ * bounded out-of-orderness). Kafka keeps a partition's order, so the outcome does not depend on
+ * how partitions interleave, how records are batched, or on restarts: a batch loaded again finds
+ * its events already there and adds nothing.
+ */
+@Component("streamWarehouse")
+public class StreamWarehouse {
+
+    private static final Duration WINDOW = Duration.ofHours(1);
+
+    private final DataSource warehouse;
+    private final TransactionTemplate tx;
+    private final StreamLake lake;
+    private final StreamMetrics metrics;
+    private final String stream;
+    private final Duration outOfOrderness;
+
+    public StreamWarehouse(DataSource warehouse, TransactionTemplate tx, StreamLake lake, StreamMetrics metrics,
+                           PipelinesProperties properties) {
+        this.warehouse = warehouse;
+        this.tx = tx;
+        this.lake = lake;
+        this.metrics = metrics;
+        this.stream = properties.getStream().getName();
+        this.outOfOrderness = properties.getStream().getMaxOutOfOrderness();
+    }
+
+    /** What a load did. */
+    public record Outcome(int inserted, int duplicates, int late) {
+    }
+
+    public void load(MicroBatch batch) {
+        Outcome outcome = tx.execute(status -> {
+            Connection c = DataSourceUtils.getConnection(warehouse);
+            try {
+                return load(c, batch);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Loading " + batch.size() + " records of " + batch.topic()
+                        + " into the warehouse failed: " + e.getMessage(), e);
+            }
+        });
+        metrics.loaded(outcome);
+    }
+
+    private Outcome load(Connection c, MicroBatch batch) throws SQLException {
+        Map<Integer, List<MicroBatch.Entry>> partitions = batch.byPartition();
+        Map<Integer, Instant> maxSeen = lockWatermarks(c, partitions.keySet());
+
+        // 1. Insert the events that are new; the database says which ones were.
+        List<MicroBatch.Entry> candidates = new ArrayList<>();
+        Map<MicroBatch.Entry, String> keys = new HashMap<>();
+        Set<String> inBatch = new HashSet<>();
+        for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
+            String key = lake.key(part.getKey(), part.getValue());
+            for (MicroBatch.Entry e : part.getValue()) {
+                if (e.event() != null && inBatch.add(e.event().eventId())) {
+                    candidates.add(e);
+                    keys.put(e, key);
+                }
+            }
+        }
+        Set<String> inserted = insertEvents(c, candidates, keys);
+
+        // 2. In each partition's order: the window of each new event, or its lateness.
+        Map<List<Object>, long[]> counts = new LinkedHashMap<>();
+        Map<List<Object>, BigDecimal> revenue = new HashMap<>();
+        List<Object[]> late = new ArrayList<>();
+        for (MicroBatch.Entry e : candidates) {
+            OrderEvent event = e.event();
+            if (!inserted.contains(event.eventId())) {
+                continue;
+            }
+            Instant windowStart = event.eventTime().truncatedTo(ChronoUnit.HOURS);
+            Instant seen = maxSeen.get(e.partition());
+            Instant watermark = seen == null ? null : seen.minus(outOfOrderness);
+            if (watermark != null && !windowStart.plus(WINDOW).isAfter(watermark)) {
+                late.add(new Object[] {event.eventId(), e.partition(), e.offset(), event.eventTime(), windowStart,
+                        watermark, Duration.between(windowStart.plus(WINDOW), watermark).toMillis()});
+            } else {
+                List<Object> window = List.of(event.productCategory(), windowStart);
+                counts.computeIfAbsent(window, w -> new long[1])[0]++;
+                revenue.merge(window, event.total(), BigDecimal::add);
+            }
+            if (seen == null || event.eventTime().isAfter(seen)) {
+                maxSeen.put(e.partition(), event.eventTime());
+            }
+        }
+        addToWindows(c, counts, revenue);
+        recordLate(c, late);
+        saveWatermarks(c, maxSeen);
+        return new Outcome(inserted.size(), batch.valid().size() - inserted.size(), late.size());
+    }
+
+    private Map<Integer, Instant> lockWatermarks(Connection c, Set<Integer> partitions) throws SQLException {
+        Map<Integer, Instant> maxSeen = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT kafka_partition, max_event_time FROM etl.stream_watermarks "
+                + "WHERE stream = ? AND kafka_partition = ANY (?) ORDER BY kafka_partition FOR UPDATE")) {
+            ps.setString(1, stream);
+            ps.setArray(2, c.createArrayOf("integer", partitions.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    maxSeen.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return maxSeen;
+    }
+
+    private Set<String> insertEvents(Connection c, List<MicroBatch.Entry> events, Map<MicroBatch.Entry, String> keys)
+            throws SQLException {
+        Set<String> inserted = new HashSet<>();
+        if (events.isEmpty()) {
+            return inserted;
+        }
+        int n = events.size();
+        String[] ids = new String[n];
+        Long[] orders = new Long[n];
+        Long[] customers = new Long[n];
+        String[] categories = new String[n];
+        String[] totals = new String[n];
+        String[] currencies = new String[n];
+        String[] times = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        String[] lakeKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            MicroBatch.Entry e = events.get(i);
+            OrderEvent event = e.event();
+            ids[i] = event.eventId();
+            orders[i] = event.orderId();
+            customers[i] = event.customerId();
+            categories[i] = event.productCategory();
+            totals[i] = event.total().toPlainString();
+            currencies[i] = event.currency();
+            times[i] = event.eventTime().toString();
+            partitions[i] = e.partition();
+            offsets[i] = e.offset();
+            lakeKeys[i] = keys.get(e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO staging.order_events (event_id, order_id, customer_id, product_category, total, currency,
+                                                  event_time, kafka_partition, kafka_offset, lake_key)
+                SELECT id, o, cu, cat, t::numeric, cur, et::timestamptz, p, off, k
+                FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::integer[], ?::bigint[], ?::text[]) AS u(id, o, cu, cat, t, cur, et, p, off, k)
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id""")) {
+            Object[][] columns = {ids, orders, customers, categories, totals, currencies, times, partitions, offsets, lakeKeys};
+            String[] types = {"text", "bigint", "bigint", "text", "text", "text", "text", "integer", "bigint", "text"};
+            for (int i = 0; i < columns.length; i++) {
+                ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private void addToWindows(Connection c, Map<List<Object>, long[]> counts, Map<List<Object>, BigDecimal> revenue)
+            throws SQLException {
+        if (counts.isEmpty()) {
+            return;
+        }
+        List<String> categories = new ArrayList<>();
+        List<String> hours = new ArrayList<>();
+        List<Long> orderCounts = new ArrayList<>();
+        List<String> sums = new ArrayList<>();
+        counts.forEach((window, count) -> {
+            categories.add((String) window.get(0));
+            hours.add(window.get(1).toString());
+            orderCounts.add(count[0]);
+            sums.add(revenue.get(window).toPlainString());
+        });
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO analytics.hourly_sales (product_category, hour, order_count, revenue)
+                SELECT cat, h::timestamptz, n, r::numeric
+                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS u(cat, h, n, r)
+                ON CONFLICT (product_category, hour) DO UPDATE
+                SET order_count = hourly_sales.order_count + EXCLUDED.order_count,
+                    revenue = hourly_sales.revenue + EXCLUDED.revenue,
+                    updated_at = now()""")) {
+            ps.setArray(1, c.createArrayOf("text", categories.toArray()));
+            ps.setArray(2, c.createArrayOf("text", hours.toArray()));
+            ps.setArray(3, c.createArrayOf("bigint", orderCounts.toArray()));
+            ps.setArray(4, c.createArrayOf("text", sums.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void recordLate(Connection c, List<Object[]> late) throws SQLException {
+        if (late.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl.late_events (event_id, stream, kafka_partition, "
+                + "kafka_offset, event_time, window_start, watermark, delay_ms) VALUES (?, ?, ?, ?, ?::timestamptz, "
+                + "?::timestamptz, ?::timestamptz, ?) ON CONFLICT (event_id) DO NOTHING")) {
+            for (Object[] row : late) {
+                ps.setString(1, (String) row[0]);
+                ps.setString(2, stream);
+                ps.setInt(3, (Integer) row[1]);
+                ps.setLong(4, (Long) row[2]);
+                ps.setString(5, row[3].toString());
+                ps.setString(6, row[4].toString());
+                ps.setString(7, row[5].toString());
+                ps.setLong(8, (Long) row[6]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void saveWatermarks(Connection c, Map<Integer, Instant> maxSeen) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl.stream_watermarks (stream, kafka_partition, "
+                + "max_event_time) VALUES (?, ?, ?::timestamptz) ON CONFLICT (stream, kafka_partition) DO UPDATE "
+                + "SET max_event_time = GREATEST(etl.stream_watermarks.max_event_time, EXCLUDED.max_event_time), "
+                + "updated_at = now()")) {
+            for (Map.Entry<Integer, Instant> e : maxSeen.entrySet()) {
+                ps.setString(1, stream);
+                ps.setInt(2, e.getKey());
+                ps.setString(3, e.getValue().toString());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}
