@@ -9,15 +9,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +31,9 @@ import io.pipelines.config.PipelinesProperties;
 /**
  * The stream's offset-commit logic, in one place. A thread of its own polls the topic, closes a
  * micro-batch at the batch size or the batch interval (whichever comes first), hands it to the
- * stream route, and commits exactly the offsets of that batch once the route has loaded it. Nothing
- * is ever committed that was not loaded (auto-commit is off; the Kafka consumer is used from this
- * thread only).
+ * stream route, and commits exactly the offsets of that batch once the route has loaded it, in a
+ * Kafka transaction with the batch's dead letter records. Nothing is ever committed that was not
+ * loaded (auto-commit is off; the Kafka clients are used from this thread only).
  * <p>
  * A batch that fails is tried again, the same records with the same lake keys, with exponential
  * backoff and without end: the stream waits for the warehouse to come back. While it waits its
@@ -52,6 +57,7 @@ public class StreamConsumer implements Runnable {
     private final BatchHandler handler;
     private final StreamLake lake;
     private final StreamMetrics metrics;
+    private final DeadLetters deadLetters;
     private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running;
@@ -60,12 +66,13 @@ public class StreamConsumer implements Runnable {
     private long nextLagReport;
 
     public StreamConsumer(PipelinesProperties.Stream settings, String clientId, BatchHandler handler, StreamLake lake,
-                          StreamMetrics metrics) {
+                          StreamMetrics metrics, DeadLetters deadLetters) {
         this.settings = settings;
         this.clientId = clientId;
         this.handler = handler;
         this.lake = lake;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
     }
 
     public synchronized void start() {
@@ -98,9 +105,10 @@ public class StreamConsumer implements Runnable {
     public void run() {
         Duration backoff = settings.getRetryInitialDelay();
         while (running) {
-            try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
+            try (KafkaConsumer<byte[], byte[]> c = newConsumer(); KafkaProducer<byte[], byte[]> p = newProducer()) {
+                p.initTransactions();
                 c.subscribe(List.of(settings.getTopic()), new Rebalance(c));
-                consume(c);
+                consume(c, p);
             } catch (Exception e) {
                 log.error("{} consumer {} failed and restarts in {} ms (nothing uncommitted is lost): {}",
                         settings.getName(), clientId, backoff.toMillis(), e.toString(), e);
@@ -114,7 +122,7 @@ public class StreamConsumer implements Runnable {
         log.info("{} consumer {} stopped", settings.getName(), clientId);
     }
 
-    private void consume(KafkaConsumer<byte[], byte[]> c) {
+    private void consume(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p) {
         while (running) {
             take(c.poll(POLL));
             reportLag(c);
@@ -125,7 +133,7 @@ public class StreamConsumer implements Runnable {
                         new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), settings.getBatchSize())));
                 buffer.subList(0, batch.size()).clear();
                 bufferStarted = System.nanoTime();
-                loadAndCommit(c, batch);
+                loadAndCommit(c, p, batch);
             }
         }
     }
@@ -140,7 +148,8 @@ public class StreamConsumer implements Runnable {
     }
 
     /** Tries the batch until it is loaded and committed, its partitions are taken away, or the consumer stops. */
-    private void loadAndCommit(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records) {
+    private void loadAndCommit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p,
+                               List<ConsumerRecord<byte[], byte[]>> records) {
         long closed = System.nanoTime();
         Duration delay = settings.getRetryInitialDelay();
         for (int attempt = 1; running; attempt++) {
@@ -163,11 +172,12 @@ public class StreamConsumer implements Runnable {
                 continue;
             }
             try {
-                commit(c, batch.nextOffsets());
-            } catch (CommitFailedException e) {
-                log.warn("{}: batch ({}) loaded but its partitions were reassigned before the commit; their new owner "
-                        + "loads it again, which changes nothing", settings.getName(), describe(batch));
-                return;
+                commit(c, p, loaded);
+            } catch (KafkaException e) {
+                // Fenced or reassigned meanwhile: the records' new owner loads them again, which changes nothing.
+                log.warn("{}: batch ({}) loaded but not committed ({}); it will be consumed again", settings.getName(),
+                        describe(batch), e.toString());
+                throw e;
             }
             c.resume(c.paused());
             metrics.committed(loaded, Duration.ofNanos(System.nanoTime() - closed), Instant.now());
@@ -176,9 +186,32 @@ public class StreamConsumer implements Runnable {
         }
     }
 
-    /** Commits the offsets after the batch's last records. */
-    protected void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        c.commitSync(offsets);
+    /**
+     * Commits the batch: its dead letter records and the offsets after its last records, in one Kafka
+     * transaction, so that either both are stored or neither is.
+     */
+    protected void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, MicroBatch loaded) {
+        List<ProducerRecord<byte[], byte[]>> dead = deadLetters.records(loaded);
+        p.beginTransaction();
+        try {
+            for (ProducerRecord<byte[], byte[]> r : dead) {
+                p.send(r);
+            }
+            p.sendOffsetsToTransaction(loaded.nextOffsets(), c.groupMetadata());
+            p.commitTransaction();
+        } catch (RuntimeException e) {
+            try {
+                p.abortTransaction();
+            } catch (RuntimeException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+        metrics.deadLettered(dead.size());
+        for (MicroBatch.Entry e : loaded.rejected()) {
+            log.warn("{}: record {}-{}@{} sent to {}: {}", settings.getName(), e.record().topic(), e.partition(),
+                    e.offset(), settings.getDeadLetterTopic(), e.rejection());
+        }
     }
 
     /** Waits while still polling (partitions paused), so that the group keeps this member. */
@@ -211,6 +244,17 @@ public class StreamConsumer implements Runnable {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.getBatchSize());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        Map<String, Object> config = new HashMap<>(settings.getKafka());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-tx");
+        // Unique per process: zombies are fenced by the consumer group's generation (offsets sent in the transaction).
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.getName() + "-" + clientId + "-" + UUID.randomUUID());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private Duration next(Duration delay) {

@@ -27,21 +27,27 @@ public class StreamConsumers implements CamelContextConfiguration, SmartLifecycl
     private final ProducerTemplate producer;
     private final StreamLake lake;
     private final StreamMetrics metrics;
+    private final DeadLetters deadLetters;
     private final List<StreamConsumer> consumers = new ArrayList<>();
 
     public StreamConsumers(PipelinesProperties properties, ProducerTemplate producer, StreamLake lake,
-                           StreamMetrics metrics) {
+                           StreamMetrics metrics, DeadLetters deadLetters) {
         this.settings = properties.getStream();
         this.producer = producer;
         this.lake = lake;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
     }
 
     /** A consumer of the stream's group whose batches go through the stream route. */
     public StreamConsumer newConsumer(String clientId) {
+        return new StreamConsumer(settings, clientId, newConsumerHandler(), lake, metrics, deadLetters);
+    }
+
+    /** Hands a batch to the stream route {@code direct:<pipeline>} and returns it parsed. */
+    public StreamConsumer.BatchHandler newConsumerHandler() {
         String route = "direct:" + settings.getName();
-        return new StreamConsumer(settings, clientId, batch -> producer.requestBody(route, batch, MicroBatch.class), lake,
-                metrics);
+        return batch -> producer.requestBody(route, batch, MicroBatch.class);
     }
 
     @Override

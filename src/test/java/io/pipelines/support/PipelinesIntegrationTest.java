@@ -25,6 +25,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
             "pipelines.local.clean-start=true",
             "pipelines.local.postgres-port=0",
             "pipelines.local.s3-port=0",
+            "pipelines.local.kafka-port=0",
+            "pipelines.local.kafka-controller-port=0",
+            "pipelines.local.demo.rate=0",
+            // Short batches and retries keep the stream tests quick.
+            "pipelines.stream.batch-size=200",
+            "pipelines.stream.batch-interval=300ms",
+            "pipelines.stream.retry-initial-delay=100ms",
+            "pipelines.stream.retry-max-delay=1s",
             "pipelines.local.demo.orders-per-day=400",
             // Small objects, so that a day of demo orders spans several of them.
             "pipelines.lake.rows-per-object=150",
@@ -33,11 +41,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
             "pipelines.security.password=${random.uuid}"
         })
 @ActiveProfiles("local")
-@Import({TestApi.class, Warehouse.class})
+@Import({TestApi.class, Warehouse.class, StreamFixture.class})
 public abstract class PipelinesIntegrationTest {
 
     @Autowired
     protected TestApi api;
     @Autowired
     protected Warehouse warehouse;
+    @Autowired
+    protected StreamFixture stream;
 }

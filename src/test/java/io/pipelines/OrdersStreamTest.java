@@ -1,0 +1,196 @@
+package io.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.stream.DeadLetters;
+import io.pipelines.stream.MicroBatch;
+import io.pipelines.stream.StreamConsumer;
+import io.pipelines.stream.StreamConsumers;
+import io.pipelines.stream.StreamLake;
+import io.pipelines.stream.StreamMetrics;
+import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.StreamFixture.Expected;
+import io.pipelines.support.StreamFixture.Sent;
+
+/** orders_stream against a real Kafka broker, PostgreSQL and S3 (all embedded). */
+class OrdersStreamTest extends PipelinesIntegrationTest {
+
+    private static final Duration DRAIN = Duration.ofSeconds(90);
+
+    @Autowired
+    StreamConsumers consumers;
+    @Autowired
+    PipelinesProperties properties;
+    @Autowired
+    StreamLake streamLake;
+    @Autowired
+    StreamMetrics streamMetrics;
+    @Autowired
+    DeadLetters deadLetters;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterEach
+    void serviceConsumersRunAgain() {
+        if (consumers.consumers().isEmpty()) {
+            consumers.afterApplicationStart(null);
+        }
+    }
+
+    @Test
+    void duplicatesAndPoisonRecordsLeaveExactlyTheDistinctValidEventsInWarehouseLakeAndDlq() throws Exception {
+        Map<Integer, Instant> before = stream.watermarks();
+        List<ProducerRecord<byte[], byte[]>> planned = stream.plan("s1", 1500, stream.freshHour(), 1);
+
+        List<Sent> sent = stream.send(planned);
+        stream.awaitAllCommitted(DRAIN);
+
+        assertExactly("s1", stream.expected(sent, before));
+    }
+
+    @Test
+    void aServiceStoppedMidStreamAndStartedAgainLosesAndDoublesNothing() throws Exception {
+        Map<Integer, Instant> before = stream.watermarks();
+        List<ProducerRecord<byte[], byte[]>> planned = stream.plan("s2", 1500, stream.freshHour(), 2);
+        List<Sent> sent = stream.send(planned.subList(0, 900));
+        await().atMost(DRAIN).until(() -> stream.loadedEvents("s2").size() > 100);
+
+        consumers.stop();
+        assertThat(consumers.consumers()).isEmpty();
+        sent.addAll(stream.send(planned.subList(900, planned.size())));
+        consumers.afterApplicationStart(null);
+        stream.awaitAllCommitted(DRAIN);
+
+        assertExactly("s2", stream.expected(sent, before));
+    }
+
+    @Test
+    void aConsumerKilledAfterTheLoadButBeforeTheCommitIsReplacedAndNothingIsDoubled() throws Exception {
+        consumers.stop();
+        Map<Integer, Instant> before = stream.watermarks();
+        Map<TopicPartition, Long> committedBefore = stream.committedOffsets();
+        List<Sent> sent = stream.send(stream.plan("s3", 900, stream.freshHour(), 3));
+        CrashingConsumer crashing = new CrashingConsumer();
+        crashing.start();
+        await().dontCatchUncaughtExceptions().atMost(DRAIN).until(() -> !crashing.isRunning());
+        assertThat(crashing.crashed).isTrue();
+        assertThat(stream.loadedEvents("s3")).as("the batch was loaded before the crash").isNotEmpty();
+        assertThat(stream.committedOffsets()).as("but not committed").isEqualTo(committedBefore);
+
+        consumers.afterApplicationStart(null);
+        stream.awaitAllCommitted(DRAIN);
+
+        assertExactly("s3", stream.expected(sent, before));
+    }
+
+    @Test
+    void twoConsumersOfTheGroupSplitThePartitionsAndTheTotalsAreExact() throws Exception {
+        consumers.stop();
+        StreamConsumer a = consumers.newConsumer("test-a");
+        StreamConsumer b = consumers.newConsumer("test-b");
+        try {
+            a.start();
+            b.start();
+            await().atMost(DRAIN).until(() -> !a.assignment().isEmpty() && !b.assignment().isEmpty()
+                    && a.assignment().size() + b.assignment().size() == 3);
+            Set<TopicPartition> all = new HashSet<>(a.assignment());
+            all.addAll(b.assignment());
+            assertThat(all).hasSize(3);
+
+            Map<Integer, Instant> before = stream.watermarks();
+            List<Sent> sent = stream.send(stream.plan("s4", 1200, stream.freshHour(), 4));
+            stream.awaitAllCommitted(DRAIN);
+
+            assertExactly("s4", stream.expected(sent, before));
+        } finally {
+            a.stop(Duration.ofSeconds(30));
+            b.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aBatchWhoseLoadFailsIsNotCommittedAndIsTriedUntilTheWarehouseIsBack() throws Exception {
+        Map<Integer, Instant> before = stream.watermarks();
+        Map<TopicPartition, Long> committedBefore = stream.committedOffsets();
+        double failuresBefore = failures();
+        jdbc.execute("ALTER TABLE staging.order_events RENAME TO order_events_away");
+        List<Sent> sent;
+        try {
+            sent = stream.send(stream.plan("s5", 600, stream.freshHour(), 5));
+            await().atMost(DRAIN).until(() -> failures() >= failuresBefore + 3);
+            assertThat(stream.committedOffsets()).as("nothing committed while the load fails").isEqualTo(committedBefore);
+        } finally {
+            jdbc.execute("ALTER TABLE staging.order_events_away RENAME TO order_events");
+        }
+        stream.awaitAllCommitted(DRAIN);
+
+        assertExactly("s5", stream.expected(sent, before));
+    }
+
+    private double failures() {
+        String body = api.get("/actuator/prometheus").body();
+        return body.lines().filter(l -> l.startsWith("pipeline_stream_batch_failures_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private void assertExactly(String prefix, Expected expected) throws Exception {
+        assertThat(expected.poisonKeys()).as("the plan has poison records").isNotEmpty();
+        assertThat(stream.loadedEvents(prefix)).as("staging.order_events holds exactly the distinct valid events")
+                .isEqualTo(expected.distinctEvents());
+        assertThat(stream.loadedTotal(prefix)).isEqualByComparingTo(expected.distinctTotal());
+        assertThat(stream.hourlySales(prefix)).as("hourly sales on event time, without late events")
+                .isEqualTo(expected.hourly());
+        assertThat(stream.lateEvents(prefix)).isEqualTo(expected.late());
+        Map<String, Map<String, String>> dlq = stream.deadLetters(prefix);
+        assertThat(dlq.keySet()).as("the dead letter topic holds exactly the poison records").isEqualTo(expected.poisonKeys());
+        assertThat(dlq.values()).allSatisfy(headers -> {
+            assertThat(headers).containsEntry("dlq.source.topic", properties.getStream().getTopic())
+                    .containsKeys("dlq.source.partition", "dlq.source.offset", "dlq.reason")
+                    .doesNotContainKey("twice");
+        });
+        List<List<Object>> lake = stream.lakePositions(prefix);
+        assertThat(new HashSet<>(lake)).as("the lake holds exactly the valid records").isEqualTo(expected.validPositions());
+        assertThat(lake).as("each record in one object only").hasSameSizeAs(expected.validPositions());
+    }
+
+    /** A consumer that dies right after its first load, before committing: what a crash does. */
+    private final class CrashingConsumer extends StreamConsumer {
+        volatile boolean crashed;
+
+        CrashingConsumer() {
+            super(properties.getStream(), "test-crashing", consumers.newConsumerHandler(), streamLake, streamMetrics,
+                    deadLetters);
+        }
+
+        @Override
+        protected void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, MicroBatch loaded) {
+            crashed = true;
+            throw new SimulatedCrash();
+        }
+    }
+
+    /** Ends the consumer's thread the way a crash would: nothing after it runs, nothing is committed. */
+    private static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("simulated crash before the commit");
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.pipelines.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.ParquetFiles;
+
+/**
+ * Order events for the stream tests: made from a seed, sent to known partitions, and the result the
+ * stream must reach, computed here independently with the same lateness rule (per partition, in
+ * offset order: an event is late when its hour ends at or before the largest event time seen
+ * before it in its partition minus 30 s). Each test uses a prefix of its own for event ids, keys
+ * and categories.
+ */
+@TestComponent
+public class StreamFixture {
+
+    private static final int PARTITIONS = 3;
+    private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(30);
+    private static final List<String> CATEGORIES = List.of("books", "garden", "toys", "home");
+
+    /** A record as sent: where it went, and its event when it is a valid one. */
+    public record Sent(int partition, long offset, String key, String eventId, String category, BigDecimal total,
+                       Instant eventTime, boolean valid) {
+    }
+
+    /** What the warehouse must hold for one test. */
+    public record Expected(Set<String> distinctEvents, BigDecimal distinctTotal, Map<List<Object>, List<Object>> hourly,
+                           Set<String> late, Set<String> poisonKeys, Set<List<Object>> validPositions) {
+    }
+
+    private final PipelinesProperties.Stream settings;
+    private final JdbcTemplate jdbc;
+    private final Lake lake;
+
+    public StreamFixture(PipelinesProperties properties, JdbcTemplate jdbc, Lake lake) {
+        this.settings = properties.getStream();
+        this.jdbc = jdbc;
+        this.lake = lake;
+    }
+
+    /** The start of the first hour after every event time the stream has seen, so a test's events begin afresh. */
+    public Instant freshHour() {
+        Instant seen = jdbc.queryForObject("SELECT max(max_event_time) FROM etl.stream_watermarks", Instant.class);
+        Instant latest = seen == null || seen.isBefore(Instant.now()) ? Instant.now() : seen;
+        return latest.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    }
+
+    /**
+     * Plans {@code count} events from {@code base}, 7.2 s apart (so about 500 an hour), round robin over
+     * the partitions, out of order by up to 20 s, some late by 10 minutes, some sent twice, some poison.
+     */
+    public List<ProducerRecord<byte[], byte[]>> plan(String prefix, int count, Instant base, long seed) {
+        Random random = new Random(seed);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> sentAgain = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int partition = i % PARTITIONS;
+            Instant time = base.plusMillis(7_200L * i - random.nextInt(20_000));
+            if (random.nextDouble() < 0.03) {
+                time = time.minus(Duration.ofMinutes(10));
+            }
+            String id = prefix + "-e" + i;
+            String json = "{\"event_id\":\"" + id + "\",\"order_id\":" + i + ",\"customer_id\":" + (1 + random.nextInt(99))
+                    + ",\"product_category\":\"" + prefix + "-" + CATEGORIES.get(random.nextInt(CATEGORIES.size()))
+                    + "\",\"total\":" + BigDecimal.valueOf(100 + random.nextInt(9_900), 2) + ",\"currency\":\"USD\","
+                    + "\"event_time\":\"" + time + "\"}";
+            ProducerRecord<byte[], byte[]> record = record(partition, prefix + "-k" + i, json);
+            records.add(record);
+            if (random.nextDouble() < 0.05) {
+                sentAgain.add(record(partition, prefix + "-k" + i, json));
+            }
+            if (!sentAgain.isEmpty() && random.nextDouble() < 0.2) {
+                records.add(sentAgain.remove(0));
+            }
+            if (random.nextDouble() < 0.02) {
+                records.add(record(partition, prefix + "-poison" + i, poison(i, prefix)));
+            }
+        }
+        records.addAll(sentAgain);
+        return records;
+    }
+
+    private static String poison(int i, String prefix) {
+        return switch (i % 4) {
+            case 0 -> "{\"event_id\": \"" + prefix + "-broken";
+            case 1 -> "{\"event_id\":\"" + prefix + "-p" + i + "\",\"order_id\":1,\"customer_id\":1,\"product_category\":\"x\","
+                    + "\"total\":1.00,\"currency\":\"USD\"}";
+            case 2 -> "{\"event_id\":\"" + prefix + "-p" + i + "\",\"order_id\":\"one\",\"customer_id\":1,"
+                    + "\"product_category\":\"x\",\"total\":1.00,\"currency\":\"USD\",\"event_time\":\"2026-01-01T00:00:00Z\"}";
+            default -> "[1, 2, 3]";
+        };
+    }
+
+    private ProducerRecord<byte[], byte[]> record(int partition, String key, String value) {
+        return new ProducerRecord<>(settings.getTopic(), partition, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends the records in order and returns where each landed. */
+    public List<Sent> send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        List<Sent> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                futures.add(producer.send(r));
+            }
+            producer.flush();
+            for (int i = 0; i < records.size(); i++) {
+                RecordMetadata at = futures.get(i).get(30, TimeUnit.SECONDS);
+                sent.add(describe(records.get(i), at));
+            }
+        }
+        return sent;
+    }
+
+    private static Sent describe(ProducerRecord<byte[], byte[]> r, RecordMetadata at) {
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        String value = new String(r.value(), StandardCharsets.UTF_8);
+        if (key.contains("-poison")) {
+            return new Sent(at.partition(), at.offset(), key, null, null, null, null, false);
+        }
+        String id = field(value, "event_id");
+        String category = field(value, "product_category");
+        BigDecimal total = new BigDecimal(value.replaceAll(".*\"total\":([0-9.]+).*", "$1"));
+        Instant time = Instant.parse(field(value, "event_time"));
+        return new Sent(at.partition(), at.offset(), key, id, category, total, time, true);
+    }
+
+    private static String field(String json, String name) {
+        return json.replaceAll(".*\"" + name + "\":\"([^\"]*)\".*", "$1");
+    }
+
+    /** The expected result, from the partitions' event-time progress before the test and what was sent. */
+    public Expected expected(List<Sent> sent, Map<Integer, Instant> maxBefore) {
+        Map<Integer, Instant> maxSeen = new HashMap<>(maxBefore);
+        Set<String> distinct = new HashSet<>();
+        BigDecimal total = BigDecimal.ZERO;
+        Map<List<Object>, List<Object>> hourly = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        Set<String> late = new HashSet<>();
+        Set<String> poison = new HashSet<>();
+        Set<List<Object>> positions = new HashSet<>();
+        List<Sent> inOrder = sent.stream().sorted(java.util.Comparator.comparingInt(Sent::partition)
+                .thenComparingLong(Sent::offset)).toList();
+        for (Sent s : inOrder) {
+            if (!s.valid()) {
+                poison.add(s.key());
+                continue;
+            }
+            positions.add(List.of(s.partition(), s.offset()));
+            if (!distinct.add(s.eventId())) {
+                continue;
+            }
+            total = total.add(s.total());
+            Instant hour = s.eventTime().truncatedTo(ChronoUnit.HOURS);
+            Instant seen = maxSeen.get(s.partition());
+            if (seen != null && !hour.plus(Duration.ofHours(1)).isAfter(seen.minus(OUT_OF_ORDERNESS))) {
+                late.add(s.eventId());
+            } else {
+                List<Object> window = List.of(s.category(), hour);
+                List<Object> sums = hourly.getOrDefault(window, List.of(0L, BigDecimal.ZERO.setScale(2)));
+                hourly.put(window, List.of((Long) sums.get(0) + 1, ((BigDecimal) sums.get(1)).add(s.total())));
+            }
+            if (seen == null || s.eventTime().isAfter(seen)) {
+                maxSeen.put(s.partition(), s.eventTime());
+            }
+        }
+        return new Expected(distinct, total, hourly, late, poison, positions);
+    }
+
+    public Map<Integer, Instant> watermarks() {
+        Map<Integer, Instant> max = new HashMap<>();
+        jdbc.query("SELECT kafka_partition, max_event_time FROM etl.stream_watermarks WHERE stream = ?",
+                rs -> {
+                    max.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
+                }, settings.getName());
+        return max;
+    }
+
+    /** Waits until the group has committed every record of the topic: all of it is loaded. */
+    public void awaitAllCommitted(Duration atMost) {
+        await("all records of " + settings.getTopic() + " committed").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> lagOfGroup() == 0);
+    }
+
+    /** Records of the topic not committed by the group yet. */
+    public long lagOfGroup() throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.getGroupId())
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(settings.getTopic(), p), OffsetSpec.latest());
+            }
+            long lag = 0;
+            for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+            }
+            return lag;
+        }
+    }
+
+    public Map<TopicPartition, Long> committedOffsets() throws Exception {
+        try (Admin admin = admin()) {
+            return admin.listConsumerGroupOffsets(settings.getGroupId()).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers()));
+    }
+
+    /** The dead letter topic's records whose key starts with the prefix: key -> headers. */
+    public Map<String, Map<String, String>> deadLetters(String prefix) {
+        Map<String, Map<String, String>> found = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(settings.getDeadLetterTopic()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                    if (key.startsWith(prefix + "-")) {
+                        Map<String, String> headers = new HashMap<>();
+                        for (Header h : r.headers()) {
+                            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+                        }
+                        if (found.put(key, headers) != null) {
+                            headers.put("twice", "true");
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The (partition, offset) of every record of the prefix in the lake's Parquet objects, with repeats. */
+    public List<List<Object>> lakePositions(String prefix) throws Exception {
+        List<List<Object>> positions = new ArrayList<>();
+        Path dir = Files.createDirectories(Path.of("target", "test-read"));
+        for (String key : lake.list(settings.getLakePrefix() + "/")) {
+            Path file = Files.createTempFile(dir, "stream", ".parquet");
+            try {
+                lake.download(key, file);
+                try (ParquetReader<GenericRecord> reader = ParquetFiles.reader(file)) {
+                    for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                        if (r.get("event_id").toString().startsWith(prefix + "-")) {
+                            positions.add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
+                        }
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        return positions;
+    }
+
+    public Set<String> loadedEvents(String prefix) {
+        return new HashSet<>(jdbc.queryForList("SELECT event_id FROM staging.order_events WHERE event_id LIKE ?",
+                String.class, prefix + "-%"));
+    }
+
+    public BigDecimal loadedTotal(String prefix) {
+        BigDecimal total = jdbc.queryForObject("SELECT sum(total) FROM staging.order_events WHERE event_id LIKE ?",
+                BigDecimal.class, prefix + "-%");
+        return total == null ? BigDecimal.ZERO : total;
+    }
+
+    public Map<List<Object>, List<Object>> hourlySales(String prefix) {
+        Map<List<Object>, List<Object>> hourly = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        jdbc.query("SELECT product_category, hour, order_count, revenue FROM analytics.hourly_sales WHERE product_category LIKE ?",
+                rs -> {
+                    hourly.put(List.of(rs.getString(1), rs.getTimestamp(2).toInstant()),
+                            List.of(rs.getLong(3), rs.getBigDecimal(4).setScale(2)));
+                }, prefix + "-%");
+        return hourly;
+    }
+
+    public Set<String> lateEvents(String prefix) {
+        return new HashSet<>(jdbc.queryForList("SELECT event_id FROM etl.late_events WHERE event_id LIKE ?",
+                String.class, prefix + "-%"));
+    }
+}
