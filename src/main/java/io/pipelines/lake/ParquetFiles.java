@@ -26,6 +26,9 @@ import org.apache.parquet.io.LocalOutputFile;
  */
 public final class ParquetFiles {
 
+    /** Rows are buffered a row group at a time before they are written: this bounds the writer's memory. */
+    public static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+
     /** The data model of every lake object: Avro generic records with logical-type conversions. */
     public static final GenericData MODEL = model();
 
@@ -40,6 +43,7 @@ public final class ParquetFiles {
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize(ROW_GROUP_BYTES)
                 .withExtraMetaData(metadata)
                 .build();
     }

@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.avro.Schema;
@@ -79,26 +77,30 @@ public class SuiteRun {
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> new ColumnCheck(e, position) {
-                private final Map<Object, Integer> seen = new HashMap<>();
+                // Whole numbers (ids, the usual case) in primitive sets; anything else in hash sets.
+                private final LongSet seenLongs = new LongSet();
+                private final LongSet repeatedLongs = new LongSet();
+                private final Set<Object> seen = new HashSet<>();
+                private final Set<Object> repeated = new HashSet<>();
 
                 @Override
                 boolean expected(Object value) {
-                    // Judged at the end: every row of a repeated value is unexpected.
-                    seen.merge(value, 1, Integer::sum);
-                    return true;
-                }
-
-                @Override
-                ExpectationResult result(long rows) {
-                    seen.forEach((value, count) -> {
-                        if (count > 1) {
-                            for (int i = 0; i < count; i++) {
-                                unexpected(value);
-                            }
-                        }
-                    });
-                    seen.clear();
-                    return super.result(rows);
+                    boolean first;
+                    boolean firstRepeat;
+                    if (value instanceof Long || value instanceof Integer) {
+                        long v = ((Number) value).longValue();
+                        first = seenLongs.add(v);
+                        firstRepeat = !first && repeatedLongs.add(v);
+                    } else {
+                        Object key = value instanceof CharSequence ? value.toString() : value;
+                        first = seen.add(key);
+                        firstRepeat = !first && repeated.add(key);
+                    }
+                    if (firstRepeat) {
+                        // Every row of a repeated value is unexpected, the first one too.
+                        unexpected(value);
+                    }
+                    return first;
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> new ColumnCheck(e, position) {

@@ -57,7 +57,7 @@ public class StreamMetrics {
                 .tag("pipeline", pipeline).register(registry);
     }
 
-    void loaded(StreamWarehouse.Outcome outcome) {
+    public void loaded(StreamWarehouse.Outcome outcome) {
         late.increment(outcome.late());
         duplicates.increment(outcome.duplicates());
     }

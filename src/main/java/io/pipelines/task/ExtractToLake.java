@@ -25,6 +25,7 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.config.SourceConnections;
+import io.pipelines.lake.BackgroundPartWriter;
 import io.pipelines.lake.JdbcAvroSchema;
 import io.pipelines.lake.Lake;
 import io.pipelines.lake.LakeKeys;
@@ -95,8 +96,10 @@ public class ExtractToLake {
                     schemaJson = rows.schema().toString();
                     Map<String, String> metadata = Map.of("pipelines.pipeline", pipeline,
                             "pipelines.run_id", Long.toString(runId), "pipelines.logical_date", date.toString());
-                    try (ParquetPartWriter writer = new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder,
-                            rows.schema(), metadata, settings.getRowsPerObject())) {
+                    // Parquet is encoded and uploaded on a second thread while this one reads the source.
+                    try (BackgroundPartWriter writer = new BackgroundPartWriter(new ParquetPartWriter(lake,
+                            settings.getSpoolDir(), runFolder, rows.schema(), metadata, settings.getRowsPerObject()),
+                            Thread.currentThread().getName() + "-parquet")) {
                         while (rs.next()) {
                             writer.write(rows.read(rs));
                             progress.row();

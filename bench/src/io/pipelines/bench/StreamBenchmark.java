@@ -1,0 +1,212 @@
+package io.pipelines.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.stream.DeadLetters;
+import io.pipelines.stream.StreamConsumer;
+import io.pipelines.stream.StreamConsumers;
+import io.pipelines.stream.StreamLake;
+import io.pipelines.stream.StreamMetrics;
+
+/**
+ * B2: N order events already in Kafka (3 partitions) drained by orders_stream into lake and
+ * warehouse, against a bare KafkaConsumer loop that only reads them; then the latency from event
+ * time to commit at a fixed offered rate of 10,000 events/s.
+ */
+public final class StreamBenchmark {
+
+    private static final String TOPIC = "bench_orders";
+    private static final int RATE = 10_000;
+    private static final int RATE_SECONDS = 30;
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            // The embedded servers' threads would keep the JVM alive.
+            Runtime.getRuntime().halt(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
+        int events = Integer.parseInt(args[0]);
+        Report report = new Report(Path.of(args[1]));
+        int batchSize = Integer.parseInt(args[2]);
+        boolean latencyToo = Boolean.parseBoolean(args[3]);
+        try (BenchService service = BenchService.start("target/bench-b2-" + batchSize, "--pipelines.stream.enabled=false",
+                "--pipelines.stream.batch-size=" + batchSize,
+                "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq")) {
+            PipelinesProperties.Stream settings = service.properties.getStream();
+            Instant base = Instant.now().minus(Duration.ofDays(2));
+            long produce = produce(settings, events, i -> base.plusMillis(i));
+            long bare = bareRead(settings, events);
+            long drain = drain(service, settings);
+
+            report.line("### B2 stream: orders_stream draining " + String.format("%,d", events) + " events (3 partitions), "
+                    + "micro-batches of " + batchSize);
+            report.line("");
+            report.line("| measure | time | events/s |");
+            report.line("| --- | --- | --- |");
+            report.line("| producing them (not part of the figures) | " + Report.seconds(produce) + " | " + Report.rate(events, produce) + " |");
+            report.line("| bare KafkaConsumer loop, reading only | " + Report.seconds(bare) + " | " + Report.rate(events, bare) + " |");
+            report.line("| **orders_stream**: parse, Parquet to S3, warehouse upsert + windows, transactional commit (batch "
+                    + settings.getBatchSize() + ") | " + Report.seconds(drain) + " | " + Report.rate(events, drain) + " |");
+            report.line("");
+            double rate = events / (drain / 1e9);
+            report.line(String.format("Drained at **%,.0f events/s** (target at least 50,000: %s); the bare read is %.1f x faster.",
+                    rate, rate >= 50_000 ? "met" : "missed", (double) drain / bare));
+            report.line("");
+
+            if (!latencyToo) {
+                return;
+            }
+            Timer latency = latency(service, settings);
+            double p50 = percentile(latency, 0.5);
+            double p99 = percentile(latency, 0.99);
+            report.line(String.format("At an offered %,d events/s for %d s (event_time = send time): event-to-commit latency "
+                    + "p50 **%.2f s**, p99 **%.2f s**, max %.2f s over %,d events (target p99 under 10 s: %s).", RATE,
+                    RATE_SECONDS, p50, p99, latency.max(TimeUnit.SECONDS), latency.count(), p99 < 10 ? "met" : "missed"));
+            report.line("");
+        }
+    }
+
+    private interface EventTime {
+        Instant of(long i);
+    }
+
+    private static long produce(PipelinesProperties.Stream settings, int events, EventTime time) throws Exception {
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
+            for (int i = 0; i < events; i++) {
+                producer.send(record(i, time.of(i)));
+            }
+            producer.flush();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(long i, Instant time) {
+        String json = "{\"event_id\":\"b-" + i + "\",\"order_id\":" + i + ",\"customer_id\":" + (1 + i % 5000)
+                + ",\"product_category\":\"cat" + (i % 7) + "\",\"total\":" + (100 + i % 9900) / 100 + "." + (i % 100 < 10 ? "0" : "")
+                + (i % 100) + ",\"currency\":\"USD\",\"event_time\":\"" + time + "\"}";
+        return new ProducerRecord<>(TOPIC, Long.toString(i).getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(PipelinesProperties.Stream settings) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static long bareRead(PipelinesProperties.Stream settings, int events) {
+        long t0 = System.nanoTime();
+        long read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-bare", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            while (read < events) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static long drain(BenchService service, PipelinesProperties.Stream settings) throws Exception {
+        StreamConsumer consumer = service.bean(StreamConsumers.class).newConsumer("bench-drain");
+        long t0 = System.nanoTime();
+        consumer.start();
+        try {
+            awaitCommitted(settings);
+            return System.nanoTime() - t0;
+        } finally {
+            consumer.stop(Duration.ofSeconds(60));
+        }
+    }
+
+    private static Timer latency(BenchService service, PipelinesProperties.Stream settings) throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StreamMetrics metrics = new StreamMetrics(registry, service.properties);
+        StreamConsumers consumers = service.bean(StreamConsumers.class);
+        StreamConsumer consumer = new StreamConsumer(settings, "bench-latency", consumers.newConsumerHandler(),
+                service.bean(StreamLake.class), metrics, service.bean(DeadLetters.class));
+        consumer.start();
+        try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
+            long start = System.nanoTime();
+            long sent = 0;
+            long total = (long) RATE * RATE_SECONDS;
+            while (sent < total) {
+                long due = (System.nanoTime() - start) * RATE / 1_000_000_000L;
+                for (; sent < Math.min(due, total); sent++) {
+                    producer.send(record(10_000_000_000L + sent, Instant.now()));
+                }
+                Thread.sleep(1);
+            }
+            producer.flush();
+            awaitCommitted(settings);
+        } finally {
+            consumer.stop(Duration.ofSeconds(60));
+        }
+        return registry.get("pipeline.stream.event.latency").timer();
+    }
+
+    private static double percentile(Timer timer, double p) {
+        for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
+            if (v.percentile() == p) {
+                return v.value(TimeUnit.SECONDS);
+            }
+        }
+        throw new IllegalStateException("no percentile " + p);
+    }
+
+    private static void awaitCommitted(PipelinesProperties.Stream settings) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers()))) {
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.getGroupId())
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < 3; p++) {
+                    latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+                }
+                long lag = 0;
+                for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+                }
+                if (lag == 0) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
