@@ -1,6 +1,7 @@
 package io.pipelines.quality;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -14,18 +15,23 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * One check of a suite over a stream of records: fed record by record, so the data is read once
- * and never held in memory (except the distinct values of columns that must be unique).
+ * and never held in memory (whole-number values of columns that must be unique are spooled to
+ * disk and checked in bounded memory; other unique columns keep their distinct values in memory).
  * Semantics follow Great Expectations: column-value expectations skip nulls, {@code mostly} is the
  * share of non-null values that must pass, and an expectation over no values passes.
  */
-public class SuiteRun {
+public class SuiteRun implements AutoCloseable {
 
     private static final int SAMPLES = 10;
 
     private final List<Check> checks = new ArrayList<>();
+    private final List<SpilledLongs> spills = new ArrayList<>();
+    private final Path spoolDir;
     private long rows;
 
-    public SuiteRun(QualitySuite suite, Schema schema) {
+    /** {@code spoolDir}: where uniqueness checks keep the values they are given. */
+    public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir) {
+        this.spoolDir = spoolDir;
         for (Expectation e : suite.expectations()) {
             checks.add(check(suite, e, schema));
         }
@@ -42,7 +48,19 @@ public class SuiteRun {
         return checks.stream().map(c -> c.result(rows)).toList();
     }
 
-    private static Check check(QualitySuite suite, Expectation e, Schema schema) {
+    /** Deletes what the checks spooled to disk. */
+    @Override
+    public void close() {
+        spills.forEach(SpilledLongs::close);
+        spills.clear();
+    }
+
+    private SpilledLongs spill(SpilledLongs spilled) {
+        spills.add(spilled);
+        return spilled;
+    }
+
+    private Check check(QualitySuite suite, Expectation e, Schema schema) {
         Schema.Field field = e.column() == null ? null : schema.getField(e.column());
         int position = field == null ? -1 : field.pos();
         return switch (e.type()) {
@@ -77,30 +95,35 @@ public class SuiteRun {
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> new ColumnCheck(e, position) {
-                // Whole numbers (ids, the usual case) in primitive sets; anything else in hash sets.
-                private final LongSet seenLongs = new LongSet();
-                private final LongSet repeatedLongs = new LongSet();
+                // Whole numbers (ids, the usual case) go to disk and are checked there in bounded
+                // memory; any other value is kept in a hash set.
+                private SpilledLongs longs;
                 private final Set<Object> seen = new HashSet<>();
                 private final Set<Object> repeated = new HashSet<>();
 
                 @Override
                 boolean expected(Object value) {
-                    boolean first;
-                    boolean firstRepeat;
                     if (value instanceof Long || value instanceof Integer) {
-                        long v = ((Number) value).longValue();
-                        first = seenLongs.add(v);
-                        firstRepeat = !first && repeatedLongs.add(v);
-                    } else {
-                        Object key = value instanceof CharSequence ? value.toString() : value;
-                        first = seen.add(key);
-                        firstRepeat = !first && repeated.add(key);
+                        if (longs == null) {
+                            longs = spill(new SpilledLongs(spoolDir));
+                        }
+                        longs.add(((Number) value).longValue());
+                        return true; // judged at the end, with every occurrence of a repeated value
                     }
-                    if (firstRepeat) {
-                        // Every row of a repeated value is unexpected, the first one too.
-                        unexpected(value);
+                    Object key = value instanceof CharSequence ? value.toString() : value;
+                    boolean first = seen.add(key);
+                    if (!first && repeated.add(key)) {
+                        unexpected(value); // the first occurrence of a repeated value is unexpected too
                     }
                     return first;
+                }
+
+                @Override
+                ExpectationResult result(long rows) {
+                    if (longs != null) {
+                        longs.forEachRepeated(this::unexpected);
+                    }
+                    return super.result(rows);
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> new ColumnCheck(e, position) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
@@ -122,7 +123,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             } else {
                 exchange.setProperty(FAILED_TASK, task);
                 ledger.failTask(run.runId(), task, describe(error), duration.toMillis());
-                metrics.taskFailed(run.pipeline(), task, duration, error);
+                metrics.taskFailed(run.pipeline(), task, duration, unwrap(error));
                 log.warn("{} run {} for {}: task {} FAILED after {} ms: {}", run.pipeline(), run.runId(),
                         run.logicalDate(), task, duration.toMillis(), describe(error));
             }
@@ -147,7 +148,16 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         return startedNanos == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
+    /** What a task threw: Camel wraps some errors (an OutOfMemoryError, say) in an exception that says nothing. */
+    static Throwable unwrap(Throwable error) {
+        while (error instanceof CamelExecutionException && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
+    }
+
     static String describe(Throwable error) {
+        error = unwrap(error);
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
         return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...";
     }

@@ -1,5 +1,6 @@
 package io.pipelines.task;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.lake.LakeKeys;
@@ -38,12 +40,15 @@ public class ValidateLanded {
     private final LandedRuns landed;
     private final QualitySuiteParser parser;
     private final QualityResults results;
+    private final Path spoolDir;
 
-    public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results) {
+    public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results,
+                          PipelinesProperties properties) {
         this.catalog = catalog;
         this.landed = landed;
         this.parser = parser;
         this.results = results;
+        this.spoolDir = properties.getLake().getSpoolDir();
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
@@ -51,9 +56,11 @@ public class ValidateLanded {
         BatchPipeline p = catalog.batch(pipeline);
         QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
         Manifest manifest = landed.manifest(LakeKeys.runFolder(p.getLakePrefix(), date, runId));
-        SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()));
-        landed.forEachRecord(manifest, check::accept);
-        List<ExpectationResult> outcome = check.results();
+        List<ExpectationResult> outcome;
+        try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir)) {
+            landed.forEachRecord(manifest, check::accept);
+            outcome = check.results();
+        }
         results.save(runId, suite.name(), outcome);
         List<ExpectationResult> failed = outcome.stream().filter(r -> !r.success()).toList();
         if (!failed.isEmpty()) {

@@ -3,6 +3,7 @@ package io.pipelines.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,9 +14,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The validator's semantics, which follow Great Expectations'. */
 class SuiteRunTest {
+
+    @TempDir
+    Path spool;
 
     private static final Schema SCHEMA = SchemaBuilder.record("t").fields()
             .optionalLong("id").optionalString("status").optionalDouble("amount").endRecord();
@@ -41,6 +46,41 @@ class SuiteRunTest {
         assertThat(result.success()).isFalse();
         assertThat(result.unexpectedCount()).isEqualTo(2);
         assertThat(result.partialUnexpected()).containsExactly("2", "2");
+    }
+
+    @Test
+    void uniqueOverManyIdsCountsEveryRowOfEachRepeatedIdAndLeavesNoFileBehind() throws Exception {
+        List<GenericData.Record> rows = new ArrayList<>();
+        for (long id = 1; id <= 300_000; id++) {
+            rows.add(row(id, "a", 1.0));
+        }
+        rows.add(row(77L, "a", 1.0));
+        rows.add(row(77L, "a", 1.0));
+        rows.add(row(123_456L, "a", 1.0));
+
+        ExpectationResult result = run(List.of(expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "id", Map.of())),
+                rows.toArray(GenericData.Record[]::new)).get(0);
+
+        assertThat(result.unexpectedCount()).isEqualTo(5);
+        assertThat(result.partialUnexpected()).containsExactlyInAnyOrder("77", "77", "77", "123456", "123456");
+        try (var left = java.nio.file.Files.list(spool)) {
+            assertThat(left.flatMap(d -> {
+                try {
+                    return java.nio.file.Files.list(d);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).isEmpty();
+        }
+    }
+
+    @Test
+    void uniqueOnTextKeepsRowOrderInItsSamples() {
+        ExpectationResult result = run(List.of(expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "status", Map.of())),
+                row(1L, "x", 1.0), row(2L, "y", 1.0), row(3L, "x", 1.0)).get(0);
+
+        assertThat(result.unexpectedCount()).isEqualTo(2);
+        assertThat(result.partialUnexpected()).containsExactly("x", "x");
     }
 
     @Test
@@ -98,7 +138,7 @@ class SuiteRunTest {
                 .endRecord();
         QualitySuite suite = new QualitySuite("s.json", "s", List.of(
                 expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "total", Map.of("min_value", 0, "max_value", 100))));
-        SuiteRun run = new SuiteRun(suite, decimals);
+        SuiteRun run = new SuiteRun(suite, decimals, spool);
         for (String total : List.of("0.00", "100.00", "-5.00", "100.01", "12.34")) {
             GenericData.Record r = new GenericData.Record(decimals);
             r.put("total", new BigDecimal(total));
@@ -127,14 +167,15 @@ class SuiteRunTest {
         return r;
     }
 
-    private static List<ExpectationResult> run(List<Expectation> expectations, GenericData.Record... rows) {
+    private List<ExpectationResult> run(List<Expectation> expectations, GenericData.Record... rows) {
         List<Expectation> indexed = new ArrayList<>();
         for (int i = 0; i < expectations.size(); i++) {
             Expectation e = expectations.get(i);
             indexed.add(new Expectation(i, e.line(), e.type(), e.kwargs()));
         }
-        SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", indexed), SCHEMA);
-        Arrays.stream(rows).forEach(run::accept);
-        return run.results();
+        try (SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", indexed), SCHEMA, spool)) {
+            Arrays.stream(rows).forEach(run::accept);
+            return run.results();
+        }
     }
 }
