@@ -64,6 +64,9 @@ public class StreamConsumer implements Runnable {
     private Thread thread;
     private long bufferStarted;
     private long nextLagReport;
+    /** Set when partitions are revoked: a batch waiting for a retry is then given up and read again. */
+    private boolean rebalanced;
+    private Duration restartDelay;
 
     public StreamConsumer(PipelinesProperties.Stream settings, String clientId, BatchHandler handler, StreamLake lake,
                           StreamMetrics metrics, DeadLetters deadLetters) {
@@ -103,7 +106,7 @@ public class StreamConsumer implements Runnable {
 
     @Override
     public void run() {
-        Duration backoff = settings.getRetryInitialDelay();
+        restartDelay = settings.getRetryInitialDelay();
         while (running) {
             try (KafkaConsumer<byte[], byte[]> c = newConsumer(); KafkaProducer<byte[], byte[]> p = newProducer()) {
                 p.initTransactions();
@@ -111,9 +114,9 @@ public class StreamConsumer implements Runnable {
                 consume(c, p);
             } catch (Exception e) {
                 log.error("{} consumer {} failed and restarts in {} ms (nothing uncommitted is lost): {}",
-                        settings.getName(), clientId, backoff.toMillis(), e.toString(), e);
-                pause(backoff);
-                backoff = next(backoff);
+                        settings.getName(), clientId, restartDelay.toMillis(), e.toString(), e);
+                pause(restartDelay);
+                restartDelay = next(restartDelay);
             } finally {
                 buffer.clear();
                 assignment = Set.of();
@@ -152,9 +155,10 @@ public class StreamConsumer implements Runnable {
                                List<ConsumerRecord<byte[], byte[]>> records) {
         long closed = System.nanoTime();
         Duration delay = settings.getRetryInitialDelay();
+        rebalanced = false;
         for (int attempt = 1; running; attempt++) {
-            records.removeIf(r -> !assignment.contains(new TopicPartition(r.topic(), r.partition())));
-            if (records.isEmpty()) {
+            if (rebalanced) {
+                giveUp(c, records);
                 return;
             }
             MicroBatch batch = new MicroBatch(settings.getTopic(),
@@ -180,10 +184,32 @@ public class StreamConsumer implements Runnable {
                 throw e;
             }
             c.resume(c.paused());
+            restartDelay = settings.getRetryInitialDelay();
             metrics.committed(loaded, Duration.ofNanos(System.nanoTime() - closed), Instant.now());
             log.debug("{}: committed {}", settings.getName(), batch.nextOffsets());
             return;
         }
+    }
+
+    /**
+     * After a rebalance during a retry, the batch is read again rather than retried: the partitions
+     * kept are moved back to the batch's first offsets (those reassigned restart at their committed
+     * offsets anyway), so that no record is loaded under two lake keys.
+     */
+    private void giveUp(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+        }
+        first.forEach((tp, offset) -> {
+            if (c.assignment().contains(tp)) {
+                c.seek(tp, offset);
+            }
+        });
+        buffer.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
+        c.resume(c.paused());
+        log.info("{}: partitions were reassigned while a batch waited for a retry; it will be read again",
+                settings.getName());
     }
 
     /**
@@ -295,6 +321,9 @@ public class StreamConsumer implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                rebalanced = true;
+            }
             Set<TopicPartition> owned = new HashSet<>(assignment);
             owned.removeAll(partitions);
             assignment = Set.copyOf(owned);
