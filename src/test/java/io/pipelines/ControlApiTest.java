@@ -74,8 +74,16 @@ class ControlApiTest extends PipelinesIntegrationTest {
             assertThat(p.get("name").asText()).isEqualTo("daily_sales_etl");
             assertThat(p.get("schedule").get("cron").asText()).isEqualTo("0 0 6 * * ?");
             assertThat(p.get("schedule").get("timeZone").asText()).isEqualTo("UTC");
+            assertThat(p.get("type").asText()).isEqualTo("batch");
             assertThat(p.get("state").asText()).isEqualTo("started");
             assertThat(p.has("lastRun")).isTrue();
+        });
+        assertThat(response.json()).anySatisfy(p -> {
+            assertThat(p.get("name").asText()).isEqualTo("orders_stream");
+            assertThat(p.get("type").asText()).isEqualTo("stream");
+            assertThat(p.get("source").get("topic").asText()).isEqualTo("orders");
+            assertThat(p.get("source").get("consumerGroup").asText()).isEqualTo("warehouse-loader");
+            assertThat(p.get("state").asText()).isEqualTo("started");
         });
     }
 

@@ -21,6 +21,7 @@ import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
+import io.pipelines.stream.StreamConsumers;
 
 /**
  * What the REST API (routes/rest-api.camel.yaml) and the JMX operations do: every input is checked
@@ -35,25 +36,45 @@ public class ControlApi {
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxBackfillDays;
+    private final PipelinesProperties.Stream stream;
+    private final StreamConsumers consumers;
 
     public ControlApi(PipelineCatalog catalog, RunLauncher launcher, RunLedger ledger, ObjectMapper json, Clock clock,
-                      PipelinesProperties properties) {
+                      PipelinesProperties properties, StreamConsumers consumers) {
         this.catalog = catalog;
         this.launcher = launcher;
         this.ledger = ledger;
         this.json = json;
         this.clock = clock;
         this.maxBackfillDays = properties.getRuns().getMaxBackfillDays();
+        this.stream = properties.getStream();
+        this.consumers = consumers;
     }
 
-    /** GET /api/pipelines */
+    /** GET /api/pipelines: the batch pipelines, then the stream. */
     public List<Map<String, Object>> listPipelines() {
-        return catalog.all().stream().map(this::describe).toList();
+        List<Map<String, Object>> pipelines = new java.util.ArrayList<>(catalog.all().stream().map(this::describe).toList());
+        pipelines.add(describeStream());
+        return pipelines;
+    }
+
+    private Map<String, Object> describeStream() {
+        PipelinesProperties.Stream s = stream;
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", s.getName());
+        view.put("type", "stream");
+        view.put("description", "Order events from Kafka topic " + s.getTopic() + " into the lake, staging.order_events "
+                + "and analytics.hourly_sales");
+        view.put("source", Map.of("topic", s.getTopic(), "consumerGroup", s.getGroupId(),
+                "deadLetterTopic", s.getDeadLetterTopic()));
+        view.put("state", !s.isEnabled() ? "disabled" : consumers.isRunning() ? "started" : "stopped");
+        return view;
     }
 
     private Map<String, Object> describe(BatchPipeline p) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", p.getName());
+        view.put("type", "batch");
         view.put("description", p.getDescription());
         view.put("schedule", Map.of("cron", p.getCron(), "timeZone", p.getTimeZone()));
         view.put("state", catalog.state(p.getName()));
