@@ -15,8 +15,4 @@ public record TaskResult(Long rowsIn, Long rowsOut, List<String> lakeKeys) {
     public TaskResult {
         lakeKeys = lakeKeys == null ? List.of() : List.copyOf(lakeKeys);
     }
-
-    public static TaskResult rows(long rowsIn, long rowsOut) {
-        return new TaskResult(rowsIn, rowsOut, List.of());
-    }
 }

@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -36,13 +33,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
-import io.pipelines.lake.ParquetFiles;
 
 /**
  * Order events for the stream tests: made from a seed, sent to known partitions, and the result the
@@ -288,21 +283,12 @@ public class StreamFixture {
     /** The (partition, offset) of every record of the prefix in the lake's Parquet objects, with repeats. */
     public List<List<Object>> lakePositions(String prefix) throws Exception {
         List<List<Object>> positions = new ArrayList<>();
-        Path dir = Files.createDirectories(Path.of("target", "test-read"));
         for (String key : lake.list(settings.getLakePrefix() + "/")) {
-            Path file = Files.createTempFile(dir, "stream", ".parquet");
-            try {
-                lake.download(key, file);
-                try (ParquetReader<GenericRecord> reader = ParquetFiles.reader(file)) {
-                    for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                        if (r.get("event_id").toString().startsWith(prefix + "-")) {
-                            positions.add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
-                        }
-                    }
+            LakeReader.forEachRecord(lake, key, r -> {
+                if (r.get("event_id").toString().startsWith(prefix + "-")) {
+                    positions.add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
                 }
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            });
         }
         return positions;
     }

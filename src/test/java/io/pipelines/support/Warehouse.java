@@ -1,8 +1,6 @@
 package io.pipelines.support;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,13 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.lake.Lake;
 import io.pipelines.lake.LakeKeys;
-import io.pipelines.lake.ParquetFiles;
 
 /** Reads what a run left in the source, the warehouse and the lake, to compare them. */
 @TestComponent
@@ -96,19 +92,9 @@ public class Warehouse {
     /** Every record of the date's Parquet objects, read back from the lake. */
     public List<GenericRecord> lakeRecords(LocalDate date) throws Exception {
         List<GenericRecord> records = new ArrayList<>();
-        Path dir = Files.createDirectories(Path.of("target", "test-read"));
         for (String key : lakeKeys(date)) {
-            if (!key.endsWith(".parquet")) {
-                continue;
-            }
-            Path file = Files.createTempFile(dir, "object", ".parquet");
-            lake.download(key, file);
-            try (ParquetReader<GenericRecord> reader = ParquetFiles.reader(file)) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    records.add(r);
-                }
-            } finally {
-                Files.deleteIfExists(file);
+            if (key.endsWith(".parquet")) {
+                LakeReader.forEachRecord(lake, key, records::add);
             }
         }
         return records;
