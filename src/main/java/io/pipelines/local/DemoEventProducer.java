@@ -54,7 +54,7 @@ public class DemoEventProducer implements SmartLifecycle {
         this.stream = properties.getStream();
         this.rate = local.getDemo().getRate();
         this.json = json;
-        this.random = new Random(local.getDemo().getSeed());
+        this.random = new Random(local.getDemo().getSeed() ^ System.nanoTime());
         this.nextOrderId = Instant.now().getEpochSecond() * 1000;
     }
 
@@ -101,7 +101,8 @@ public class DemoEventProducer implements SmartLifecycle {
         String event;
         try {
             event = json.writeValueAsString(Map.of(
-                    "event_id", new UUID(random.nextLong(), random.nextLong()).toString(),
+                    // Random, not from the seed: a restart must not send the ids of the previous run again.
+                    "event_id", UUID.randomUUID().toString(),
                     "order_id", orderId,
                     "customer_id", 1 + random.nextInt(5_000),
                     "product_category", CATEGORIES.get(random.nextInt(CATEGORIES.size())),

@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.gaul.s3proxy.AuthenticationType;
+import org.springframework.boot.SpringApplication;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
@@ -33,7 +34,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * The embedded servers of the local profile: PostgreSQL (databases {@code sales} and
  * {@code warehouse}), S3Proxy over a folder (the lake bucket) and a Kafka broker (KRaft). Started once per JVM and shared
- * by every application context in it (the tests start several); stopped when the JVM exits.
+ * by every application context in it (the tests start several); stopped when the JVM exits, after
+ * the application contexts have closed.
  */
 public final class LocalServers {
 
@@ -54,7 +56,9 @@ public final class LocalServers {
                                                       List<String> topics, Log log) {
         if (running == null) {
             running = start(settings, bucket, topics, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(running::stopS3AndKafka, "local-servers-stop"));
+            // Stopped after every application context has closed (runs in flight drained), not
+            // alongside them as a JVM shutdown hook of their own would be.
+            SpringApplication.getShutdownHandlers().add(LocalServers::stopRunning);
         }
         return running;
     }
@@ -84,6 +88,7 @@ public final class LocalServers {
                     .setCleanDataDirectory(false)
                     .setPort(settings.getPostgresPort())
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setRegisterShutdownHook(false)
                     .start();
             DataSource admin = postgres.getPostgresDatabase();
             createDatabase(admin, "sales");
@@ -142,17 +147,27 @@ public final class LocalServers {
         return proxy;
     }
 
-    private void stopS3AndKafka() {
+    /** Stops the servers this JVM started, if any: S3, Kafka, then PostgreSQL. */
+    public static synchronized void stopRunning() {
+        if (running == null) {
+            return;
+        }
         try {
-            s3.stop();
+            running.s3.stop();
         } catch (Exception e) {
             System.err.println("Stopping the local S3 server: " + e);
         }
         try {
-            kafka.stop();
+            running.kafka.stop();
         } catch (RuntimeException e) {
             System.err.println("Stopping the local Kafka broker: " + e);
         }
+        try {
+            running.postgres.close();
+        } catch (IOException e) {
+            System.err.println("Stopping the local PostgreSQL: " + e);
+        }
+        running = null;
     }
 
     private static void deleteTree(Path dir) throws IOException {
