@@ -1,10 +1,12 @@
 package io.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -155,6 +157,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(bad.error()).contains("validate_data").contains("expect_column_values_to_be_between(total)");
         assertThat(bad.tasks()).extracting(RunRecord.Task::task).containsExactly("extract_orders", "validate_data");
         assertThat(bad.tasks().get(1).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(bad.tasks().get(1).attempts()).as("bad data is not retried").isEqualTo(1);
         ExpectationResult failed = bad.failedExpectations().stream()
                 .filter(e -> e.expectationType().equals("expect_column_values_to_be_between")).findFirst().orElseThrow();
         assertThat(failed.unexpectedCount()).isEqualTo(1);
@@ -183,6 +186,59 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(run.tasks()).noneMatch(t -> t.task().equals("load_to_staging"));
         assertThat(warehouse.staging(date).rows()).isZero();
         assertThat(warehouse.analytics(date).rows()).isZero();
+    }
+
+    @Test
+    void aFailedTaskIsRetriedAloneAndTheRunSucceedsOnceTheSourceIsBack() throws Exception {
+        LocalDate date = daysAgo(22);
+        try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE public.orders RENAME TO orders_away");
+            long runId;
+            try {
+                runId = trigger(date);
+                await().atMost(Duration.ofSeconds(30)).until(() -> attempts(runId, "extract_orders") >= 2);
+            } finally {
+                st.execute("ALTER TABLE public.orders_away RENAME TO orders");
+            }
+            RunRecord run = api.awaitFinished(runId);
+
+            assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+            RunRecord.Task extract = run.tasks().get(0);
+            assertThat(extract.attempts()).isBetween(2, 4);
+            assertThat(extract.error()).isNull();
+            assertThat(run.tasks()).extracting(RunRecord.Task::attempts).containsOnly(extract.attempts(), 1);
+            assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
+            assertThat(api.get("/actuator/prometheus").body()).contains(
+                    "pipeline_task_retries_total{application=\"pipelines\",pipeline=\"daily_sales_etl\",task=\"extract_orders\"}");
+        }
+    }
+
+    @Test
+    void aTaskWhoseRetriesAreSpentFailsTheRunWithEveryAttemptCounted() throws Exception {
+        LocalDate date = daysAgo(23);
+        RunRecord run;
+        try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE public.orders RENAME TO orders_away");
+            try {
+                run = api.awaitFinished(trigger(date));
+            } finally {
+                st.execute("ALTER TABLE public.orders_away RENAME TO orders");
+            }
+        }
+
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).contains("extract_orders").contains("orders");
+        assertThat(run.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.task()).isEqualTo("extract_orders");
+            assertThat(t.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(t.attempts()).as("the first attempt and 3 retries").isEqualTo(4);
+        });
+        assertThat(warehouse.staging(date).rows()).isZero();
+    }
+
+    private int attempts(long runId, String task) {
+        return ledger.find(runId).orElseThrow().tasks().stream().filter(t -> t.task().equals(task))
+                .mapToInt(RunRecord.Task::attempts).findFirst().orElse(0);
     }
 
     @Test

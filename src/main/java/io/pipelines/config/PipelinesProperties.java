@@ -38,6 +38,9 @@ public class PipelinesProperties {
     /** The event-driven pipeline orders_stream. */
     @Valid
     private final Stream stream = new Stream();
+    /** How a failed task is tried again (each pipeline may override any of it). */
+    @Valid
+    private final Retry retry = new Retry();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
@@ -45,6 +48,39 @@ public class PipelinesProperties {
     public Map<String, Connection> getConnections() { return connections; }
     public List<BatchPipeline> getBatch() { return batch; }
     public Stream getStream() { return stream; }
+    public Retry getRetry() { return retry; }
+
+    /** Retries of a failed task: exponential backoff. In pipelines.batch[] a null field means the global value. */
+    public static class Retry {
+        /** Tries after the first attempt. */
+        @Min(0)
+        private Integer maxRetries;
+        /** Wait before the first retry. */
+        private Duration initialDelay;
+        /** Each wait is the previous one times this. */
+        private Double multiplier;
+        /** Longest wait between two tries. */
+        private Duration maxDelay;
+
+        public Integer getMaxRetries() { return maxRetries; }
+        public void setMaxRetries(Integer maxRetries) { this.maxRetries = maxRetries; }
+        public Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
+        public Double getMultiplier() { return multiplier; }
+        public void setMultiplier(Double multiplier) { this.multiplier = multiplier; }
+        public Duration getMaxDelay() { return maxDelay; }
+        public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
+
+        /** This policy with its unset fields taken from {@code defaults}. */
+        public Retry over(Retry defaults) {
+            Retry r = new Retry();
+            r.maxRetries = maxRetries != null ? maxRetries : defaults.maxRetries;
+            r.initialDelay = initialDelay != null ? initialDelay : defaults.initialDelay;
+            r.multiplier = multiplier != null ? multiplier : defaults.multiplier;
+            r.maxDelay = maxDelay != null ? maxDelay : defaults.maxDelay;
+            return r;
+        }
+    }
 
     public static class Security {
         /** User name of the HTTP basic login (env PIPELINES_USER). */
@@ -170,6 +206,9 @@ public class PipelinesProperties {
         /** SQL file of the aggregates, with :logical_date. */
         @NotBlank
         private String aggregate;
+        /** This pipeline's retries; unset fields take pipelines.retry. */
+        @Valid
+        private Retry retry = new Retry();
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -193,6 +232,8 @@ public class PipelinesProperties {
         public void setTransform(String transform) { this.transform = transform; }
         public String getAggregate() { return aggregate; }
         public void setAggregate(String aggregate) { this.aggregate = aggregate; }
+        public Retry getRetry() { return retry; }
+        public void setRetry(Retry retry) { this.retry = retry; }
     }
 
     public static class Stream {

@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The pipelines' own meters (Prometheus names): pipeline_task_duration_seconds,
- * pipeline_rows_processed_total and pipeline_task_failures_total, tagged pipeline and task.
+ * pipeline_rows_processed_total, pipeline_task_failures_total and pipeline_task_retries_total,
+ * tagged pipeline and task.
  */
 @Component
 public class PipelineMetrics {
@@ -36,6 +37,13 @@ public class PipelineMetrics {
         Counter.builder("pipeline.task.failures")
                 .description("Pipeline task attempts that failed")
                 .tag("pipeline", pipeline).tag("task", task).tag("error_type", error.getClass().getSimpleName())
+                .register(registry).increment();
+    }
+
+    public void taskRetried(String pipeline, String task) {
+        Counter.builder("pipeline.task.retries")
+                .description("Failed pipeline task attempts that are tried again")
+                .tag("pipeline", pipeline).tag("task", String.valueOf(task))
                 .register(registry).increment();
     }
 

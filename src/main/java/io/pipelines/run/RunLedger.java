@@ -92,7 +92,7 @@ public class RunLedger {
     public void finishTask(long runId, String task, TaskResult result, long durationMs) {
         jdbc.update(con -> {
             var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
-                    + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ? WHERE run_id = ? AND task = ?");
+                    + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?");
             ps.setObject(1, result.rowsIn());
             ps.setObject(2, result.rowsOut());
             ps.setLong(3, durationMs);
@@ -101,6 +101,12 @@ public class RunLedger {
             ps.setString(6, task);
             return ps;
         });
+    }
+
+    /** A failed attempt that will be tried again: one more attempt, and the error that caused it. */
+    public void retrying(long runId, String task, String error) {
+        jdbc.update("UPDATE etl.task_runs SET attempts = attempts + 1, error = ? WHERE run_id = ? AND task = ?",
+                "retrying after: " + error, runId, task);
     }
 
     public void failTask(long runId, String task, String error, long durationMs) {

@@ -30,6 +30,8 @@ public class RunRoutePolicies implements RoutePolicyFactory {
     public static final String TASKS_GROUP = "tasks";
     /** Exchange property: the task that failed the run. */
     public static final String FAILED_TASK = "pipelinesFailedTask";
+    /** Exchange property: the task running now. */
+    public static final String CURRENT_TASK = "pipelinesCurrentTask";
     private static final String TASK_STARTED = "pipelinesTaskStarted.";
     private static final String RUN_STARTED = "pipelinesRunStarted";
     private static final int MAX_ERROR = 8000;
@@ -101,6 +103,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         public void onExchangeBegin(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
             exchange.setProperty(TASK_STARTED + task, System.nanoTime());
+            exchange.setProperty(CURRENT_TASK, task);
             ledger.startTask(run.runId(), task);
             log.info("{} run {} for {}: task {} started", run.pipeline(), run.runId(), run.logicalDate(), task);
         }

@@ -33,6 +33,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
             "pipelines.stream.batch-interval=300ms",
             "pipelines.stream.retry-initial-delay=100ms",
             "pipelines.stream.retry-max-delay=1s",
+            // Task retries after 0.5 s, 1 s, 2 s: quick, and wide enough for a test to repair a fault.
+            "pipelines.retry.initial-delay=500ms",
+            "pipelines.retry.max-delay=2s",
             "pipelines.local.demo.orders-per-day=400",
             // Small objects, so that a day of demo orders spans several of them.
             "pipelines.lake.rows-per-object=150",
