@@ -156,6 +156,14 @@ class ControlApiTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void resumingAnUnknownOrMalformedRunIsRefused() {
+        long before = runCount();
+        assertProblem(api.post("/api/runs/987654321/resume", ""), 404, null);
+        assertProblem(api.post("/api/runs/abc/resume", ""), 400, "runId");
+        assertThat(runCount()).isEqualTo(before);
+    }
+
+    @Test
     void aRunIsReportedWithItsTasksAndCountedInTheMetrics() {
         Response queued = api.post(RUNS, "{\"logicalDate\":\"" + daysAgo(4) + "\"}");
         assertThat(queued.status()).isEqualTo(202);

@@ -39,6 +39,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     RunLauncher launcher;
     @Autowired
     RunLedger ledger;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private static final List<String> TASKS =
             List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
@@ -234,6 +236,43 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
             assertThat(t.attempts()).as("the first attempt and 3 retries").isEqualTo(4);
         });
         assertThat(warehouse.staging(date).rows()).isZero();
+    }
+
+    @Test
+    void aFailedRunResumesFromTheTaskThatFailedWithoutRedoingTheOthers() throws Exception {
+        LocalDate date = daysAgo(24);
+        RunRecord failed;
+        jdbc.execute("ALTER TABLE staging.orders RENAME TO orders_away");
+        try {
+            failed = api.awaitFinished(trigger(date));
+        } finally {
+            jdbc.execute("ALTER TABLE staging.orders_away RENAME TO orders");
+        }
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.tasks()).extracting(RunRecord.Task::task, RunRecord.Task::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("extract_orders", RunStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("validate_data", RunStatus.SUCCEEDED),
+                org.assertj.core.groups.Tuple.tuple("load_to_staging", RunStatus.FAILED));
+
+        TestApi.Response resumed = api.post("/api/runs/" + failed.runId() + "/resume", "");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+        assertThat(resumed.json().get("resumedFrom").asText()).isEqualTo("load_to_staging");
+        RunRecord run = api.awaitFinished(failed.runId());
+
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.tasks()).extracting(RunRecord.Task::task).containsExactlyElementsOf(TASKS);
+        for (int i = 0; i < 2; i++) {
+            assertThat(run.tasks().get(i).startedAt()).as("%s is not done again", run.tasks().get(i).task())
+                    .isEqualTo(failed.tasks().get(i).startedAt());
+            assertThat(run.tasks().get(i).attempts()).isEqualTo(1);
+        }
+        assertThat(run.tasks().get(2).attempts()).isEqualTo(failed.tasks().get(2).attempts() + 1);
+        assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
+        assertThat(warehouse.analytics(date)).isEqualTo(warehouse.source(date));
+
+        TestApi.Response again = api.post("/api/runs/" + failed.runId() + "/resume", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("detail").asText()).contains("only a FAILED run can be resumed");
     }
 
     private int attempts(long runId, String task) {

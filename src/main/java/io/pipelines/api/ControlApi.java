@@ -106,13 +106,38 @@ public class ControlApi {
 
     /** GET /api/runs/{runId} */
     public RunRecord run(String runId) {
-        long id;
+        long id = runNumber(runId);
+        return ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
+    }
+
+    private static long runNumber(String runId) {
         try {
-            id = Long.parseLong(runId);
+            return Long.parseLong(runId);
         } catch (NumberFormatException e) {
             throw ApiProblem.badRequest("runId", "runId must be a whole number");
         }
-        return ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
+    }
+
+    /** POST /api/runs/{runId}/resume: continues a FAILED run from the task that failed. */
+    public Map<String, Object> resume(String runId) {
+        return resume(runNumber(runId));
+    }
+
+    public Map<String, Object> resume(long runId) {
+        try {
+            RunRecord before = launcher.resume(runId);
+            String from = before.tasks().stream().filter(t -> t.status() != io.pipelines.run.RunStatus.SUCCEEDED)
+                    .map(RunRecord.Task::task).findFirst().orElse(null);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("runId", runId);
+            answer.put("resumedFrom", from);
+            answer.put("previousError", before.error());
+            return answer;
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.notFound(e.getMessage());
+        } catch (IllegalStateException | RunAlreadyActiveException e) {
+            throw ApiProblem.conflict(e.getMessage());
+        }
     }
 
     /** One run for a logical date that is not after today. */

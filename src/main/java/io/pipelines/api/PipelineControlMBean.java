@@ -14,6 +14,9 @@ public interface PipelineControlMBean {
     /** Queues one run per date from {@code from} to {@code to} (YYYY-MM-DD, both included); returns the run ids. */
     String backfill(String from, String to);
 
+    /** Continues a FAILED run from the task that failed; returns what it resumed. */
+    String resume(long runId);
+
     /** Pauses the schedule (manual runs are still accepted). */
     void suspend() throws Exception;
 

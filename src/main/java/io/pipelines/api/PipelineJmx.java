@@ -89,6 +89,14 @@ public class PipelineJmx implements DisposableBean {
         }
 
         @Override
+        public String resume(long runId) {
+            if (!pipeline.equals(api.run(Long.toString(runId)).pipeline())) {
+                throw new IllegalArgumentException("Run " + runId + " is not a run of " + pipeline);
+            }
+            return api.resume(runId).toString();
+        }
+
+        @Override
         public void suspend() throws Exception {
             catalog.suspend(pipeline);
         }

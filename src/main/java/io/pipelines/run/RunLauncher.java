@@ -40,6 +40,25 @@ public class RunLauncher {
         return launchAll(pipeline, from.datesUntil(to.plusDays(1)).toList(), triggeredBy);
     }
 
+    /** Queues a FAILED run again; its route skips the tasks it finished before. Returns the run as it was. */
+    public RunRecord resume(long runId) {
+        RunRecord run = ledger.requeue(runId);
+        try {
+            producer.sendBodyAndHeaders(catalog.entry(run.pipeline()), null, Map.of(RunHeaders.PIPELINE, run.pipeline(),
+                    RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, run.logicalDate()));
+        } catch (RuntimeException e) {
+            ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
+            throw e;
+        }
+        log.info("{} run {} for {} queued again to resume ({})", run.pipeline(), runId, run.logicalDate(), run.error());
+        return run;
+    }
+
+    /** Whether a run must do a task: not when it finished it before being resumed. */
+    public boolean needs(long runId, String task) {
+        return !ledger.taskSucceeded(runId, task);
+    }
+
     /**
      * The run of a schedule's fire: the logical date is the day before the fire time, in the
      * pipeline's time zone. A date that already has a run in progress is skipped, with a warning.

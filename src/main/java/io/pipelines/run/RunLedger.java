@@ -64,6 +64,34 @@ public class RunLedger {
                 + "AND status IN ('QUEUED', 'RUNNING')", Long.class, pipeline, date).stream().findFirst();
     }
 
+    /**
+     * Queues a FAILED run again, to continue from the task that failed. Refused (with the reason)
+     * when the run is not FAILED or another run of its pipeline and date is queued or running.
+     */
+    public RunRecord requeue(long runId) {
+        RunRecord run = find(runId).orElseThrow(() -> new IllegalArgumentException("No run with id " + runId));
+        if (run.status() != RunStatus.FAILED) {
+            throw new IllegalStateException("Run " + runId + " is " + run.status() + ": only a FAILED run can be resumed");
+        }
+        try {
+            int updated = jdbc.update("UPDATE etl.pipeline_runs SET status = 'QUEUED', finished_at = NULL, error = NULL "
+                    + "WHERE run_id = ? AND status = 'FAILED'", runId);
+            if (updated == 0) {
+                throw new IllegalStateException("Run " + runId + " changed meanwhile: only a FAILED run can be resumed");
+            }
+        } catch (DuplicateKeyException e) {
+            throw new RunAlreadyActiveException(run.pipeline(), run.logicalDate(),
+                    activeRun(run.pipeline(), run.logicalDate()).orElse(-1L));
+        }
+        return run;
+    }
+
+    /** Whether the run has finished this task already (a resumed run does not do it again). */
+    public boolean taskSucceeded(long runId, String task) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM etl.task_runs WHERE run_id = ? "
+                + "AND task = ? AND status = 'SUCCEEDED')", Boolean.class, runId, task));
+    }
+
     public void markRunning(long runId) {
         jdbc.update("UPDATE etl.pipeline_runs SET status = 'RUNNING', started_at = now(), error = NULL "
                 + "WHERE run_id = ?", runId);
