@@ -17,6 +17,12 @@ public interface PipelineControlMBean {
     /** Continues a FAILED run from the task that failed; returns what it resumed. */
     String resume(long runId);
 
+    /** The dead letters of this pipeline not replayed yet, newest first (one line each). */
+    String[] getDeadLetters();
+
+    /** Runs the failed task of a dead letter again (its run resumes); replaying twice does no harm. */
+    String replayDeadLetter(long id);
+
     /** Pauses the schedule (manual runs are still accepted). */
     void suspend() throws Exception;
 

@@ -26,12 +26,14 @@ public class PipelineJmx implements DisposableBean {
 
     private final PipelineCatalog catalog;
     private final ControlApi api;
+    private final DeadLetterApi deadLetters;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
-    public PipelineJmx(PipelineCatalog catalog, ControlApi api) {
+    public PipelineJmx(PipelineCatalog catalog, ControlApi api, DeadLetterApi deadLetters) {
         this.catalog = catalog;
         this.api = api;
+        this.deadLetters = deadLetters;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -94,6 +96,19 @@ public class PipelineJmx implements DisposableBean {
                 throw new IllegalArgumentException("Run " + runId + " is not a run of " + pipeline);
             }
             return api.resume(runId).toString();
+        }
+
+        @Override
+        public String[] getDeadLetters() {
+            return deadLetters.list(pipeline, "NEW", "100").stream()
+                    .map(d -> d.id() + " run " + d.runId() + " " + d.logicalDate() + " " + d.task() + ": " + d.errorClass()
+                            + ": " + d.message())
+                    .toArray(String[]::new);
+        }
+
+        @Override
+        public String replayDeadLetter(long id) {
+            return deadLetters.replay(Long.toString(id)).toString();
         }
 
         @Override

@@ -41,6 +41,10 @@ public class PipelinesProperties {
     /** How a failed task is tried again (each pipeline may override any of it). */
     @Valid
     private final Retry retry = new Retry();
+    /** Tasks that failed for good. */
+    private final DeadLetters deadLetters = new DeadLetters();
+    /** Alerts on tasks that failed for good. */
+    private final Alerts alerts = new Alerts();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
@@ -49,6 +53,42 @@ public class PipelinesProperties {
     public List<BatchPipeline> getBatch() { return batch; }
     public Stream getStream() { return stream; }
     public Retry getRetry() { return retry; }
+    public DeadLetters getDeadLetters() { return deadLetters; }
+    public Alerts getAlerts() { return alerts; }
+
+    /** Where tasks that failed for good are kept. */
+    public static class DeadLetters {
+        /** Append-only file folder used while the warehouse itself is down; drained into etl.dead_letters. */
+        private Path dir = Path.of("data", "dead-letters");
+        /** How often the folder is drained into the table. */
+        private Duration drainInterval = Duration.ofSeconds(30);
+        /** Kafka topic that also receives each dead letter (when pipelines.stream.bootstrap-servers is set); empty: none. */
+        private String topic = "pipeline.dlq";
+
+        public Path getDir() { return dir; }
+        public void setDir(Path dir) { this.dir = dir; }
+        public Duration getDrainInterval() { return drainInterval; }
+        public void setDrainInterval(Duration drainInterval) { this.drainInterval = drainInterval; }
+        public String getTopic() { return topic; }
+        public void setTopic(String topic) { this.topic = topic; }
+    }
+
+    /** Where an alert goes when a task fails for good (it is always logged at ERROR). */
+    public static class Alerts {
+        /** URL that receives each alert as a JSON POST; empty: none. */
+        private String webhookUrl = "";
+        /** Kafka topic that receives each alert (when pipelines.stream.bootstrap-servers is set); empty: none. */
+        private String topic = "pipeline.alerts";
+        /** Base URL of this service, for the link to the run in an alert. */
+        private String serviceUrl = "http://localhost:8080";
+
+        public String getWebhookUrl() { return webhookUrl; }
+        public void setWebhookUrl(String webhookUrl) { this.webhookUrl = webhookUrl; }
+        public String getTopic() { return topic; }
+        public void setTopic(String topic) { this.topic = topic; }
+        public String getServiceUrl() { return serviceUrl; }
+        public void setServiceUrl(String serviceUrl) { this.serviceUrl = serviceUrl; }
+    }
 
     /** Retries of a failed task: exponential backoff. In pipelines.batch[] a null field means the global value. */
     public static class Retry {

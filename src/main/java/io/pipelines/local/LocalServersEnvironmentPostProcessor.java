@@ -40,7 +40,9 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
                 .orElseGet(LocalServersProperties::new);
         String bucket = binder.bind("pipelines.lake.bucket", String.class).orElse("lake");
         List<String> topics = List.of(binder.bind("pipelines.stream.topic", String.class).orElse("orders"),
-                binder.bind("pipelines.stream.dead-letter-topic", String.class).orElse("orders.dlq"));
+                binder.bind("pipelines.stream.dead-letter-topic", String.class).orElse("orders.dlq"),
+                binder.bind("pipelines.dead-letters.topic", String.class).orElse("pipeline.dlq"),
+                binder.bind("pipelines.alerts.topic", String.class).orElse("pipeline.alerts"));
         LocalServers servers = LocalServers.startOnce(settings, bucket, topics, log);
         environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
                 "pipelines.local.postgres-port", servers.postgresPort(),

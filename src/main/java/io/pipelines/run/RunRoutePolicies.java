@@ -152,14 +152,14 @@ public class RunRoutePolicies implements RoutePolicyFactory {
     }
 
     /** What a task threw: Camel wraps some errors (an OutOfMemoryError, say) in an exception that says nothing. */
-    static Throwable unwrap(Throwable error) {
+    public static Throwable unwrap(Throwable error) {
         while (error instanceof CamelExecutionException && error.getCause() != null) {
             error = error.getCause();
         }
         return error;
     }
 
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         error = unwrap(error);
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
         return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...";

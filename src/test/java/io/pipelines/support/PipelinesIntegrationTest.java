@@ -8,6 +8,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole service on the local profile's embedded servers (started once per test JVM and shared):
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
             // Task retries after 0.5 s, 1 s, 2 s: quick, and wide enough for a test to repair a fault.
             "pipelines.retry.initial-delay=500ms",
             "pipelines.retry.max-delay=2s",
+            "pipelines.dead-letters.dir=target/test-dead-letters",
             "pipelines.local.demo.orders-per-day=400",
             // Small objects, so that a day of demo orders spans several of them.
             "pipelines.lake.rows-per-object=150",
@@ -46,6 +48,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 @ActiveProfiles("local")
 @Import({TestApi.class, Warehouse.class, StreamFixture.class})
 public abstract class PipelinesIntegrationTest {
+
+    /** Alerts are posted to a small HTTP server of the tests. */
+    @DynamicPropertySource
+    static void alertWebhook(DynamicPropertyRegistry registry) {
+        registry.add("pipelines.alerts.webhook-url", AlertReceiver::url);
+    }
 
     @Autowired
     protected TestApi api;

@@ -1,0 +1,82 @@
+package io.pipelines.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.pipelines.deadletter.DeadLetter;
+import io.pipelines.deadletter.DeadLetterStore;
+import io.pipelines.run.RunLauncher;
+import io.pipelines.run.RunLedger;
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunStatus;
+
+/** GET /api/dead-letters and POST /api/dead-letters/{id}/replay (routes/rest-api.camel.yaml). */
+@Component("deadLetterApi")
+public class DeadLetterApi {
+
+    private static final Set<String> STATUSES = Set.of("NEW", "REPLAYED");
+    private static final int MAX_LIMIT = 1000;
+
+    private final DeadLetterStore store;
+    private final RunLedger ledger;
+    private final RunLauncher launcher;
+
+    public DeadLetterApi(DeadLetterStore store, RunLedger ledger, RunLauncher launcher) {
+        this.store = store;
+        this.ledger = ledger;
+        this.launcher = launcher;
+    }
+
+    public List<DeadLetter> list(String pipeline, String status, String limit) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiProblem.badRequest("status", "status must be one of " + STATUSES);
+        }
+        int n = 100;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_LIMIT) {
+                throw ApiProblem.badRequest("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        return store.list(blankToNull(pipeline), status, n);
+    }
+
+    /**
+     * Runs the failed task again: the dead letter's run is resumed from the task that failed. A run
+     * that is no longer FAILED (replayed before, or run again) is left alone: replaying twice does no harm.
+     */
+    public Map<String, Object> replay(String id) {
+        long n;
+        try {
+            n = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("id", "id must be a whole number");
+        }
+        DeadLetter letter = store.find(n).orElseThrow(() -> ApiProblem.notFound("No dead letter with id " + n));
+        RunRecord run = ledger.find(letter.runId())
+                .orElseThrow(() -> ApiProblem.notFound("Run " + letter.runId() + " of dead letter " + n + " is gone"));
+        boolean resumed = run.status() == RunStatus.FAILED;
+        if (resumed) {
+            launcher.resume(run.runId());
+        }
+        store.markReplayed(n);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("deadLetterId", n);
+        answer.put("runId", run.runId());
+        answer.put("replayed", resumed);
+        answer.put("runStatus", resumed ? RunStatus.QUEUED : run.status());
+        return answer;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,154 @@
+package io.pipelines.deadletter;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunHeaders;
+import io.pipelines.run.RunLedger;
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunRoutePolicies;
+
+/**
+ * What happens when a task has failed for good (its retries spent): a dead letter with everything
+ * needed to replay it, then an alert with what an on-call engineer needs: logged at ERROR, posted
+ * to the webhook and sent to the alerts topic when they are configured. Called by the shared
+ * route configuration pipeline-tasks; the run then ends FAILED.
+ */
+@Component("failedTasks")
+public class FailedTasks {
+
+    private static final Logger log = LoggerFactory.getLogger(FailedTasks.class);
+    private static final int MAX_STACK = 16_000;
+
+    private final DeadLetterStore store;
+    private final KafkaNotices kafka;
+    private final RunLedger ledger;
+    private final PipelineCatalog catalog;
+    private final Lake lake;
+    private final ObjectMapper json;
+    private final PipelinesProperties.DeadLetters deadLetters;
+    private final PipelinesProperties.Alerts alerts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public FailedTasks(DeadLetterStore store, KafkaNotices kafka, RunLedger ledger, PipelineCatalog catalog, Lake lake,
+                       ObjectMapper json, PipelinesProperties properties) {
+        this.store = store;
+        this.kafka = kafka;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.lake = lake;
+        this.json = json;
+        this.deadLetters = properties.getDeadLetters();
+        this.alerts = properties.getAlerts();
+    }
+
+    public void record(Exchange exchange) {
+        Throwable error = RunRoutePolicies.unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String pipeline = exchange.getMessage().getHeader(RunHeaders.PIPELINE, String.class);
+        Long runId = exchange.getMessage().getHeader(RunHeaders.RUN_ID, Long.class);
+        LocalDate date = exchange.getMessage().getHeader(RunHeaders.LOGICAL_DATE, LocalDate.class);
+        String task = exchange.getProperty(RunRoutePolicies.CURRENT_TASK, String.class);
+        if (error == null || pipeline == null || runId == null) {
+            return;
+        }
+        DeadLetter letter = new DeadLetter(null, pipeline, task, runId, date, error.getClass().getName(), error.getMessage(),
+                stackTrace(error), attempts(runId, task), Instant.now(), payload(pipeline, runId, date), "NEW", null);
+        DeadLetter stored = store.store(letter);
+        publish(deadLetters.getTopic(), stored);
+        alert(stored);
+    }
+
+    private int attempts(long runId, String task) {
+        try {
+            return ledger.find(runId).map(RunRecord::tasks).orElse(List.of()).stream()
+                    .filter(t -> t.task().equals(task)).mapToInt(RunRecord.Task::attempts).findFirst().orElse(1);
+        } catch (RuntimeException warehouseDown) {
+            return 0; // unknown: the ledger cannot be read
+        }
+    }
+
+    /** Where the run's data lies: its lake folder and the objects in it. */
+    private Map<String, Object> payload(String pipeline, long runId, LocalDate date) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        if (date != null && catalog.exists(pipeline)) {
+            String folder = LakeKeys.runFolder(catalog.batch(pipeline).getLakePrefix(), date, runId);
+            payload.put("lakeFolder", lake.uri(folder));
+            try {
+                payload.put("lakeKeys", lake.list(folder));
+            } catch (RuntimeException lakeDown) {
+                payload.put("lakeKeys", "not listed: " + lakeDown.getMessage());
+            }
+        }
+        return payload;
+    }
+
+    private void alert(DeadLetter letter) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("pipeline", letter.pipeline());
+        alert.put("task", letter.task());
+        alert.put("logicalDate", letter.logicalDate());
+        alert.put("runId", letter.runId());
+        alert.put("error", letter.errorClass() + ": " + letter.message());
+        alert.put("attempts", letter.attempts());
+        alert.put("deadLetterId", letter.id());
+        alert.put("run", alerts.getServiceUrl() + "/api/runs/" + letter.runId());
+        alert.put("failedAt", letter.failedAt());
+        log.error("ALERT {} task {} for {} failed for good after {} attempt(s): {} (dead letter {}, run {})",
+                letter.pipeline(), letter.task(), letter.logicalDate(), letter.attempts(), alert.get("error"),
+                letter.id() == null ? "spooled to disk" : letter.id(), alert.get("run"));
+        if (!alerts.getWebhookUrl().isBlank()) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(alerts.getWebhookUrl()))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(alert))).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() >= 300) {
+                    log.warn("Alert webhook answered {}", response.statusCode());
+                }
+            } catch (Exception e) {
+                log.warn("Alert webhook could not be reached: {}", e.toString());
+            }
+        }
+        publish(alerts.getTopic(), alert);
+    }
+
+    private void publish(String topic, Object value) {
+        if (topic.isBlank() || !kafka.configured()) {
+            return;
+        }
+        try {
+            kafka.send(topic, String.valueOf(value instanceof DeadLetter d ? d.pipeline() : ((Map<?, ?>) value).get("pipeline")),
+                    json.writeValueAsBytes(value));
+        } catch (Exception e) {
+            log.warn("Could not send to Kafka topic {} (the dead letter is kept in the warehouse): {}", topic, e.toString());
+        }
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter text = new StringWriter();
+        error.printStackTrace(new PrintWriter(text));
+        String s = text.toString();
+        return s.length() <= MAX_STACK ? s : s.substring(0, MAX_STACK) + "...";
+    }
+}

@@ -1,0 +1,160 @@
+package io.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.deadletter.DeadLetter;
+import io.pipelines.deadletter.DeadLetterStore;
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunStatus;
+import io.pipelines.support.AlertReceiver;
+import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.TestApi.Response;
+
+/** Tasks that fail for good: dead letters, alerts, replay, and the file they fall back to. */
+class DeadLettersTest extends PipelinesIntegrationTest {
+
+    @Autowired
+    PipelinesProperties properties;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ObjectMapper json;
+
+    @Test
+    void aTaskThatFailsForGoodLeavesADeadLetterAndAnAlertAndItsReplayFinishesTheRun() throws Exception {
+        LocalDate date = LocalDate.now(ZoneOffset.UTC).minusDays(25);
+        RunRecord failed;
+        try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE public.orders RENAME TO orders_away");
+            try {
+                failed = api.awaitFinished(api.post("/api/pipelines/daily_sales_etl/runs",
+                        "{\"logicalDate\":\"" + date + "\"}").json().get("runId").asLong());
+            } finally {
+                st.execute("ALTER TABLE public.orders_away RENAME TO orders");
+            }
+        }
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+
+        JsonNode letter = deadLetterOf(failed.runId(), "NEW");
+        assertThat(letter.get("pipeline").asText()).isEqualTo("daily_sales_etl");
+        assertThat(letter.get("task").asText()).isEqualTo("extract_orders");
+        assertThat(letter.get("logicalDate").asText()).isEqualTo(date.toString());
+        assertThat(letter.get("errorClass").asText()).endsWith("PSQLException");
+        assertThat(letter.get("message").asText()).contains("orders");
+        assertThat(letter.get("stackTrace").asText()).contains("at io.pipelines.task.ExtractToLake");
+        assertThat(letter.get("attempts").asInt()).isEqualTo(4);
+        assertThat(letter.get("payload").get("lakeFolder").asText()).endsWith("dt=" + date + "/run=" + failed.runId() + "/");
+        long id = letter.get("id").asLong();
+        assertThat(AlertReceiver.received()).anySatisfy(alert -> assertThat(alert)
+                .contains("\"runId\":" + failed.runId()).contains("\"deadLetterId\":" + id)
+                .contains("\"task\":\"extract_orders\"").contains("/api/runs/" + failed.runId()));
+        assertThat(topic(properties.getDeadLetters().getTopic())).anySatisfy(record -> assertThat(record)
+                .contains("\"runId\":" + failed.runId()).contains("\"id\":" + id));
+        assertThat(topic(properties.getAlerts().getTopic())).anySatisfy(record -> assertThat(record)
+                .contains("\"deadLetterId\":" + id));
+
+        Response replay = api.post("/api/dead-letters/" + id + "/replay", "");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().get("replayed").asBoolean()).isTrue();
+        RunRecord run = api.awaitFinished(failed.runId());
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
+        assertThat(deadLetterOf(failed.runId(), "REPLAYED").get("replayedAt").isNull()).isFalse();
+
+        long runs = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs", Long.class);
+        Response again = api.post("/api/dead-letters/" + id + "/replay", "");
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("replayed").asBoolean()).as("replaying twice does no harm").isFalse();
+        assertThat(again.json().get("runStatus").asText()).isEqualTo("SUCCEEDED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs", Long.class)).isEqualTo(runs);
+        assertThat(api.get("/api/runs/" + failed.runId()).json().get("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void badFiltersAndUnknownDeadLettersAreRefused() {
+        assertThat(api.get("/api/dead-letters?status=LOST").status()).isEqualTo(400);
+        assertThat(api.get("/api/dead-letters?limit=0").json().get("field").asText()).isEqualTo("limit");
+        assertThat(api.post("/api/dead-letters/abc/replay", "").status()).isEqualTo(400);
+        assertThat(api.post("/api/dead-letters/987654321/replay", "").status()).isEqualTo(404);
+        assertThat(api.getWithoutLogin("/api/dead-letters").status()).isEqualTo(401);
+    }
+
+    @Test
+    void withTheWarehouseDownADeadLetterGoesToAFileAndIsMovedToTheTableOnceItIsBack() throws Exception {
+        PipelinesProperties settings = new PipelinesProperties();
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "dead-letters");
+        settings.getDeadLetters().setDir(dir);
+        JdbcTemplate down = new JdbcTemplate(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/warehouse"));
+        DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", null, LocalDate.now(), "java.io.IOException",
+                "warehouse down", "trace", 4, Instant.now(), Map.of("lakeFolder", "s3://lake/x/"), "NEW", null);
+
+        DeadLetter spooled = new DeadLetterStore(down, json, settings).store(letter);
+
+        assertThat(spooled.id()).isNull();
+        Path file = dir.resolve("dead-letters.jsonl");
+        assertThat(Files.readString(file)).contains("\"pipeline\":\"spool_test\"");
+        assertThat(new DeadLetterStore(down, json, settings).drain()).as("still down: kept").isZero();
+
+        int moved = new DeadLetterStore(jdbc, json, settings).drain();
+
+        assertThat(moved).isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT message FROM etl.dead_letters WHERE pipeline = 'spool_test'", String.class))
+                .containsExactly("warehouse down");
+        try (var left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    private JsonNode deadLetterOf(long runId, String status) {
+        Response list = api.get("/api/dead-letters?pipeline=daily_sales_etl&status=" + status);
+        assertThat(list.status()).isEqualTo(200);
+        for (JsonNode letter : list.json()) {
+            if (letter.get("runId").asLong() == runId) {
+                return letter;
+            }
+        }
+        throw new AssertionError("no " + status + " dead letter of run " + runId + " in " + list.body());
+    }
+
+    private List<String> topic(String name) {
+        List<String> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.getStream().getBootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
+                    .map(p -> new TopicPartition(name, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(new String(r.value(), StandardCharsets.UTF_8)));
+            }
+        }
+        return records;
+    }
+}
