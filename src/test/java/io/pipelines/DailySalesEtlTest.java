@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.pipelines.local.LocalServers;
 import io.pipelines.quality.ExpectationResult;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
@@ -213,6 +214,33 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
             assertThat(api.get("/actuator/prometheus").body()).contains(
                     "pipeline_task_retries_total{application=\"pipelines\",pipeline=\"daily_sales_etl\",task=\"extract_orders\"}");
         }
+    }
+
+    @Test
+    void anS3OutageDuringARunIsRiddenOutByRetriesAndTheRetriesAreCounted() throws Exception {
+        LocalDate date = daysAgo(26);
+        double retriesBefore = retries("extract_orders");
+        LocalServers.stopS3();
+        long runId;
+        try {
+            runId = trigger(date);
+            await().atMost(Duration.ofSeconds(30)).until(() -> attempts(runId, "extract_orders") >= 2);
+        } finally {
+            LocalServers.restartS3();
+        }
+        RunRecord run = api.awaitFinished(runId);
+
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.tasks().get(0).attempts()).isGreaterThanOrEqualTo(2);
+        assertThat(retries("extract_orders")).isGreaterThanOrEqualTo(retriesBefore + 1);
+        assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
+        assertThat(warehouse.lakeRecords(date)).hasSize((int) warehouse.source(date).rows());
+    }
+
+    private double retries(String task) {
+        return api.get("/actuator/prometheus").body().lines()
+                .filter(l -> l.startsWith("pipeline_task_retries_total{") && l.contains("task=\"" + task + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

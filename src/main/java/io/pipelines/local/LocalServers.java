@@ -42,13 +42,29 @@ public final class LocalServers {
     private static LocalServers running;
 
     private final EmbeddedPostgres postgres;
-    private final S3Proxy s3;
+    private S3Proxy s3;
     private final LocalKafka kafka;
+    private final Path s3BaseDir;
+    private final String bucket;
+    private final int s3Port;
 
-    private LocalServers(EmbeddedPostgres postgres, S3Proxy s3, LocalKafka kafka) {
+    private LocalServers(EmbeddedPostgres postgres, S3Proxy s3, LocalKafka kafka, Path s3BaseDir, String bucket) {
         this.postgres = postgres;
         this.s3 = s3;
         this.kafka = kafka;
+        this.s3BaseDir = s3BaseDir;
+        this.bucket = bucket;
+        this.s3Port = s3.getPort();
+    }
+
+    /** Stops the S3 server while keeping its data, as an outage would (fault-injection tests). */
+    public static synchronized void stopS3() throws Exception {
+        running.s3.stop();
+    }
+
+    /** Starts the S3 server again on the same port over the same data. */
+    public static synchronized void restartS3() throws Exception {
+        running.s3 = startS3(running.s3BaseDir, running.bucket, running.s3Port);
     }
 
     /** Starts the servers, or returns those this JVM already started. */
@@ -68,7 +84,7 @@ public final class LocalServers {
     }
 
     public int s3Port() {
-        return s3.getPort();
+        return s3Port;
     }
 
     public int kafkaPort() {
@@ -107,7 +123,7 @@ public final class LocalServers {
                     + postgres.getPort() + " (user postgres, databases sales and warehouse), S3 on http://127.0.0.1:"
                     + s3.getPort() + " (bucket " + bucket + ", any credentials), Kafka on 127.0.0.1:" + kafka.port()
                     + " (topics " + topics + "), data in " + dataDir);
-            return new LocalServers(postgres, s3, kafka);
+            return new LocalServers(postgres, s3, kafka, dataDir.resolve("lake"), bucket);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
                     + dataDir + "): " + e.getMessage(), e);
