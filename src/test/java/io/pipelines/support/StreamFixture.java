@@ -253,31 +253,38 @@ public class StreamFixture {
     /** The dead letter topic's records whose key starts with the prefix: key -> headers. */
     public Map<String, Map<String, String>> deadLetters(String prefix) {
         Map<String, Map<String, String>> found = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records(settings.getDeadLetterTopic())) {
+            String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+            if (key.startsWith(prefix + "-")) {
+                Map<String, String> headers = new HashMap<>();
+                for (Header h : r.headers()) {
+                    headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+                }
+                if (found.put(key, headers) != null) {
+                    headers.put("twice", "true");
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every committed record of a topic, from the beginning. */
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(settings.getDeadLetterTopic()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    if (key.startsWith(prefix + "-")) {
-                        Map<String, String> headers = new HashMap<>();
-                        for (Header h : r.headers()) {
-                            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
-                        }
-                        if (found.put(key, headers) != null) {
-                            headers.put("twice", "true");
-                        }
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
-        return found;
+        return records;
     }
 
     /** The (partition, offset) of every record of the prefix in the lake's Parquet objects, with repeats. */
