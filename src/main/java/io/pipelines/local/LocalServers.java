@@ -99,6 +99,7 @@ public final class LocalServers {
             }
             Files.createDirectories(dataDir);
             long t0 = System.nanoTime();
+            stopOrphanedPostgres(dataDir.resolve("postgres"), log);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir.resolve("postgres"))
                     .setCleanDataDirectory(false)
@@ -127,6 +128,37 @@ public final class LocalServers {
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
                     + dataDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A JVM killed with SIGKILL leaves its embedded PostgreSQL running on the data folder. That
+     * server (named by postmaster.pid and still a postgres process) is stopped before a new one starts.
+     */
+    private static void stopOrphanedPostgres(Path pgData, Log log) throws IOException, InterruptedException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+        long pid;
+        try {
+            pid = Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (process.isEmpty()) {
+            return;
+        }
+        log.warn("Stopping PostgreSQL " + pid + " left running on " + pgData + " by a process that did not stop cleanly");
+        process.get().destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
+        for (int i = 0; i < 100 && process.get().isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        if (process.get().isAlive()) {
+            process.get().destroyForcibly();
         }
     }
 
