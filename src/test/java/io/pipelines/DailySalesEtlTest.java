@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import io.pipelines.local.LocalServers;
 import io.pipelines.quality.ExpectationResult;
@@ -28,6 +29,7 @@ import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
+import io.pipelines.support.AnotherService;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.TestApi;
 import io.pipelines.support.Warehouse;
@@ -235,6 +237,29 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(retries("extract_orders")).isGreaterThanOrEqualTo(retriesBefore + 1);
         assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
         assertThat(warehouse.lakeRecords(date)).hasSize((int) warehouse.source(date).rows());
+    }
+
+    @Test
+    void aServiceStoppedDuringARunLetsTheRunFinishBeforeItStops() throws Exception {
+        LocalDate date = daysAgo(27);
+        try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
+            // Enough rows for the run to be in flight when the stop comes.
+            st.executeUpdate("INSERT INTO public.orders SELECT " + date.toEpochDay() * 1_000_000L + " + 100000 + i, 1, 'books', 1.00, "
+                    + "'USD', 'completed', '" + date + "T01:00:00Z'::timestamptz + i * interval '100 ms', NULL "
+                    + "FROM generate_series(1, 300000) i");
+        }
+        long runId;
+        try (ConfigurableApplicationContext other = AnotherService.start()) {
+            runId = other.getBean(RunLauncher.class).launch("daily_sales_etl", date, "test");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(runId).orElseThrow().status() == RunStatus.RUNNING);
+        } // close() = what SIGTERM does: the run in flight finishes first
+
+        RunRecord run = ledger.find(runId).orElseThrow();
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.tasks()).extracting(RunRecord.Task::task).containsExactlyElementsOf(TASKS);
+        assertThat(run.tasks()).allSatisfy(t -> assertThat(t.status()).isEqualTo(RunStatus.SUCCEEDED));
+        assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
+        assertThat(warehouse.analytics(date)).isEqualTo(warehouse.source(date));
     }
 
     private double retries(String task) {

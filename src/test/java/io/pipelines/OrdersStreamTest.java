@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,7 +17,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -29,6 +27,7 @@ import io.pipelines.stream.StreamConsumer;
 import io.pipelines.stream.StreamConsumers;
 import io.pipelines.stream.StreamLake;
 import io.pipelines.stream.StreamMetrics;
+import io.pipelines.support.AnotherService;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.StreamFixture.Expected;
 import io.pipelines.support.StreamFixture.Sent;
@@ -91,33 +90,17 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         Map<Integer, Instant> before = stream.watermarks();
         List<ProducerRecord<byte[], byte[]>> planned = stream.plan("s6", 1500, stream.freshHour(), 6);
         List<Sent> sent;
-        try (ConfigurableApplicationContext first = startAnotherService()) {
+        try (ConfigurableApplicationContext first = AnotherService.start()) {
             sent = stream.send(planned.subList(0, 900));
             await().atMost(DRAIN).until(() -> stream.loadedEvents("s6").size() > 100);
         }
         assertThat(stream.lagOfGroup()).as("closed before the end of the stream").isPositive();
         sent.addAll(stream.send(planned.subList(900, planned.size())));
-        try (ConfigurableApplicationContext second = startAnotherService()) {
+        try (ConfigurableApplicationContext second = AnotherService.start()) {
             stream.awaitAllCommitted(DRAIN);
         }
 
         assertExactly("s6", stream.expected(sent, before));
-    }
-
-    /** Another instance of the whole service in this JVM, on the same embedded servers. */
-    private ConfigurableApplicationContext startAnotherService() {
-        // Command-line arguments: they win over application.yml, as the test's own properties do.
-        return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(
-                "--server.port=0",
-                "--camel.main.name=pipelines-" + UUID.randomUUID(),
-                "--pipelines.local.demo.rate=0",
-                "--pipelines.lake.spool-dir=target/test-spool",
-                "--pipelines.security.username=other",
-                "--pipelines.security.password=" + UUID.randomUUID(),
-                "--pipelines.stream.batch-size=200",
-                "--pipelines.stream.batch-interval=300ms",
-                "--pipelines.stream.retry-initial-delay=100ms",
-                "--pipelines.stream.retry-max-delay=1s");
     }
 
     @Test

@@ -137,6 +137,12 @@ public class RunLedger {
                 "retrying after: " + error, runId, task);
     }
 
+    /** Ends the run's tasks still marked RUNNING (their end was not seen: the service was stopping). */
+    public void closeOpenTasks(long runId, RunStatus status, String note) {
+        jdbc.update("UPDATE etl.task_runs SET status = ?, finished_at = now(), error = ? WHERE run_id = ? AND status = 'RUNNING'",
+                status.name(), note, runId);
+    }
+
     public void failTask(long runId, String task, String error, long durationMs) {
         jdbc.update("UPDATE etl.task_runs SET status = 'FAILED', finished_at = now(), duration_ms = ?, error = ? "
                 + "WHERE run_id = ? AND task = ?", durationMs, error, runId, task);

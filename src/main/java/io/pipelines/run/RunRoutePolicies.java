@@ -12,6 +12,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -71,6 +72,27 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             exchange.setProperty(RUN_STARTED, System.nanoTime());
             ledger.markRunning(run.runId());
             log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
+            // Camel does not call onExchangeDone while it is stopping; a run drained by a graceful
+            // stop is recorded when its unit of work completes instead.
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    if (done.getContext().isStopping() || done.getContext().isStopped()) {
+                        recordDrained(run, done);
+                    }
+                }
+            });
+        }
+
+        private void recordDrained(RunContext run, Exchange exchange) {
+            Exception error = exchange.getException();
+            String note = "finished while the service was stopping: rows and durations of tasks that ended then were not recorded";
+            ledger.closeOpenTasks(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
+                    error == null ? note : describe(error));
+            ledger.finish(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
+                    error == null ? null : describe(error));
+            log.info("{} run {} for {}: {} while the service was stopping", run.pipeline(), run.runId(), run.logicalDate(),
+                    error == null ? "SUCCEEDED" : "FAILED");
         }
 
         @Override

@@ -1,0 +1,33 @@
+package io.pipelines.support;
+
+import java.util.UUID;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.pipelines.PipelinesApplication;
+
+/** Another instance of the whole service in the test JVM, on the same embedded servers (shared per JVM). */
+public final class AnotherService {
+
+    private AnotherService() {
+    }
+
+    public static ConfigurableApplicationContext start() {
+        // Command-line arguments: they win over application.yml, as the test's own properties do.
+        return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(
+                "--server.port=0",
+                "--camel.main.name=pipelines-" + UUID.randomUUID(),
+                "--pipelines.local.demo.rate=0",
+                "--pipelines.lake.spool-dir=target/test-spool",
+                "--pipelines.dead-letters.dir=target/test-dead-letters",
+                "--pipelines.security.username=other",
+                "--pipelines.security.password=" + UUID.randomUUID(),
+                "--pipelines.stream.batch-size=200",
+                "--pipelines.stream.batch-interval=300ms",
+                "--pipelines.stream.retry-initial-delay=100ms",
+                "--pipelines.stream.retry-max-delay=1s",
+                "--pipelines.retry.initial-delay=500ms",
+                "--pipelines.retry.max-delay=2s");
+    }
+}
