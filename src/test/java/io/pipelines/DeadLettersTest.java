@@ -104,7 +104,10 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "dead-letters");
         settings.getDeadLetters().setDir(dir);
         JdbcTemplate down = new JdbcTemplate(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/warehouse"));
-        DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", null, LocalDate.now(), "java.io.IOException",
+        // A run that the warehouse outage left RUNNING: its end could not be recorded.
+        long runId = jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by) "
+                + "VALUES ('spool_test', current_date, 'RUNNING', 'test') RETURNING run_id", Long.class);
+        DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", runId, LocalDate.now(), "java.io.IOException",
                 "warehouse down", "trace", 4, Instant.now(), Map.of("lakeFolder", "s3://lake/x/"), "NEW", null);
 
         DeadLetter spooled = new DeadLetterStore(down, json, settings).store(letter);
@@ -119,6 +122,8 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         assertThat(moved).isEqualTo(1);
         assertThat(jdbc.queryForList("SELECT message FROM etl.dead_letters WHERE pipeline = 'spool_test'", String.class))
                 .containsExactly("warehouse down");
+        assertThat(jdbc.queryForObject("SELECT status FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId))
+                .as("the run left open is failed, so that it can be replayed").isEqualTo("FAILED");
         try (var left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }

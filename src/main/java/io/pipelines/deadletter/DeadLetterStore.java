@@ -93,7 +93,9 @@ public class DeadLetterStore {
         int moved = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
-                insert(json.readValue(line, DeadLetter.class));
+                DeadLetter letter = json.readValue(line, DeadLetter.class);
+                insert(letter);
+                failRunLeftOpen(letter);
                 moved++;
             }
         }
@@ -131,6 +133,19 @@ public class DeadLetterStore {
                         + "stack_trace, attempts, failed_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
                 Long.class, d.pipeline(), d.task(), d.runId(), d.logicalDate(), d.errorClass(), d.message(), d.stackTrace(),
                 d.attempts(), Timestamp.from(d.failedAt()), write(d.payload()));
+    }
+
+    /**
+     * A dead letter is spooled when the warehouse was down, so its run could not be marked FAILED
+     * then: it is now, so that it can be resumed or replayed.
+     */
+    private void failRunLeftOpen(DeadLetter letter) {
+        if (letter.runId() != null) {
+            jdbc.update("UPDATE etl.pipeline_runs SET status = 'FAILED', finished_at = now(), error = ? "
+                    + "WHERE run_id = ? AND status IN ('QUEUED', 'RUNNING')",
+                    "task " + letter.task() + " failed while the warehouse was unreachable: " + letter.errorClass() + ": "
+                            + letter.message(), letter.runId());
+        }
     }
 
     private void append(DeadLetter letter) {
