@@ -90,7 +90,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             ledger.closeOpenTasks(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
                     error == null ? note : describe(error));
             ledger.finish(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
-                    error == null ? null : describe(error));
+                    error == null ? null : runError(exchange, error));
             log.info("{} run {} for {}: {} while the service was stopping", run.pipeline(), run.runId(), run.logicalDate(),
                     error == null ? "SUCCEEDED" : "FAILED");
         }
@@ -104,8 +104,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
                 ledger.finish(run.runId(), RunStatus.SUCCEEDED, null);
                 log.info("{} run {} for {}: SUCCEEDED in {} ms", run.pipeline(), run.runId(), run.logicalDate(), ms);
             } else {
-                String task = exchange.getProperty(FAILED_TASK, String.class);
-                String message = (task == null ? "" : "task " + task + " failed: ") + describe(error);
+                String message = runError(exchange, error);
                 ledger.finish(run.runId(), RunStatus.FAILED, message);
                 log.error("{} run {} for {}: FAILED after {} ms: {}", run.pipeline(), run.runId(), run.logicalDate(),
                         ms, message);
@@ -171,6 +170,12 @@ public class RunRoutePolicies implements RoutePolicyFactory {
 
     private static Duration elapsed(Long startedNanos) {
         return startedNanos == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** The error of a failed run: which task failed, and why. */
+    private static String runError(Exchange exchange, Exception error) {
+        String task = exchange.getProperty(FAILED_TASK, String.class);
+        return (task == null ? "" : "task " + task + " failed: ") + describe(error);
     }
 
     /** What a task threw: Camel wraps some errors (an OutOfMemoryError, say) in an exception that says nothing. */
