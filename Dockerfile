@@ -22,9 +22,13 @@ COPY application.yml /app/application.yml
 COPY routes/ /app/routes/
 COPY sql/ /app/sql/
 COPY quality/ /app/quality/
+# Dead letters written while the warehouse is down are kept here until drained: mount a volume.
+RUN mkdir -p /app/data/dead-letters && chown -R pipelines:pipelines /app/data
+VOLUME /app/data
 USER pipelines
 ENV SPRING_PROFILES_ACTIVE=prod \
-    LAKE_SPOOL_DIR=/tmp/pipelines-spool
+    LAKE_SPOOL_DIR=/tmp/pipelines-spool \
+    PIPELINES_DEAD_LETTERS_DIR=/app/data/dead-letters
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q UP <&3"]
