@@ -44,8 +44,7 @@ public class RunLauncher {
     public RunRecord resume(long runId) {
         RunRecord run = ledger.requeue(runId);
         try {
-            producer.sendBodyAndHeaders(catalog.entry(run.pipeline()), null, Map.of(RunHeaders.PIPELINE, run.pipeline(),
-                    RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, run.logicalDate()));
+            send(catalog.entry(run.pipeline()), run.pipeline(), runId, run.logicalDate());
         } catch (RuntimeException e) {
             ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
             throw e;
@@ -79,8 +78,7 @@ public class RunLauncher {
             long runId = ids.get(i);
             LocalDate date = dates.get(i);
             try {
-                producer.sendBodyAndHeaders(entry, null, Map.of(
-                        RunHeaders.PIPELINE, pipeline, RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, date));
+                send(entry, pipeline, runId, date);
                 log.info("{} run {} for {} queued ({})", pipeline, runId, date, triggeredBy);
             } catch (RuntimeException e) {
                 for (long notQueued : ids.subList(i, ids.size())) {
@@ -90,5 +88,11 @@ public class RunLauncher {
             }
         }
         return ids;
+    }
+
+    /** Hands a recorded run to its pipeline's route, with the headers that carry it. */
+    private void send(Endpoint entry, String pipeline, long runId, LocalDate date) {
+        producer.sendBodyAndHeaders(entry, null, Map.of(
+                RunHeaders.PIPELINE, pipeline, RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, date));
     }
 }
