@@ -45,6 +45,8 @@ public class PipelinesProperties {
     private final DeadLetters deadLetters = new DeadLetters();
     /** Alerts on tasks that failed for good. */
     private final Alerts alerts = new Alerts();
+    /** Several instances against one warehouse: leases, and the take-over of runs a dead instance left. */
+    private final Cluster cluster = new Cluster();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
@@ -55,6 +57,36 @@ public class PipelinesProperties {
     public Retry getRetry() { return retry; }
     public DeadLetters getDeadLetters() { return deadLetters; }
     public Alerts getAlerts() { return alerts; }
+    public Cluster getCluster() { return cluster; }
+
+    /**
+     * Instances of the service that share a warehouse share its runs: each renews a lease in
+     * etl.instances; a run queued or running on an instance whose lease has expired is taken over
+     * by another instance (or by the same one after a restart) and resumed from the task it was in.
+     */
+    public static class Cluster {
+        /** This instance's name in etl.instances and in run records; empty: host, process id and a random suffix. */
+        private String instanceId = "";
+        /** An instance that has not renewed its lease for this long is taken for dead. */
+        private Duration lease = Duration.ofSeconds(30);
+        /** How often the lease is renewed (well under the lease). */
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
+        /** How often each instance looks for runs orphaned by a dead instance. */
+        private Duration recoveryInterval = Duration.ofSeconds(10);
+        /** A run orphaned more often than this (the service dies under it each time) is failed, not resumed. */
+        private int maxRecoveries = 3;
+
+        public String getInstanceId() { return instanceId; }
+        public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
+        public Duration getLease() { return lease; }
+        public void setLease(Duration lease) { this.lease = lease; }
+        public Duration getHeartbeatInterval() { return heartbeatInterval; }
+        public void setHeartbeatInterval(Duration heartbeatInterval) { this.heartbeatInterval = heartbeatInterval; }
+        public Duration getRecoveryInterval() { return recoveryInterval; }
+        public void setRecoveryInterval(Duration recoveryInterval) { this.recoveryInterval = recoveryInterval; }
+        public int getMaxRecoveries() { return maxRecoveries; }
+        public void setMaxRecoveries(int maxRecoveries) { this.maxRecoveries = maxRecoveries; }
+    }
 
     /** Where tasks that failed for good are kept. */
     public static class DeadLetters {

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
 import io.pipelines.lake.LakeKeys;
@@ -71,6 +72,9 @@ public class FailedTasks {
         String task = exchange.getProperty(RunRoutePolicies.CURRENT_TASK, String.class);
         if (error == null || pipeline == null || runId == null) {
             return;
+        }
+        if (error instanceof RunTakenOverException) {
+            return; // not a failure of the task: the instance that took the run over goes on with it
         }
         DeadLetter letter = new DeadLetter(null, pipeline, task, runId, date, error.getClass().getName(), error.getMessage(),
                 stackTrace(error), attempts(runId, task), Instant.now(), payload(pipeline, runId, date), "NEW", null);

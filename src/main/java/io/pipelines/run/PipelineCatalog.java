@@ -13,6 +13,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.quartz.CronExpression;
+import org.quartz.SchedulerException;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
@@ -26,7 +27,7 @@ import jakarta.annotation.PostConstruct;
 /**
  * The pipelines of the service: their settings (pipelines.batch) joined with their routes. A
  * pipeline {@code p} is run by the route with id {@code p}; its schedule is the route
- * {@code p.schedule}, which suspend and resume act on.
+ * {@code p.schedule}, whose Quartz trigger suspend and resume pause and resume (for every instance).
  */
 @Component
 public class PipelineCatalog {
@@ -37,9 +38,10 @@ public class PipelineCatalog {
     private final CamelContext camel;
     private final SourceConnections connections;
     private final QualitySuiteParser suites;
+    private final ScheduleTriggers triggers;
 
     public PipelineCatalog(PipelinesProperties properties, CamelContext camel, SourceConnections connections,
-                           QualitySuiteParser suites) {
+                           QualitySuiteParser suites, ScheduleTriggers triggers) {
         this.batch = properties.getBatch().stream()
                 .collect(Collectors.toMap(BatchPipeline::getName, Function.identity(), (a, b) -> {
                     throw new IllegalStateException("pipelines.batch: two entries are named '" + a.getName() + "'");
@@ -47,6 +49,7 @@ public class PipelineCatalog {
         this.camel = camel;
         this.connections = connections;
         this.suites = suites;
+        this.triggers = triggers;
     }
 
     /** Checks every entry's settings and files before anything runs: a bad entry stops start-up. */
@@ -117,24 +120,31 @@ public class PipelineCatalog {
         return route.getEndpoint();
     }
 
-    /** started, suspended or stopped: the state of the pipeline's schedule. */
+    /**
+     * started, suspended (its trigger is paused, on every instance), unscheduled, or the state of
+     * its schedule route here when that is not started (stopped by an operator, say).
+     */
     public String state(String name) {
         batch(name);
         ServiceStatus status = camel.getRouteController().getRouteStatus(name + SCHEDULE_SUFFIX);
         if (status == null) {
             return "unscheduled";
         }
-        return status.name().toLowerCase(java.util.Locale.ROOT);
+        if (!status.isStarted()) {
+            return status.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return triggers.state(name);
     }
 
-    public void suspend(String name) throws Exception {
+    /** Pauses the pipeline's schedule on every instance (manual runs are still accepted). */
+    public void suspend(String name) throws SchedulerException {
         batch(name);
-        camel.getRouteController().suspendRoute(name + SCHEDULE_SUFFIX);
+        triggers.pause(name);
     }
 
-    public void resume(String name) throws Exception {
+    public void resume(String name) throws SchedulerException {
         batch(name);
-        camel.getRouteController().resumeRoute(name + SCHEDULE_SUFFIX);
+        triggers.resume(name);
     }
 
 }

@@ -47,6 +47,22 @@ public class PipelineMetrics {
                 .register(registry).increment();
     }
 
+    /** A fire of a pipeline's schedule: queued (a run), skipped (one in progress) or duplicate (fired before). */
+    public void scheduleFired(String pipeline, String outcome) {
+        Counter.builder("pipeline.schedule.fires")
+                .description("Fires of pipeline schedules, by outcome (duplicate: that scheduled time was handled already)")
+                .tag("pipeline", pipeline).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** Runs taken over from dead instances, and what became of them (resumed or failed). */
+    public void runTakenOver(String pipeline, String outcome) {
+        Counter.builder("pipeline.runs.taken.over")
+                .description("Runs orphaned by a dead instance and taken over by this one, by outcome")
+                .tag("pipeline", pipeline).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
     private void taskDuration(String pipeline, String task, Duration duration) {
         Timer.builder("pipeline.task.duration")
                 .description("Duration of pipeline task attempts")

@@ -3,6 +3,7 @@ package io.pipelines.run;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,10 +23,12 @@ public class PipelineSchedules implements CamelContextConfiguration {
 
     private final PipelinesProperties properties;
     private final PipelineCatalog catalog;
+    private final ScheduleTriggers triggers;
 
-    public PipelineSchedules(PipelinesProperties properties, PipelineCatalog catalog) {
+    public PipelineSchedules(PipelinesProperties properties, PipelineCatalog catalog, ScheduleTriggers triggers) {
         this.properties = properties;
         this.catalog = catalog;
+        this.triggers = triggers;
     }
 
     @Override
@@ -43,6 +46,11 @@ public class PipelineSchedules implements CamelContextConfiguration {
                     .parameter("timeZone", p.getTimeZone())
                     .add();
             log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
+        }
+        try {
+            triggers.removeAllBut(properties.getBatch().stream().map(BatchPipeline::getName).toList());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("The Quartz job store (etl.qrtz_*) could not be read: " + e.getMessage(), e);
         }
     }
 }

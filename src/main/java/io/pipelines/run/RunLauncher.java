@@ -11,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.cluster.InstanceLease;
+import io.pipelines.cluster.RunTakenOverException;
+
 /**
  * Starts runs: records them QUEUED in the ledger, then hands each to its pipeline's route. Called
  * by the schedule routes, the REST API and JMX.
@@ -23,11 +26,18 @@ public class RunLauncher {
     private final PipelineCatalog catalog;
     private final RunLedger ledger;
     private final ProducerTemplate producer;
+    private final InstanceLease lease;
+    private final ScheduleFires fires;
+    private final PipelineMetrics metrics;
 
-    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer) {
+    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer, InstanceLease lease,
+                       ScheduleFires fires, PipelineMetrics metrics) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.producer = producer;
+        this.lease = lease;
+        this.fires = fires;
+        this.metrics = metrics;
     }
 
     /** One run for one logical date; returns its id. */
@@ -53,21 +63,62 @@ public class RunLauncher {
         return run;
     }
 
-    /** Whether a run must do a task: not when it finished it before being resumed. */
+    /**
+     * Whether a run must do a task: not when it finished it before being resumed. Throws when
+     * another instance has taken the run over meanwhile (this one lost its lease): nothing more
+     * of it is done here.
+     */
     public boolean needs(long runId, String task) {
+        String owner = ledger.ownerOf(runId);
+        if (!lease.id().equals(owner)) {
+            throw new RunTakenOverException(runId, owner, lease.id());
+        }
         return !ledger.taskSucceeded(runId, task);
     }
 
-    /**
-     * The run of a schedule's fire: the logical date is the day before the fire time, in the
-     * pipeline's time zone. A date that already has a run in progress is skipped, with a warning.
-     */
-    public void launchScheduled(String pipeline, Date fireTime) {
-        LocalDate date = fireTime.toInstant().atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
+    /** Hands a run taken over from a dead instance to its route; the route skips the tasks it finished. */
+    public void dispatchRecovered(RunLedger.Orphan run) {
         try {
-            launch(pipeline, date, "schedule");
+            send(catalog.entry(run.pipeline()), run.pipeline(), run.runId(), run.logicalDate());
+        } catch (RuntimeException e) {
+            ledger.finish(run.runId(), RunStatus.FAILED, "Taken over from a dead instance but could not be queued: "
+                    + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * The run of a schedule's fire: the logical date is the day before the time the fire was
+     * scheduled for (not the time it happened: a fire replayed after a misfire keeps its date), in
+     * the pipeline's time zone. Each scheduled time is handled once across all instances; a date
+     * that already has a run in progress is skipped, with a warning.
+     */
+    public void launchScheduled(String pipeline, Date scheduledFireTime) {
+        LocalDate date = scheduledFireTime.toInstant().atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
+        ScheduleFires.Fire fire;
+        try {
+            fire = fires.record(pipeline, scheduledFireTime.toInstant(), date);
         } catch (RunAlreadyActiveException e) {
+            metrics.scheduleFired(pipeline, "skipped");
             log.warn("Scheduled run of {} for {} skipped: {}", pipeline, date, e.getMessage());
+            return;
+        }
+        metrics.scheduleFired(pipeline, fire.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        switch (fire.outcome()) {
+            case DUPLICATE -> log.warn("Schedule of {} fired again for {} ({}), already handled by instance {}: nothing queued",
+                    pipeline, scheduledFireTime.toInstant(), date, fire.handledBy());
+            case SKIPPED -> log.warn("Scheduled run of {} for {} skipped: run {} of that date is in progress", pipeline,
+                    date, fire.runId());
+            case QUEUED -> {
+                try {
+                    send(catalog.entry(pipeline), pipeline, fire.runId(), date);
+                    log.info("{} run {} for {} queued (schedule, fire of {})", pipeline, fire.runId(), date,
+                            scheduledFireTime.toInstant());
+                } catch (RuntimeException e) {
+                    ledger.finish(fire.runId(), RunStatus.FAILED, "Could not be queued: " + e.getMessage());
+                    throw e;
+                }
+            }
         }
     }
 

@@ -4,10 +4,12 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.pipelines.cluster.InstanceLease;
 import io.pipelines.quality.QualityResults;
 
 /**
@@ -31,11 +34,13 @@ public class RunLedger {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final QualityResults qualityResults;
+    private final InstanceLease lease;
 
-    public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx, QualityResults qualityResults) {
+    public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx, QualityResults qualityResults, InstanceLease lease) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.qualityResults = qualityResults;
+        this.lease = lease;
     }
 
     /** Records new QUEUED runs, one per date, all or none. */
@@ -47,9 +52,9 @@ public class RunLedger {
                 for (LocalDate date : dates) {
                     clash[0] = date;
                     ids.add(jdbc.queryForObject(
-                            "INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by) "
-                                    + "VALUES (?, ?, 'QUEUED', ?) RETURNING run_id",
-                            Long.class, pipeline, date, triggeredBy));
+                            "INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner) "
+                                    + "VALUES (?, ?, 'QUEUED', ?, ?) RETURNING run_id",
+                            Long.class, pipeline, date, triggeredBy, lease.id()));
                 }
                 return ids;
             });
@@ -59,7 +64,8 @@ public class RunLedger {
         }
     }
 
-    private Optional<Long> activeRun(String pipeline, LocalDate date) {
+    /** The run of the pipeline and date that is queued or running now, if any. */
+    public Optional<Long> activeRun(String pipeline, LocalDate date) {
         return jdbc.queryForList("SELECT run_id FROM etl.pipeline_runs WHERE pipeline = ? AND logical_date = ? "
                 + "AND status IN ('QUEUED', 'RUNNING')", Long.class, pipeline, date).stream().findFirst();
     }
@@ -74,8 +80,8 @@ public class RunLedger {
             throw new IllegalStateException("Run " + runId + " is " + run.status() + ": only a FAILED run can be resumed");
         }
         try {
-            int updated = jdbc.update("UPDATE etl.pipeline_runs SET status = 'QUEUED', finished_at = NULL, error = NULL "
-                    + "WHERE run_id = ? AND status = 'FAILED'", runId);
+            int updated = jdbc.update("UPDATE etl.pipeline_runs SET status = 'QUEUED', finished_at = NULL, error = NULL, "
+                    + "owner = ? WHERE run_id = ? AND status = 'FAILED'", lease.id(), runId);
             if (updated == 0) {
                 throw new IllegalStateException("Run " + runId + " changed meanwhile: only a FAILED run can be resumed");
             }
@@ -92,22 +98,60 @@ public class RunLedger {
                 + "AND task = ? AND status = 'SUCCEEDED')", Boolean.class, runId, task));
     }
 
-    public void markRunning(long runId) {
-        jdbc.update("UPDATE etl.pipeline_runs SET status = 'RUNNING', started_at = now(), error = NULL "
-                + "WHERE run_id = ?", runId);
+    /** Marks the run RUNNING; false when another instance owns it now (this one was taken for dead). */
+    public boolean markRunning(long runId) {
+        return jdbc.update("UPDATE etl.pipeline_runs SET status = 'RUNNING', started_at = now(), error = NULL "
+                + "WHERE run_id = ? AND owner = ?", runId, lease.id()) > 0;
     }
 
-    public void finish(long runId, RunStatus status, String error) {
-        jdbc.update("UPDATE etl.pipeline_runs SET status = ?, finished_at = now(), error = ? WHERE run_id = ?",
-                status.name(), error, runId);
+    /** Ends the run; false when another instance owns it now, whose record then stands. */
+    public boolean finish(long runId, RunStatus status, String error) {
+        return jdbc.update("UPDATE etl.pipeline_runs SET status = ?, finished_at = now(), error = ? "
+                + "WHERE run_id = ? AND owner = ?", status.name(), error, runId, lease.id()) > 0;
     }
 
-    /** Marks runs that no process is executing any more (left QUEUED or RUNNING by a stop) as FAILED. */
-    public int failOrphans(String reason) {
-        jdbc.update("UPDATE etl.task_runs SET status = 'FAILED', finished_at = now(), error = ? "
-                + "WHERE status = 'RUNNING'", reason);
-        return jdbc.update("UPDATE etl.pipeline_runs SET status = 'FAILED', finished_at = now(), error = ? "
-                + "WHERE status IN ('QUEUED', 'RUNNING')", reason);
+    /** The instance that owns the run (queued it, runs it, or took it over), or null. */
+    public String ownerOf(long runId) {
+        return jdbc.queryForList("SELECT owner FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId)
+                .stream().findFirst().orElse(null);
+    }
+
+    /** A QUEUED or RUNNING run that this instance took over from a dead one. */
+    public record Orphan(long runId, String pipeline, LocalDate logicalDate, String previousOwner, int recoveries) {
+    }
+
+    /**
+     * Takes over, in one statement, the QUEUED or RUNNING runs of these pipelines whose owner
+     * holds no live lease (it died, or stopped with runs still queued): they are QUEUED again,
+     * owned by this instance, one more recovery counted. Rows locked by another instance (its
+     * take-over, or a fenced load still committing) are skipped: they are not orphans to take.
+     */
+    public List<Orphan> claimOrphans(Collection<String> pipelines) {
+        if (pipelines.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(con -> {
+            var ps = con.prepareStatement("WITH orphan AS ("
+                    + "  SELECT r.run_id, r.owner FROM etl.pipeline_runs r"
+                    + "  WHERE r.status IN ('QUEUED', 'RUNNING') AND r.pipeline = ANY (?)"
+                    + "  AND NOT EXISTS (SELECT 1 FROM etl.instances i WHERE i.instance_id = r.owner"
+                    + "                  AND i.heartbeat_at > now() - ? * interval '1 millisecond')"
+                    + "  ORDER BY r.run_id FOR UPDATE OF r SKIP LOCKED) "
+                    + "UPDATE etl.pipeline_runs r SET status = 'QUEUED', owner = ?, recoveries = r.recoveries + 1 "
+                    + "FROM orphan WHERE r.run_id = orphan.run_id "
+                    + "RETURNING r.run_id, r.pipeline, r.logical_date, orphan.owner AS previous_owner, r.recoveries");
+            ps.setArray(1, con.createArrayOf("text", pipelines.toArray()));
+            ps.setLong(2, lease.lease().toMillis());
+            ps.setString(3, lease.id());
+            return ps;
+        }, (rs, n) -> new Orphan(rs.getLong("run_id"), rs.getString("pipeline"),
+                rs.getObject("logical_date", LocalDate.class), rs.getString("previous_owner"), rs.getInt("recoveries")));
+    }
+
+    /** Forgets instances whose lease expired long ago (their runs were taken over by then). */
+    public int forgetDeadInstances(Duration olderThan) {
+        return jdbc.update("DELETE FROM etl.instances WHERE heartbeat_at < now() - ? * interval '1 millisecond'",
+                olderThan.toMillis());
     }
 
     public void startTask(long runId, String task) {

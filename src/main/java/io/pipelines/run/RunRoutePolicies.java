@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.cluster.RunTakenOverException;
+
 /**
  * Records runs and tasks as their routes execute, so that routes only say what happens in what
  * order. A route in group {@code pipelines} runs a whole pipeline: entering it marks the run
@@ -70,8 +72,12 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         public void onExchangeBegin(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
             exchange.setProperty(RUN_STARTED, System.nanoTime());
-            ledger.markRunning(run.runId());
-            log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
+            if (ledger.markRunning(run.runId())) {
+                log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
+            } else {
+                log.warn("{} run {} for {}: owned by another instance now; not run here", run.pipeline(), run.runId(),
+                        run.logicalDate());
+            }
             // Camel does not call onExchangeDone while it is stopping; a run drained by a graceful
             // stop is recorded when its unit of work completes instead.
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -100,7 +106,10 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             RunContext run = RunContext.of(exchange);
             long ms = elapsed(exchange.getProperty(RUN_STARTED, Long.class)).toMillis();
             Exception error = exchange.getException();
-            if (error == null) {
+            if (unwrap(error) instanceof RunTakenOverException) {
+                log.warn("{} run {} for {}: left to the instance that took it over: {}", run.pipeline(), run.runId(),
+                        run.logicalDate(), error.getMessage());
+            } else if (error == null) {
                 ledger.finish(run.runId(), RunStatus.SUCCEEDED, null);
                 log.info("{} run {} for {}: SUCCEEDED in {} ms", run.pipeline(), run.runId(), run.logicalDate(), ms);
             } else {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.quality.QualityCheckFailedException;
 import io.pipelines.quality.QualitySuiteException;
@@ -24,7 +25,8 @@ public class TaskRetries {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRetries.class);
     private static final List<Class<? extends Throwable>> NOT_RETRIED = List.of(QualityCheckFailedException.class,
-            QualitySuiteException.class, IllegalArgumentException.class, UnknownPipelineException.class);
+            QualitySuiteException.class, IllegalArgumentException.class, UnknownPipelineException.class,
+            RunTakenOverException.class);
 
     private final PipelineCatalog catalog;
     private final PipelinesProperties.Retry defaults;

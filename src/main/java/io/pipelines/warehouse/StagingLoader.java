@@ -13,6 +13,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.cluster.RunFence;
 import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
@@ -28,9 +29,12 @@ public class StagingLoader {
     private final DataSource warehouse;
     private final LandedRuns landed;
 
-    public StagingLoader(DataSource warehouse, LandedRuns landed) {
+    private final RunFence fence;
+
+    public StagingLoader(DataSource warehouse, LandedRuns landed, RunFence fence) {
         this.warehouse = warehouse;
         this.landed = landed;
+        this.fence = fence;
     }
 
     /** Returns the rows loaded. */
@@ -43,6 +47,8 @@ public class StagingLoader {
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
+                // Only while the run is this instance's: one that was taken for dead must not load over the new owner.
+                fence.hold(c, runId);
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE logical_date = ?")) {
                     delete.setObject(1, date);
                     delete.executeUpdate();

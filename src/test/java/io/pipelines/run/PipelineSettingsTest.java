@@ -80,6 +80,6 @@ class PipelineSettingsTest {
         change.accept(p);
         properties.getBatch().add(p);
         ObjectMapper json = new ObjectMapper();
-        return new PipelineCatalog(properties, null, new SourceConnections(properties), new QualitySuiteParser(json));
+        return new PipelineCatalog(properties, null, new SourceConnections(properties), new QualitySuiteParser(json), null);
     }
 }

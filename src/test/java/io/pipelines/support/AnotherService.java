@@ -18,6 +18,9 @@ public final class AnotherService {
         return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(
                 "--server.port=0",
                 "--camel.main.name=pipelines-" + UUID.randomUUID(),
+                // Quartz keys its JDBC connection by scheduler name in a JVM-wide registry: another
+                // context in this JVM needs a name of its own (in production each instance is a JVM).
+                "--spring.quartz.scheduler-name=pipelines-" + UUID.randomUUID(),
                 "--pipelines.local.demo.rate=0",
                 "--pipelines.lake.spool-dir=target/test-spool",
                 "--pipelines.dead-letters.dir=target/test-dead-letters",

@@ -34,6 +34,10 @@ import org.springframework.test.context.DynamicPropertySource;
             "pipelines.stream.batch-interval=300ms",
             "pipelines.stream.retry-initial-delay=100ms",
             "pipelines.stream.retry-max-delay=1s",
+            // Runs of a dead instance are taken over within seconds, not the half minute of production.
+            "pipelines.cluster.lease=4s",
+            "pipelines.cluster.heartbeat-interval=1s",
+            "pipelines.cluster.recovery-interval=1s",
             // Task retries after 0.5 s, 1 s, 2 s: quick, and wide enough for a test to repair a fault.
             "pipelines.retry.initial-delay=500ms",
             "pipelines.retry.max-delay=2s",
