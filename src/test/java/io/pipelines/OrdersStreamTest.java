@@ -3,6 +3,7 @@ package io.pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -31,6 +32,7 @@ import io.pipelines.support.AnotherService;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.StreamFixture.Expected;
 import io.pipelines.support.StreamFixture.Sent;
+import io.pipelines.support.TestApi;
 
 /** orders_stream against a real Kafka broker, PostgreSQL and S3 (all embedded). */
 class OrdersStreamTest extends PipelinesIntegrationTest {
@@ -65,7 +67,37 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         List<Sent> sent = stream.send(planned);
         stream.awaitAllCommitted(DRAIN);
 
-        assertExactly("s1", stream.expected(sent, before));
+        stream.assertExactly("s1", stream.expected(sent, before));
+    }
+
+    @Test
+    void aPoisonRecordsDeadLetterIsReplayedOnceBySendingTheRecordAgain() throws Exception {
+        List<Sent> sent = stream.send(stream.plan("s7", 600, stream.freshHour(), 7));
+        stream.awaitAllCommitted(DRAIN);
+        Map<String, Object> letter = jdbc.queryForMap("SELECT id, task, message, source_partition, source_offset, "
+                + "payload->>'valueText' AS text, convert_from(decode(payload->>'key', 'base64'), 'UTF8') AS key "
+                + "FROM etl.dead_letters WHERE source_topic = ? AND convert_from(decode(payload->>'key', 'base64'), 'UTF8') "
+                + "LIKE 's7-%' ORDER BY id LIMIT 1", properties.getStream().getTopic());
+        String key = (String) letter.get("key");
+        Sent poison = sent.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+        assertThat(letter.get("task")).isEqualTo("parse");
+        assertThat((String) letter.get("message")).isNotBlank();
+        assertThat(List.of(letter.get("source_partition"), letter.get("source_offset")))
+                .as("where it was read").isEqualTo(List.of(poison.partition(), poison.offset()));
+        assertThat(api.get("/api/dead-letters?pipeline=orders_stream&status=NEW").body()).contains(key);
+
+        TestApi.Response replay = api.post("/api/dead-letters/" + letter.get("id") + "/replay", "");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().get("replayed").asBoolean()).isTrue();
+        stream.awaitAllCommitted(DRAIN);
+        // Still not an event: read again, it is a dead letter again, at its new offset.
+        await().atMost(DRAIN).until(() -> stream.tableDeadLetters("s7").stream().filter(key::equals).count() == 2);
+        TestApi.Response again = api.post("/api/dead-letters/" + letter.get("id") + "/replay", "");
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("replayed").asBoolean()).as("replayed before: not sent again").isFalse();
+        assertThat(stream.records(properties.getStream().getTopic()).stream()
+                .filter(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8))).count())
+                .as("the record in the topic: sent by the test, then by the replay").isEqualTo(2);
     }
 
     @Test
@@ -81,7 +113,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         consumers.afterApplicationStart(null);
         stream.awaitAllCommitted(DRAIN);
 
-        assertExactly("s2", stream.expected(sent, before));
+        stream.assertExactly("s2", stream.expected(sent, before));
     }
 
     @Test
@@ -100,7 +132,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
             stream.awaitAllCommitted(DRAIN);
         }
 
-        assertExactly("s6", stream.expected(sent, before));
+        stream.assertExactly("s6", stream.expected(sent, before));
     }
 
     @Test
@@ -119,7 +151,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         consumers.afterApplicationStart(null);
         stream.awaitAllCommitted(DRAIN);
 
-        assertExactly("s3", stream.expected(sent, before));
+        stream.assertExactly("s3", stream.expected(sent, before));
     }
 
     @Test
@@ -140,7 +172,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
             List<Sent> sent = stream.send(stream.plan("s4", 1200, stream.freshHour(), 4));
             stream.awaitAllCommitted(DRAIN);
 
-            assertExactly("s4", stream.expected(sent, before));
+            stream.assertExactly("s4", stream.expected(sent, before));
         } finally {
             a.stop(Duration.ofSeconds(30));
             b.stop(Duration.ofSeconds(30));
@@ -163,33 +195,13 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         }
         stream.awaitAllCommitted(DRAIN);
 
-        assertExactly("s5", stream.expected(sent, before));
+        stream.assertExactly("s5", stream.expected(sent, before));
     }
 
     private double failures() {
         String body = api.get("/actuator/prometheus").body();
         return body.lines().filter(l -> l.startsWith("pipeline_stream_batch_failures_total{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private void assertExactly(String prefix, Expected expected) throws Exception {
-        assertThat(expected.poisonKeys()).as("the plan has poison records").isNotEmpty();
-        assertThat(stream.loadedEvents(prefix)).as("staging.order_events holds exactly the distinct valid events")
-                .isEqualTo(expected.distinctEvents());
-        assertThat(stream.loadedTotal(prefix)).isEqualByComparingTo(expected.distinctTotal());
-        assertThat(stream.hourlySales(prefix)).as("hourly sales on event time, without late events")
-                .isEqualTo(expected.hourly());
-        assertThat(stream.lateEvents(prefix)).isEqualTo(expected.late());
-        Map<String, Map<String, String>> dlq = stream.deadLetters(prefix);
-        assertThat(dlq.keySet()).as("the dead letter topic holds exactly the poison records").isEqualTo(expected.poisonKeys());
-        assertThat(dlq.values()).allSatisfy(headers -> {
-            assertThat(headers).containsEntry("dlq.source.topic", properties.getStream().getTopic())
-                    .containsKeys("dlq.source.partition", "dlq.source.offset", "dlq.reason")
-                    .doesNotContainKey("twice");
-        });
-        List<List<Object>> lake = stream.lakePositions(prefix);
-        assertThat(new HashSet<>(lake)).as("the lake holds exactly the valid records").isEqualTo(expected.validPositions());
-        assertThat(lake).as("each record in one object only").hasSameSizeAs(expected.validPositions());
     }
 
     /** A consumer that dies right after its first load, before committing: what a crash does. */

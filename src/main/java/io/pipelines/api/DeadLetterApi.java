@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.deadletter.DeadLetter;
 import io.pipelines.deadletter.DeadLetterStore;
+import io.pipelines.deadletter.StreamDeadLetters;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
@@ -24,11 +25,13 @@ public class DeadLetterApi {
     private final DeadLetterStore store;
     private final RunLedger ledger;
     private final RunLauncher launcher;
+    private final StreamDeadLetters streamLetters;
 
-    public DeadLetterApi(DeadLetterStore store, RunLedger ledger, RunLauncher launcher) {
+    public DeadLetterApi(DeadLetterStore store, RunLedger ledger, RunLauncher launcher, StreamDeadLetters streamLetters) {
         this.store = store;
         this.ledger = ledger;
         this.launcher = launcher;
+        this.streamLetters = streamLetters;
     }
 
     public List<DeadLetter> list(String pipeline, String status, String limit) {
@@ -52,6 +55,7 @@ public class DeadLetterApi {
     /**
      * Runs the failed task again: the dead letter's run is resumed from the task that failed. A run
      * that is no longer FAILED (replayed before, or run again) is left alone: replaying twice does no harm.
+     * A stream record's dead letter is sent to its topic again, once.
      */
     public Map<String, Object> replay(String id) {
         long n;
@@ -61,6 +65,13 @@ public class DeadLetterApi {
             throw ApiProblem.badRequest("id", "id must be a whole number");
         }
         DeadLetter letter = store.find(n).orElseThrow(() -> ApiProblem.notFound("No dead letter with id " + n));
+        if (StreamDeadLetters.isStreamRecord(letter)) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("deadLetterId", n);
+            answer.put("replayed", replayRecord(letter));
+            answer.put("topic", letter.payload().get("topic"));
+            return answer;
+        }
         RunRecord run = ledger.find(letter.runId())
                 .orElseThrow(() -> ApiProblem.notFound("Run " + letter.runId() + " of dead letter " + n + " is gone"));
         boolean resumed = run.status() == RunStatus.FAILED;
@@ -74,6 +85,15 @@ public class DeadLetterApi {
         answer.put("replayed", resumed);
         answer.put("runStatus", resumed ? RunStatus.QUEUED : run.status());
         return answer;
+    }
+
+    private boolean replayRecord(DeadLetter letter) {
+        try {
+            return streamLetters.replay(letter);
+        } catch (Exception e) {
+            throw new IllegalStateException("Dead letter " + letter.id() + " could not be sent to " + letter.payload().get("topic")
+                    + " again: " + e.getMessage(), e);
+        }
     }
 
     private static String blankToNull(String value) {

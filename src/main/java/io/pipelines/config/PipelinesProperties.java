@@ -232,6 +232,8 @@ public class PipelinesProperties {
         /** Connections kept open to this source. */
         @Min(1)
         private int poolSize = 4;
+        /** Longest wait for a connection to the source; a source that is down fails the attempt after this. */
+        private Duration connectTimeout = Duration.ofSeconds(10);
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
@@ -243,6 +245,8 @@ public class PipelinesProperties {
         public void setFetchSize(int fetchSize) { this.fetchSize = fetchSize; }
         public int getPoolSize() { return poolSize; }
         public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     }
 
     public static class BatchPipeline {

@@ -40,6 +40,7 @@ public class SourceConnections implements DisposableBean {
             config.setUsername(connection.getUsername());
             config.setPassword(connection.getPassword());
             config.setMaximumPoolSize(connection.getPoolSize());
+            config.setConnectionTimeout(connection.getConnectTimeout().toMillis());
             config.setMinimumIdle(0);
             config.setReadOnly(true);
             // Do not fail start-up when a source is down: the run that needs it fails, naming it.

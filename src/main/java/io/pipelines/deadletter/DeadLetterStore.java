@@ -124,8 +124,10 @@ public class DeadLetterStore {
                 .stream().findFirst();
     }
 
-    public void markReplayed(long id) {
-        jdbc.update("UPDATE etl.dead_letters SET status = 'REPLAYED', replayed_at = now() WHERE id = ? AND status = 'NEW'", id);
+    /** Marks it replayed; false when it was already. */
+    public boolean markReplayed(long id) {
+        return jdbc.update("UPDATE etl.dead_letters SET status = 'REPLAYED', replayed_at = now() WHERE id = ? AND status = 'NEW'",
+                id) > 0;
     }
 
     private long insert(DeadLetter d) {

@@ -79,7 +79,7 @@ public class FailedTasks {
         DeadLetter letter = new DeadLetter(null, pipeline, task, runId, date, error.getClass().getName(), error.getMessage(),
                 stackTrace(error), attempts(runId, task), Instant.now(), payload(pipeline, runId, date), "NEW", null);
         DeadLetter stored = store.store(letter);
-        publish(deadLetters.getTopic(), stored);
+        kafka.publish(deadLetters.getTopic(), stored.pipeline(), stored);
         alert(stored);
     }
 
@@ -134,19 +134,7 @@ public class FailedTasks {
                 log.warn("Alert webhook could not be reached: {}", e.toString());
             }
         }
-        publish(alerts.getTopic(), alert);
-    }
-
-    private void publish(String topic, Object value) {
-        if (topic.isBlank() || !kafka.configured()) {
-            return;
-        }
-        try {
-            kafka.send(topic, String.valueOf(value instanceof DeadLetter d ? d.pipeline() : ((Map<?, ?>) value).get("pipeline")),
-                    json.writeValueAsBytes(value));
-        } catch (Exception e) {
-            log.warn("Could not send to Kafka topic {} (the dead letter is kept in the warehouse): {}", topic, e.toString());
-        }
+        kafka.publish(alerts.getTopic(), letter.pipeline(), alert);
     }
 
     private static String stackTrace(Throwable error) {

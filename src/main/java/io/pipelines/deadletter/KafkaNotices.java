@@ -9,8 +9,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
 
@@ -21,11 +25,32 @@ import io.pipelines.config.PipelinesProperties;
 @Component
 public class KafkaNotices implements DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaNotices.class);
+
     private final PipelinesProperties.Stream kafka;
+    private final ObjectMapper json;
     private KafkaProducer<byte[], byte[]> producer;
 
-    public KafkaNotices(PipelinesProperties properties) {
+    public KafkaNotices(PipelinesProperties properties, ObjectMapper json) {
         this.kafka = properties.getStream();
+        this.json = json;
+    }
+
+    /**
+     * Sends a notice (a dead letter, an alert) as JSON keyed by its pipeline, when Kafka is
+     * configured and the topic is not blank. Best effort: what the broker does not take is logged,
+     * the notice itself is kept elsewhere (the warehouse, the log).
+     */
+    public void publish(String topic, String pipeline, Object notice) {
+        if (topic.isBlank() || !configured()) {
+            return;
+        }
+        try {
+            send(topic, pipeline.getBytes(StandardCharsets.UTF_8), json.writeValueAsBytes(notice));
+        } catch (Exception e) {
+            log.warn("Could not send to Kafka topic {} (the notice is kept in the warehouse and the log): {}", topic,
+                    e.toString());
+        }
     }
 
     public boolean configured() {
@@ -33,8 +58,8 @@ public class KafkaNotices implements DisposableBean {
     }
 
     /** Sends and waits for the acknowledgement; throws when the broker does not take it. */
-    public void send(String topic, String key, byte[] json) throws Exception {
-        producer().send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json)).get(10, TimeUnit.SECONDS);
+    public void send(String topic, byte[] key, byte[] value) throws Exception {
+        producer().send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {

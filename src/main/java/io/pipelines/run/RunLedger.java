@@ -29,7 +29,7 @@ import io.pipelines.quality.QualityResults;
 public class RunLedger {
 
     private static final String RUN_COLUMNS =
-            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error";
+            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -123,7 +123,8 @@ public class RunLedger {
     /**
      * Takes over, in one statement, the QUEUED or RUNNING runs of these pipelines whose owner
      * holds no live lease (it died, or stopped with runs still queued): they are QUEUED again,
-     * owned by this instance, one more recovery counted. Rows locked by another instance (its
+     * owned by this instance, one more recovery counted. This instance's own runs are never taken
+     * (even when its lease lapsed during a warehouse outage: it still has them in hand). Rows locked by another instance (its
      * take-over, or a fenced load still committing) are skipped: they are not orphans to take.
      */
     public List<Orphan> claimOrphans(Collection<String> pipelines) {
@@ -133,7 +134,7 @@ public class RunLedger {
         return jdbc.query(con -> {
             var ps = con.prepareStatement("WITH orphan AS ("
                     + "  SELECT r.run_id, r.owner FROM etl.pipeline_runs r"
-                    + "  WHERE r.status IN ('QUEUED', 'RUNNING') AND r.pipeline = ANY (?)"
+                    + "  WHERE r.status IN ('QUEUED', 'RUNNING') AND r.pipeline = ANY (?) AND r.owner IS DISTINCT FROM ?"
                     + "  AND NOT EXISTS (SELECT 1 FROM etl.instances i WHERE i.instance_id = r.owner"
                     + "                  AND i.heartbeat_at > now() - ? * interval '1 millisecond')"
                     + "  ORDER BY r.run_id FOR UPDATE OF r SKIP LOCKED) "
@@ -141,8 +142,9 @@ public class RunLedger {
                     + "FROM orphan WHERE r.run_id = orphan.run_id "
                     + "RETURNING r.run_id, r.pipeline, r.logical_date, orphan.owner AS previous_owner, r.recoveries");
             ps.setArray(1, con.createArrayOf("text", pipelines.toArray()));
-            ps.setLong(2, lease.lease().toMillis());
-            ps.setString(3, lease.id());
+            ps.setString(2, lease.id());
+            ps.setLong(3, lease.lease().toMillis());
+            ps.setString(4, lease.id());
             return ps;
         }, (rs, n) -> new Orphan(rs.getLong("run_id"), rs.getString("pipeline"),
                 rs.getObject("logical_date", LocalDate.class), rs.getString("previous_owner"), rs.getInt("recoveries")));
@@ -219,7 +221,8 @@ public class RunLedger {
         return new RunRecord(rs.getLong("run_id"), rs.getString("pipeline"),
                 rs.getObject("logical_date", LocalDate.class), RunStatus.valueOf(rs.getString("status")),
                 rs.getString("triggered_by"), instant(rs, "queued_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), rs.getString("error"), List.of(), List.of());
+                instant(rs, "finished_at"), rs.getString("error"), rs.getString("owner"), rs.getInt("recoveries"),
+                List.of(), List.of());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -61,7 +61,12 @@ public class TaskRetries {
         log.warn("{} run {}: task {} failed on attempt {}, retry {} of {} in {} ms: {}", pipeline, runId, task, retry,
                 retry, policy.getMaxRetries(), delay.toMillis(), RunRoutePolicies.describe(error));
         metrics.taskRetried(pipeline, task);
-        ledger.retrying(runId, task, RunRoutePolicies.describe(error));
+        try {
+            ledger.retrying(runId, task, RunRoutePolicies.describe(error));
+        } catch (RuntimeException warehouseDown) {
+            // The retry goes on: the attempt is logged and counted above, only its record waits for the warehouse.
+            log.warn("{} run {}: retry of task {} not recorded: {}", pipeline, runId, task, warehouseDown.getMessage());
+        }
         return true;
     }
 

@@ -1,5 +1,7 @@
 package io.pipelines.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
@@ -205,6 +207,30 @@ public class StreamFixture {
         return new Expected(distinct, total, hourly, late, poison, positions);
     }
 
+    /** The warehouse, the dead letter topic and the lake hold exactly what the test's events must give. */
+    public void assertExactly(String prefix, Expected expected) throws Exception {
+        assertThat(expected.poisonKeys()).as("the plan has poison records").isNotEmpty();
+        assertThat(loadedEvents(prefix)).as("staging.order_events holds exactly the distinct valid events")
+                .isEqualTo(expected.distinctEvents());
+        assertThat(loadedTotal(prefix)).isEqualByComparingTo(expected.distinctTotal());
+        assertThat(hourlySales(prefix)).as("hourly sales on event time, without late events")
+                .isEqualTo(expected.hourly());
+        assertThat(lateEvents(prefix)).isEqualTo(expected.late());
+        Map<String, Map<String, String>> dlq = deadLetters(prefix);
+        assertThat(dlq.keySet()).as("the dead letter topic holds exactly the poison records").isEqualTo(expected.poisonKeys());
+        assertThat(dlq.values()).allSatisfy(headers -> {
+            assertThat(headers).containsEntry("dlq.source.topic", settings.getTopic())
+                    .containsKeys("dlq.source.partition", "dlq.source.offset", "dlq.reason")
+                    .doesNotContainKey("twice");
+        });
+        List<String> letters = tableDeadLetters(prefix);
+        assertThat(new HashSet<>(letters)).as("etl.dead_letters holds exactly the poison records").isEqualTo(expected.poisonKeys());
+        assertThat(letters).as("each poison record in etl.dead_letters once").hasSameSizeAs(expected.poisonKeys());
+        List<List<Object>> lake = lakePositions(prefix);
+        assertThat(new HashSet<>(lake)).as("the lake holds exactly the valid records").isEqualTo(expected.validPositions());
+        assertThat(lake).as("each record in one object only").hasSameSizeAs(expected.validPositions());
+    }
+
     public Map<Integer, Instant> watermarks() {
         Map<Integer, Instant> max = new HashMap<>();
         jdbc.query("SELECT kafka_partition, max_event_time FROM etl.stream_watermarks WHERE stream = ?",
@@ -303,6 +329,16 @@ public class StreamFixture {
     public Set<String> loadedEvents(String prefix) {
         return new HashSet<>(jdbc.queryForList("SELECT event_id FROM staging.order_events WHERE event_id LIKE ?",
                 String.class, prefix + "-%"));
+    }
+
+    /** The keys of the stream's dead letters in etl.dead_letters whose key starts with the prefix, with repeats. */
+    public List<String> tableDeadLetters(String prefix) {
+        return jdbc.queryForList("SELECT k FROM (SELECT convert_from(decode(payload->>'key', 'base64'), 'UTF8') AS k "
+                + "FROM etl.dead_letters WHERE source_topic = ?) d WHERE k LIKE ?", String.class, settings.getTopic(), prefix + "-%");
+    }
+
+    public long loadedCount(String prefix) {
+        return jdbc.queryForObject("SELECT count(*) FROM staging.order_events WHERE event_id LIKE ?", Long.class, prefix + "-%");
     }
 
     public BigDecimal loadedTotal(String prefix) {

@@ -1,5 +1,7 @@
 package io.pipelines.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,8 @@ import org.springframework.boot.test.context.TestComponent;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.lake.Lake;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
 import io.pipelines.lake.LakeKeys;
 
 /** Reads what a run left in the source, the warehouse and the lake, to compare them. */
@@ -33,10 +37,46 @@ public class Warehouse {
     private final TestApi api;
     private final Lake lake;
 
-    public Warehouse(JdbcTemplate jdbc, TestApi api, Lake lake) {
+    private final LandedRuns landed;
+
+    public Warehouse(JdbcTemplate jdbc, TestApi api, Lake lake, LandedRuns landed) {
         this.jdbc = jdbc;
         this.api = api;
         this.lake = lake;
+        this.landed = landed;
+    }
+
+    /** Orders of one day into the source: {@code count} of them, order ids from {@code firstId}, totals 1.00, 2.00, ... */
+    public void addSourceOrders(LocalDate date, long firstId, int count) throws Exception {
+        try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO public.orders SELECT " + firstId + " + i, 1 + i % 97, "
+                    + "(ARRAY['books','games','garden','tools'])[1 + i % 4], (1 + i % 500)::numeric(12,2), 'USD', "
+                    + "'completed', '" + date + "T00:00:00Z'::timestamptz + (i % 86000) * interval '1 second', NULL "
+                    + "FROM generate_series(0, " + (count - 1) + ") i");
+        }
+    }
+
+    /**
+     * The date is in the warehouse exactly once, as in the source: staging, analytics and the daily
+     * aggregate equal the source (counts and sums), no order twice, every row loaded by one run
+     * whose manifest is in the lake and counts those rows, and nothing else left in the date's
+     * lake partition.
+     */
+    public void assertLoadedExactlyOnce(LocalDate date) throws Exception {
+        assertThat(staging(date)).as("staging.orders of %s", date).isEqualTo(source(date));
+        assertThat(analytics(date)).as("analytics.orders of %s", date).isEqualTo(source(date));
+        assertThat(dailySales(date)).as("analytics.daily_sales of %s", date).isEqualTo(sourceDailySales(date));
+        assertThat(jdbc.queryForObject("SELECT count(*) - count(DISTINCT order_id) FROM staging.orders WHERE logical_date = ?",
+                Long.class, date)).as("orders loaded twice on %s", date).isZero();
+        List<Long> runs = jdbc.queryForList("SELECT DISTINCT run_id FROM staging.orders WHERE logical_date = ?", Long.class, date);
+        assertThat(runs).as("runs whose rows are in staging for %s", date).hasSize(1);
+        String folder = LakeKeys.runFolder("raw/sales/orders", date, runs.get(0));
+        Manifest manifest = landed.manifest(folder);
+        assertThat(manifest.rows()).as("rows of the loaded run's manifest").isEqualTo(staging(date).rows());
+        List<String> expected = new ArrayList<>(manifest.keys());
+        expected.add(LakeKeys.manifest(folder));
+        assertThat(lakeKeys(date)).as("the date's lake partition holds the loaded run's objects and manifest only")
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     public Totals source(LocalDate date) throws Exception {

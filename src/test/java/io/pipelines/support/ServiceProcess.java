@@ -1,0 +1,183 @@
+package io.pipelines.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.core.env.Environment;
+
+/**
+ * The service as an operating-system process of its own (what production runs), on the embedded
+ * servers of the test JVM, in a profile that starts none: so that a test can kill it with SIGKILL,
+ * which no in-JVM context can undergo. Its log goes to target/service-processes/.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path LOGS = Path.of("target", "service-processes");
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<String> command;
+    private final String name;
+    private final int port;
+    private final String password = UUID.randomUUID().toString();
+    private Process process;
+    private File log;
+    private int starts;
+
+    /**
+     * @param name     for its log files
+     * @param settings extra settings (name=value, without --), after the defaults, so they win
+     */
+    public ServiceProcess(String name, Environment testContext, List<String> settings) throws IOException {
+        this.name = name;
+        this.port = freePort();
+        String postgres = "jdbc:postgresql://127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.postgres-port");
+        List<String> args = new ArrayList<>(List.of(
+                "spring.profiles.active=process",
+                "server.port=" + port,
+                "spring.datasource.url=" + postgres + "/warehouse",
+                "spring.datasource.username=postgres",
+                "pipelines.connections.sales.url=" + postgres + "/sales",
+                "pipelines.connections.sales.username=postgres",
+                "pipelines.lake.endpoint=http://127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.s3-port"),
+                "pipelines.lake.access-key=local",
+                "pipelines.lake.secret-key=local",
+                "pipelines.lake.spool-dir=target/test-spool/" + name,
+                "pipelines.stream.bootstrap-servers=127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.kafka-port"),
+                "pipelines.dead-letters.dir=target/test-dead-letters/" + name,
+                "pipelines.security.username=" + name,
+                "pipelines.security.password=" + password,
+                "pipelines.cluster.instance-id=" + name,
+                "pipelines.cluster.lease=3s",
+                "pipelines.cluster.heartbeat-interval=1s",
+                "pipelines.cluster.recovery-interval=1s",
+                "pipelines.retry.initial-delay=500ms",
+                "pipelines.retry.max-delay=2s",
+                "logging.level.kafka=WARN",
+                "logging.level.org.apache.kafka=WARN"));
+        args.addAll(settings);
+        // One argument per name, the last given winning (Spring joins a repeated argument's values with commas).
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            byName.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        this.command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", classpath(), "io.pipelines.PipelinesApplication"));
+        byName.forEach((key, value) -> command.add("--" + key + "=" + value));
+    }
+
+    /** Starts the process and waits until its health endpoint says UP. */
+    public ServiceProcess start() throws IOException {
+        return launch().awaitUp();
+    }
+
+    /** Starts the process without waiting for it (start several at once, then {@link #awaitUp()} each). */
+    public ServiceProcess launch() throws IOException {
+        if (isRunning()) {
+            throw new IllegalStateException(name + " is running already");
+        }
+        Files.createDirectories(LOGS);
+        log = LOGS.resolve(name + "-" + (++starts) + ".log").toFile();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        return this;
+    }
+
+    public ServiceProcess awaitUp() {
+        await(name + " up (log: " + log + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting: see " + log);
+                    }
+                    return healthy();
+                });
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no drain, nothing flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: the graceful stop. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
+    /** How the process names itself as an owner of runs: {@code <name>:<pid>:<random>}; a SQL LIKE pattern. */
+    public String ownerPattern() {
+        return name + ":" + process.pid() + ":%";
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        String login = Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + login);
+    }
+
+    private boolean healthy() {
+        try {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return health.statusCode() == 200 && health.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isRunning()) {
+            stop();
+        }
+    }
+
+    /** target/classes and the runtime dependencies (written by the build: maven-dependency-plugin). */
+    private static String classpath() throws IOException {
+        Path file = Path.of("target", "runtime-classpath.txt");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " is missing: run the tests with ./mvnw verify (it writes the file)");
+        }
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
