@@ -29,6 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "pipelines.local.kafka-port=0",
             "pipelines.local.kafka-controller-port=0",
             "pipelines.local.demo.rate=0",
+            "pipelines.local.mariadb-port=0",
+            "pipelines.local.products-api-port=0",
             // Short batches and retries keep the stream tests quick.
             "pipelines.stream.batch-size=200",
             "pipelines.stream.batch-interval=300ms",
