@@ -45,6 +45,8 @@ public class PipelinesProperties {
     private final DeadLetters deadLetters = new DeadLetters();
     /** Alerts on tasks that failed for good. */
     private final Alerts alerts = new Alerts();
+    /** Sources loaded incrementally into staging, by name: one pipeline each (checked by SourceDefinitions). */
+    private final Map<String, SourceSettings> sources = new LinkedHashMap<>();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
@@ -55,6 +57,7 @@ public class PipelinesProperties {
     public Retry getRetry() { return retry; }
     public DeadLetters getDeadLetters() { return deadLetters; }
     public Alerts getAlerts() { return alerts; }
+    public Map<String, SourceSettings> getSources() { return sources; }
 
     /** Where tasks that failed for good are kept. */
     public static class DeadLetters {
@@ -200,6 +203,8 @@ public class PipelinesProperties {
         /** Connections kept open to this source. */
         @Min(1)
         private int poolSize = 4;
+        /** Longest wait for a connection (an unreachable source fails the run after this). */
+        private Duration connectTimeout = Duration.ofSeconds(30);
 
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
@@ -211,6 +216,8 @@ public class PipelinesProperties {
         public void setFetchSize(int fetchSize) { this.fetchSize = fetchSize; }
         public int getPoolSize() { return poolSize; }
         public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     }
 
     public static class BatchPipeline {

@@ -41,6 +41,7 @@ public class SourceConnections implements DisposableBean {
             config.setPassword(connection.getPassword());
             config.setMaximumPoolSize(connection.getPoolSize());
             config.setMinimumIdle(0);
+            config.setConnectionTimeout(connection.getConnectTimeout().toMillis());
             config.setReadOnly(true);
             // Do not fail start-up when a source is down: the run that needs it fails, naming it.
             config.setInitializationFailTimeout(-1);

@@ -57,6 +57,12 @@ public abstract class PipelinesIntegrationTest {
         registry.add("pipelines.alerts.webhook-url", AlertReceiver::url);
     }
 
+    /** The sources the tests add by configuration (pipelines.sources), and their fake HTTP API. */
+    @DynamicPropertySource
+    static void testSources(DynamicPropertyRegistry registry) {
+        TestSources.register(registry);
+    }
+
     @Autowired
     protected TestApi api;
     @Autowired
