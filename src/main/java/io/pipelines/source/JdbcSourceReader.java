@@ -42,8 +42,9 @@ public class JdbcSourceReader implements SourceReader {
         try {
             c = dataSource.getConnection();
         } catch (SQLException e) {
+            // The URL is not repeated here: it may carry credentials.
             throw new SQLException("pipelines.sources." + source.name() + ".connection: cannot connect to '"
-                    + s.getConnection() + "' (" + connections.settings(s.getConnection()).getUrl() + "): " + e.getMessage(), e);
+                    + s.getConnection() + "' (pipelines.connections." + s.getConnection() + "): " + e.getMessage(), e);
         }
         try (c) {
             c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
