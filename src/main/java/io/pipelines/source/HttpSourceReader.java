@@ -242,6 +242,9 @@ public class HttpSourceReader implements SourceReader {
     private static Schema schema(SourceDefinition source, Map<String, FieldType> fields) {
         SchemaBuilder.FieldAssembler<Schema> assembler = SchemaBuilder.record(source.name()).namespace("pipelines").fields();
         fields.forEach((name, type) -> {
+            if (type == FieldType.NONE) {
+                return; // null in every record of this run: no type to give it, so absent from this run's schema
+            }
             if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new SourceRejectedException("Source " + source.name() + ": field '" + name
                         + "' is not a plain name and cannot become a column");

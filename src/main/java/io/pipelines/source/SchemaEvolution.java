@@ -40,6 +40,15 @@ public final class SchemaEvolution {
     private SchemaEvolution() {
     }
 
+    /** Refuses a type change that does not keep every value, naming the source, the column and both types. */
+    public static void requireWidening(String source, String column, String oldType, String newType) {
+        if (!oldType.equals(newType) && !WIDENINGS.getOrDefault(oldType, Set.of()).contains(newType)) {
+            throw new SourceRejectedException("Source " + source + ": column " + column + " changed type from "
+                    + oldType + " to " + newType + ", which cannot be widened; staging keeps " + oldType
+                    + " (change the source back, or alter the staging column and etl.schema_versions by hand)");
+        }
+    }
+
     /** The change from {@code recorded} (empty: none yet) to {@code current}; refuses a type that cannot be widened. */
     public static Change compare(String source, List<SourceColumn> recorded, List<SourceColumn> current) {
         Map<String, String> before = new LinkedHashMap<>();
@@ -51,11 +60,7 @@ public final class SchemaEvolution {
             if (old == null) {
                 added.add(c);
             } else if (!old.equals(c.type())) {
-                if (!WIDENINGS.getOrDefault(old, Set.of()).contains(c.type())) {
-                    throw new SourceRejectedException("Source " + source + ": column " + c.name() + " changed type from "
-                            + old + " to " + c.type() + ", which cannot be widened; staging keeps " + old
-                            + " (change the source back, or alter the staging column and etl.schema_versions by hand)");
-                }
+                requireWidening(source, c.name(), old, c.type());
                 widened.add(c);
             }
         }

@@ -75,7 +75,7 @@ public class SourceLoad {
             try {
                 watermarks.lockAndCheck(c, source.name(), increment.from());
                 if (!increment.columns().isEmpty()) {
-                    List<String> tableColumns = new ArrayList<>(stagingSchema.evolve(c, source.stagingTable(),
+                    List<String> tableColumns = new ArrayList<>(stagingSchema.evolve(c, source.name(), source.stagingTable(),
                             increment.columns(), keys).keySet());
                     if (increment.schemaChange() != null) {
                         schemaVersions.record(c, source.name(), increment.schemaVersion(), increment.columns(),

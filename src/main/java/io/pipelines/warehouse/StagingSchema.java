@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.SqlIdentifiers;
+import io.pipelines.source.SchemaEvolution;
 import io.pipelines.source.SourceColumn;
 
 /**
@@ -27,8 +28,8 @@ public class StagingSchema {
     public static final List<String> LOAD_COLUMNS = List.of("_run_id", "_loaded_at");
 
     /** The table's columns after the change, in table order (name -> type as PostgreSQL formats it). */
-    public Map<String, String> evolve(Connection c, String stagingTable, List<SourceColumn> columns, List<String> keys)
-            throws SQLException {
+    public Map<String, String> evolve(Connection c, String source, String stagingTable, List<SourceColumn> columns,
+                                      List<String> keys) throws SQLException {
         String table = SqlIdentifiers.qualified(stagingTable, "warehouse-table");
         Map<String, String> existing = columns(c, stagingTable);
         try (Statement st = c.createStatement()) {
@@ -44,6 +45,8 @@ public class StagingSchema {
                     if (type == null) {
                         st.execute("ALTER TABLE " + table + " ADD COLUMN " + quote(col.name()) + " " + col.type());
                     } else if (!type.equals(col.type())) {
+                        // Also a column back in the source after a run without it: its staging type is the one to keep.
+                        SchemaEvolution.requireWidening(source, col.name(), type, col.type());
                         st.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(col.name()) + " TYPE " + col.type());
                     }
                 }

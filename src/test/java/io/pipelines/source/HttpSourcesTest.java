@@ -116,6 +116,50 @@ class HttpSourcesTest extends SourceTestSupport {
     }
 
     @Test
+    void aTimeoutAndAServerErrorAreRetriedByTheSharedErrorHandling() throws Exception {
+        // The first answer of a fresh WireMock can be slow on a busy machine: warm it, so that only the stub below times out.
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + wire.port() + "/__admin/mappings")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"))).withFixedDelay(6000)).willSetStateTo("slow"));
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs("slow")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down"));
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs("down")
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:00Z")))));
+
+        RunRecord run = succeeded(run("t_api_slow"));
+        assertThat(task(run, "extract").attempts()).as("a timeout, a 503, then a success").isEqualTo(3);
+        assertThat(count("staging.t_api_slow")).isEqualTo(2);
+    }
+
+    @Test
+    void aFieldThatIsNullInEveryRecordOfARunKeepsItsColumn() {
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":3,\"updated_at\":\"2026-06-01T00:00:00Z\"}]}")));
+        RunRecord first = succeeded(run("t_api_sparse"));
+        assertThat(jdbc.queryForObject("SELECT qty FROM staging.t_api_sparse WHERE id = 7", Long.class)).isEqualTo(3);
+
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":null,\"updated_at\":\"2026-06-02T00:00:00Z\"}]}")));
+        RunRecord second = succeeded(run("t_api_sparse"));
+        assertThat(task(second, "load").rowsOut()).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT qty FROM staging.t_api_sparse WHERE id = 7", Long.class)).isNull();
+        assertThat(jdbc.queryForObject("SELECT data_type FROM information_schema.columns WHERE table_schema = 'staging' "
+                + "AND table_name = 't_api_sparse' AND column_name = 'qty'", String.class)).isEqualTo("bigint");
+        assertThat(first.runId()).isLessThan(second.runId());
+
+        // Back with a type its column cannot take: refused by the load, naming both types; nothing changes.
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":\"three\",\"updated_at\":\"2026-06-03T00:00:00Z\"}]}")));
+        RunRecord third = run("t_api_sparse");
+        assertThat(third.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(third.error()).contains("task load failed").contains("column qty changed type from bigint to text");
+        assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_api_sparse'", String.class))
+                .isEqualTo("2026-06-02T00:00:00Z");
+    }
+
+    @Test
     void anUnauthorizedFailsTheRunAtOnceWithoutRetries() {
         wire.stubFor(get(urlPathEqualTo("/denied-items")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"error\":\"token expired\"}")));

@@ -56,6 +56,9 @@ public final class TestSources {
         http(registry, "t_api_throttled", "/throttled-items", "none");
         registry.add("pipelines.sources.t_api_throttled.http.auth", () -> "api-key");
         registry.add("pipelines.sources.t_api_throttled.http.token", () -> "test-key");
+        http(registry, "t_api_sparse", "/sparse-items", "none");
+        http(registry, "t_api_slow", "/slow-items", "none");
+        registry.add("pipelines.sources.t_api_slow.http.timeout", () -> "2s");
         http(registry, "t_api_denied", "/denied-items", "none");
         registry.add("pipelines.sources.t_api_denied.http.auth", () -> "bearer");
         registry.add("pipelines.sources.t_api_denied.http.token", () -> "expired-token");
