@@ -103,7 +103,8 @@ public class JdbcSourceReader implements SourceReader {
                 }
             }
         }
-        return new Summary(Watermark.text(bound instanceof Timestamp t ? t.toLocalDateTime() : bound), null);
+        return new Summary(Watermark.text(bound instanceof Timestamp t
+                ? ("timestamptz".equals(types.get(s.getCursorColumn())) ? t.toInstant() : t.toLocalDateTime()) : bound), null);
     }
 
     /** The staging type of every column of the table; fails naming the field when the cursor or a key is not one. */

@@ -145,6 +145,8 @@ class JdbcSourcesTest extends SourceTestSupport {
                         Map.of("id", 2, "amount", new java.math.BigDecimal("19.50")));
         assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_added'", String.class))
                 .isEqualTo("2026-03-02T00:00:00Z");
+        assertThat(jdbc.queryForObject("SELECT bound FROM etl.lineage WHERE source = 't_added'", String.class))
+                .isEqualTo("2026-03-02T00:00:00Z");
 
         // Operated over JMX like any pipeline: its schedule suspended and resumed.
         var mbean = javax.management.JMX.newMBeanProxy(java.lang.management.ManagementFactory.getPlatformMBeanServer(),
