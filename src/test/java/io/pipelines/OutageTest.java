@@ -72,7 +72,7 @@ class OutageTest extends ServiceProcessTest {
                     "SELECT id FROM etl.dead_letters WHERE run_id = ?", Long.class, runId), ids -> ids.size() == 1).get(0);
             assertThat(jdbc.queryForObject("SELECT status FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId))
                     .isEqualTo("FAILED");
-            assertThat(spooled(spoolDir)).as("the spool files are gone once drained").isEmpty();
+            await("the spool files gone once drained").atMost(WAIT).until(() -> spooled(spoolDir).isEmpty());
 
             HttpResponse<String> replay = service.post("/api/dead-letters/" + letterId + "/replay", "");
             assertThat(replay.statusCode()).as(replay.body()).isIn(200, 202);

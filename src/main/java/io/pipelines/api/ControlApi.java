@@ -21,6 +21,7 @@ import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
+import io.pipelines.source.SourceDefinition;
 import io.pipelines.stream.StreamConsumers;
 
 /**
@@ -51,9 +52,10 @@ public class ControlApi {
         this.consumers = consumers;
     }
 
-    /** GET /api/pipelines: the batch pipelines, then the stream. */
+    /** GET /api/pipelines: the batch pipelines, the source pipelines, then the stream. */
     public List<Map<String, Object>> listPipelines() {
         List<Map<String, Object>> pipelines = new java.util.ArrayList<>(catalog.all().stream().map(this::describe).toList());
+        catalog.sources().forEach(s -> pipelines.add(describe(s)));
         pipelines.add(describeStream());
         return pipelines;
     }
@@ -78,7 +80,12 @@ public class ControlApi {
         view.put("description", p.getDescription());
         view.put("schedule", Map.of("cron", p.getCron(), "timeZone", p.getTimeZone()));
         view.put("state", catalog.state(p.getName()));
-        view.put("lastRun", ledger.latest(p.getName()).map(r -> {
+        view.put("lastRun", lastRun(p.getName()));
+        return view;
+    }
+
+    private Map<String, Object> lastRun(String pipeline) {
+        return ledger.latest(pipeline).map(r -> {
             Map<String, Object> last = new LinkedHashMap<>();
             last.put("runId", r.runId());
             last.put("logicalDate", r.logicalDate());
@@ -86,7 +93,22 @@ public class ControlApi {
             last.put("queuedAt", r.queuedAt());
             last.put("finishedAt", r.finishedAt());
             return last;
-        }).orElse(null));
+        }).orElse(null);
+    }
+
+    /** A pipeline made from an entry of pipelines.sources. */
+    private Map<String, Object> describe(SourceDefinition s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", s.name());
+        view.put("type", "source");
+        view.put("description", s.settings().getDescription());
+        view.put("source", Map.of("type", s.type(), "origin", s.origin(), "cursorColumn", s.settings().getCursorColumn(),
+                "keyColumns", s.settings().getKeyColumns()));
+        view.put("stagingTable", s.stagingTable());
+        view.put("lakePrefix", s.lakePrefix());
+        view.put("schedule", Map.of("cron", s.cron(), "timeZone", s.settings().getTimeZone()));
+        view.put("state", catalog.state(s.name()));
+        view.put("lastRun", lastRun(s.name()));
         return view;
     }
 

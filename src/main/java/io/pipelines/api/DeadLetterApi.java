@@ -20,7 +20,6 @@ import io.pipelines.run.RunStatus;
 public class DeadLetterApi {
 
     private static final Set<String> STATUSES = Set.of("NEW", "REPLAYED");
-    private static final int MAX_LIMIT = 1000;
 
     private final DeadLetterStore store;
     private final RunLedger ledger;
@@ -38,18 +37,7 @@ public class DeadLetterApi {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiProblem.badRequest("status", "status must be one of " + STATUSES);
         }
-        int n = 100;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw ApiProblem.badRequest("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        return store.list(blankToNull(pipeline), status, n);
+        return store.list(blankToNull(pipeline), status, LimitParameter.parse(limit));
     }
 
     /**

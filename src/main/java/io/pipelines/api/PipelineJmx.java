@@ -38,13 +38,15 @@ public class PipelineJmx implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void register() throws Exception {
-        for (BatchPipeline p : catalog.all()) {
-            ObjectName name = objectName(p.getName());
+        List<String> pipelines = new ArrayList<>(catalog.all().stream().map(BatchPipeline::getName).toList());
+        catalog.sources().forEach(source -> pipelines.add(source.name()));
+        for (String pipeline : pipelines) {
+            ObjectName name = objectName(pipeline);
             if (server.isRegistered(name)) {
                 // Another application context of this JVM (tests start several) registered it.
                 continue;
             }
-            server.registerMBean(new StandardMBean(new Control(p.getName()), PipelineControlMBean.class), name);
+            server.registerMBean(new StandardMBean(new Control(pipeline), PipelineControlMBean.class), name);
             registered.add(name);
         }
     }

@@ -47,6 +47,8 @@ public class PipelinesProperties {
     private final Alerts alerts = new Alerts();
     /** Several instances against one warehouse: leases, and the take-over of runs a dead instance left. */
     private final Cluster cluster = new Cluster();
+    /** Sources loaded incrementally into staging, by name: one pipeline each (checked by SourceDefinitions). */
+    private final Map<String, SourceSettings> sources = new LinkedHashMap<>();
 
     public Security getSecurity() { return security; }
     public Runs getRuns() { return runs; }
@@ -58,6 +60,7 @@ public class PipelinesProperties {
     public DeadLetters getDeadLetters() { return deadLetters; }
     public Alerts getAlerts() { return alerts; }
     public Cluster getCluster() { return cluster; }
+    public Map<String, SourceSettings> getSources() { return sources; }
 
     /**
      * Instances of the service that share a warehouse share its runs: each renews a lease in

@@ -96,7 +96,7 @@ public class FailedTasks {
     private Map<String, Object> payload(String pipeline, long runId, LocalDate date) {
         Map<String, Object> payload = new LinkedHashMap<>();
         if (date != null && catalog.exists(pipeline)) {
-            String folder = LakeKeys.runFolder(catalog.batch(pipeline).getLakePrefix(), date, runId);
+            String folder = LakeKeys.runFolder(catalog.lakePrefix(pipeline), date, runId);
             payload.put("lakeFolder", lake.uri(folder));
             try {
                 payload.put("lakeKeys", lake.list(folder));

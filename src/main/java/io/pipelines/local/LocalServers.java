@@ -33,7 +33,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The embedded servers of the local profile: PostgreSQL (databases {@code sales} and
- * {@code warehouse}), S3Proxy over a folder (the lake bucket) and a Kafka broker (KRaft). Started once per JVM and shared
+ * {@code warehouse}), S3Proxy over a folder (the lake bucket), a Kafka broker (KRaft), MariaDB
+ * (database {@code crm}) and the demo products API. Started once per JVM and shared
  * by every application context in it (the tests start several); stopped when the JVM exits, after
  * the application contexts have closed.
  */
@@ -47,6 +48,9 @@ public final class LocalServers {
     private final Path s3BaseDir;
     private final String bucket;
     private final int s3Port;
+    /** The sources of pipelines.sources: MariaDB (database crm) and the demo products API. */
+    private LocalMariaDb mariaDb;
+    private DemoProductsApi productsApi;
 
     private LocalServers(EmbeddedPostgres postgres, S3Proxy s3, LocalKafka kafka, Path s3BaseDir, String bucket) {
         this.postgres = postgres;
@@ -91,6 +95,14 @@ public final class LocalServers {
         return kafka.port();
     }
 
+    public int mariaDbPort() {
+        return mariaDb.port();
+    }
+
+    public int productsApiPort() {
+        return productsApi.port();
+    }
+
     private static LocalServers start(LocalServersProperties settings, String bucket, List<String> topics, Log log) {
         Path dataDir = settings.getDataDir().toAbsolutePath();
         try {
@@ -120,15 +132,34 @@ public final class LocalServers {
             topics.forEach(topic -> partitions.put(topic, settings.getKafkaPartitions()));
             LocalKafka kafka = LocalKafka.start(dataDir.resolve("kafka"), settings.getKafkaPort(),
                     settings.getKafkaControllerPort(), partitions);
+            LocalServers servers = new LocalServers(postgres, s3, kafka, dataDir.resolve("lake"), bucket);
+            servers.startSources(dataDir, settings, log);
             log.info("Local servers up in " + (System.nanoTime() - t0) / 1_000_000 + " ms: PostgreSQL on 127.0.0.1:"
                     + postgres.getPort() + " (user postgres, databases sales and warehouse), S3 on http://127.0.0.1:"
                     + s3.getPort() + " (bucket " + bucket + ", any credentials), Kafka on 127.0.0.1:" + kafka.port()
-                    + " (topics " + topics + "), data in " + dataDir);
-            return new LocalServers(postgres, s3, kafka, dataDir.resolve("lake"), bucket);
+                    + " (topics " + topics + "), MariaDB on 127.0.0.1:" + servers.mariaDbPort()
+                    + " (user root, database crm), products API on http://127.0.0.1:" + servers.productsApiPort()
+                    + "/products, data in " + dataDir);
+            return servers;
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local profile's embedded servers (data in "
                     + dataDir + "): " + e.getMessage(), e);
         }
+    }
+
+    /** The demo sources of pipelines.sources: MariaDB with crm.customers, and the products API. */
+    private void startSources(Path dataDir, LocalServersProperties settings, Log log) throws Exception {
+        Path mariaDir = dataDir.resolve("mariadb");
+        stopOrphaned(LocalMariaDb.pidFile(mariaDir), "mariadbd", "MariaDB", mariaDir, log);
+        mariaDb = LocalMariaDb.start(mariaDir, settings.getMariadbPort(), "crm");
+        LocalDate today = LocalDate.now(Clock.systemUTC());
+        int customers = DemoCustomers.ensure(mariaDb.jdbcUrl("crm"), today, settings.getDemo().getCustomers(),
+                settings.getDemo().getSeed());
+        if (customers > 0) {
+            log.info("Generated " + customers + " demo customers in crm.customers (MariaDB)");
+        }
+        productsApi = DemoProductsApi.start(settings.getProductsApiPort(), settings.getDemo().getProducts(),
+                settings.getDemo().getSeed(), today);
     }
 
     /**
@@ -136,7 +167,12 @@ public final class LocalServers {
      * server (named by postmaster.pid and still a postgres process) is stopped before a new one starts.
      */
     private static void stopOrphanedPostgres(Path pgData, Log log) throws IOException, InterruptedException {
-        Path pidFile = pgData.resolve("postmaster.pid");
+        stopOrphaned(pgData.resolve("postmaster.pid"), "postgres", "PostgreSQL", pgData, log);
+    }
+
+    /** Stops the server named by {@code pidFile} when it still runs as {@code command} (left by a killed JVM). */
+    private static void stopOrphaned(Path pidFile, String command, String server, Path dir, Log log)
+            throws IOException, InterruptedException {
         if (!Files.exists(pidFile)) {
             return;
         }
@@ -148,12 +184,12 @@ public final class LocalServers {
             return;
         }
         var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+                .filter(p -> p.info().command().map(c -> c.contains(command)).orElse(false));
         if (process.isEmpty()) {
             return;
         }
-        log.warn("Stopping PostgreSQL " + pid + " left running on " + pgData + " by a process that did not stop cleanly");
-        process.get().destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
+        log.warn("Stopping " + server + " " + pid + " left running on " + dir + " by a process that did not stop cleanly");
+        process.get().destroy(); // SIGTERM: a clean shutdown of PostgreSQL ("smart") and of MariaDB
         for (int i = 0; i < 100 && process.get().isAlive(); i++) {
             Thread.sleep(100);
         }
@@ -195,7 +231,7 @@ public final class LocalServers {
         return proxy;
     }
 
-    /** Stops the servers this JVM started, if any: S3, Kafka, then PostgreSQL. */
+    /** Stops the servers this JVM started, if any: S3, Kafka, the products API and MariaDB, then PostgreSQL. */
     public static synchronized void stopRunning() {
         if (running == null) {
             return;
@@ -209,6 +245,12 @@ public final class LocalServers {
             running.kafka.stop();
         } catch (RuntimeException e) {
             System.err.println("Stopping the local Kafka broker: " + e);
+        }
+        try {
+            running.productsApi.stop();
+            running.mariaDb.stop();
+        } catch (Exception e) {
+            System.err.println("Stopping the local MariaDB: " + e);
         }
         try {
             running.postgres.close();

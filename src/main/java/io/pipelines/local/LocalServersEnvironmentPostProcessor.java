@@ -16,7 +16,8 @@ import org.springframework.core.env.Profiles;
 
 /**
  * In the {@code local} profile, starts the embedded servers before any bean needs them and
- * publishes their ports as {@code pipelines.local.postgres-port}, {@code .s3-port} and {@code .kafka-port},
+ * publishes their ports as {@code pipelines.local.postgres-port}, {@code .s3-port}, {@code .kafka-port},
+ * {@code .mariadb-port} and {@code .products-api-port},
  * which the local profile's addresses in application.yml refer to. Any other profile: does nothing.
  */
 public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -47,7 +48,9 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
         environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
                 "pipelines.local.postgres-port", servers.postgresPort(),
                 "pipelines.local.s3-port", servers.s3Port(),
-                "pipelines.local.kafka-port", servers.kafkaPort())));
+                "pipelines.local.kafka-port", servers.kafkaPort(),
+                "pipelines.local.mariadb-port", servers.mariaDbPort(),
+                "pipelines.local.products-api-port", servers.productsApiPort())));
     }
 
     @Override

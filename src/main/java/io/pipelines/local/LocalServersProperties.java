@@ -23,6 +23,10 @@ public class LocalServersProperties {
     private int kafkaPort = 19092;
     /** Port of the embedded Kafka's KRaft controller on 127.0.0.1; 0 picks a free one. */
     private int kafkaControllerPort = 19093;
+    /** Port of the embedded MariaDB (database crm) on 127.0.0.1; 0 picks a free one. */
+    private int mariadbPort = 13306;
+    /** Port of the demo products API on 127.0.0.1; 0 picks a free one. */
+    private int productsApiPort = 18090;
     /** Partitions of the topics the local profile creates. */
     private int kafkaPartitions = 3;
     /** Demo data of the sales database. */
@@ -43,6 +47,10 @@ public class LocalServersProperties {
     public int getKafkaPartitions() { return kafkaPartitions; }
     public void setKafkaPartitions(int kafkaPartitions) { this.kafkaPartitions = kafkaPartitions; }
     public Demo getDemo() { return demo; }
+    public int getMariadbPort() { return mariadbPort; }
+    public void setMariadbPort(int mariadbPort) { this.mariadbPort = mariadbPort; }
+    public int getProductsApiPort() { return productsApiPort; }
+    public void setProductsApiPort(int productsApiPort) { this.productsApiPort = productsApiPort; }
 
     public static class Demo {
         /** Days before today that get demo orders. */
@@ -53,6 +61,10 @@ public class LocalServersProperties {
         private long seed = 42;
         /** Order events per second sent to the stream's topic by the demo producer; 0 turns it off. */
         private double rate = 50;
+        /** Customers in crm.customers (MariaDB), generated once. */
+        private int customers = 500;
+        /** Products served by the demo products API. */
+        private int products = 250;
 
         public int getDays() { return days; }
         public void setDays(int days) { this.days = days; }
@@ -62,5 +74,9 @@ public class LocalServersProperties {
         public void setSeed(long seed) { this.seed = seed; }
         public double getRate() { return rate; }
         public void setRate(double rate) { this.rate = rate; }
+        public int getCustomers() { return customers; }
+        public void setCustomers(int customers) { this.customers = customers; }
+        public int getProducts() { return products; }
+        public void setProducts(int products) { this.products = products; }
     }
 }

@@ -22,6 +22,8 @@ import io.pipelines.config.ProjectFiles;
 import io.pipelines.config.SourceConnections;
 import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.quality.QualitySuiteParser;
+import io.pipelines.source.SourceDefinition;
+import io.pipelines.source.SourceDefinitions;
 import jakarta.annotation.PostConstruct;
 
 /**
@@ -35,6 +37,8 @@ public class PipelineCatalog {
     public static final String SCHEDULE_SUFFIX = ".schedule";
 
     private final Map<String, BatchPipeline> batch;
+    /** The pipelines made from pipelines.sources (routes from routes/templates/, see SourcePipelines). */
+    private final Map<String, SourceDefinition> sources;
     private final CamelContext camel;
     private final SourceConnections connections;
     private final QualitySuiteParser suites;
@@ -46,6 +50,8 @@ public class PipelineCatalog {
                 .collect(Collectors.toMap(BatchPipeline::getName, Function.identity(), (a, b) -> {
                     throw new IllegalStateException("pipelines.batch: two entries are named '" + a.getName() + "'");
                 }, java.util.LinkedHashMap::new));
+        this.sources = SourceDefinitions.resolve(properties.getSources(), properties.getConnections().keySet(),
+                batch.keySet());
         this.camel = camel;
         this.connections = connections;
         this.suites = suites;
@@ -91,11 +97,47 @@ public class PipelineCatalog {
     }
 
     public boolean exists(String name) {
-        return batch.containsKey(name);
+        return batch.containsKey(name) || sources.containsKey(name);
+    }
+
+    /** A pipeline made from an entry of pipelines.sources. */
+    public SourceDefinition source(String name) {
+        return named(sources, name);
+    }
+
+    public List<SourceDefinition> sources() {
+        return new ArrayList<>(sources.values());
+    }
+
+    /** The names of every pipeline, batch and source. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(batch.keySet());
+        names.addAll(sources.keySet());
+        return names;
+    }
+
+    /** The pipeline's own retry settings (unset fields: pipelines.retry). */
+    public PipelinesProperties.Retry retry(String name) {
+        return sources.containsKey(name) ? sources.get(name).settings().getRetry() : batch(name).getRetry();
+    }
+
+    /** Lake prefix of the pipeline's run folders. */
+    public String lakePrefix(String name) {
+        return sources.containsKey(name) ? sources.get(name).lakePrefix() : batch(name).getLakePrefix();
+    }
+
+    private void known(String name) {
+        if (!exists(name)) {
+            throw new UnknownPipelineException(name);
+        }
     }
 
     public BatchPipeline batch(String name) {
-        BatchPipeline p = batch.get(name);
+        return named(batch, name);
+    }
+
+    private static <T> T named(Map<String, T> pipelines, String name) {
+        T p = pipelines.get(name);
         if (p == null) {
             throw new UnknownPipelineException(name);
         }
@@ -107,12 +149,12 @@ public class PipelineCatalog {
     }
 
     public ZoneId zone(String name) {
-        return ZoneId.of(batch(name).getTimeZone());
+        return ZoneId.of(sources.containsKey(name) ? sources.get(name).settings().getTimeZone() : batch(name).getTimeZone());
     }
 
     /** The endpoint that takes the pipeline's runs. */
     public Endpoint entry(String name) {
-        batch(name);
+        known(name);
         Route route = camel.getRoute(name);
         if (route == null) {
             throw new IllegalStateException("Pipeline '" + name + "' has no route with id '" + name + "' in routes/");
@@ -125,7 +167,7 @@ public class PipelineCatalog {
      * its schedule route here when that is not started (stopped by an operator, say).
      */
     public String state(String name) {
-        batch(name);
+        known(name);
         ServiceStatus status = camel.getRouteController().getRouteStatus(name + SCHEDULE_SUFFIX);
         if (status == null) {
             return "unscheduled";
@@ -138,12 +180,12 @@ public class PipelineCatalog {
 
     /** Pauses the pipeline's schedule on every instance (manual runs are still accepted). */
     public void suspend(String name) throws SchedulerException {
-        batch(name);
+        known(name);
         triggers.pause(name);
     }
 
     public void resume(String name) throws SchedulerException {
-        batch(name);
+        known(name);
         triggers.resume(name);
     }
 

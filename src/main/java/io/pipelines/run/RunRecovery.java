@@ -45,8 +45,7 @@ public class RunRecovery {
 
     /** One sweep: takes over the orphaned runs of the pipelines this instance has; returns how many. */
     public int sweep() {
-        List<RunLedger.Orphan> orphans = ledger.claimOrphans(catalog.all().stream()
-                .map(PipelinesProperties.BatchPipeline::getName).toList());
+        List<RunLedger.Orphan> orphans = ledger.claimOrphans(catalog.names());
         for (RunLedger.Orphan run : orphans) {
             String from = run.previousOwner() == null ? "no instance" : "instance " + run.previousOwner();
             if (run.recoveries() > maxRecoveries) {

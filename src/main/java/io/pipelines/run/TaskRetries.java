@@ -12,6 +12,7 @@ import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.quality.QualityCheckFailedException;
 import io.pipelines.quality.QualitySuiteException;
+import io.pipelines.source.SourceRejectedException;
 
 /**
  * Decides whether a failed task is tried again, and when: the retry policy of the shared route
@@ -26,7 +27,7 @@ public class TaskRetries {
     private static final Logger log = LoggerFactory.getLogger(TaskRetries.class);
     private static final List<Class<? extends Throwable>> NOT_RETRIED = List.of(QualityCheckFailedException.class,
             QualitySuiteException.class, IllegalArgumentException.class, UnknownPipelineException.class,
-            RunTakenOverException.class);
+            RunTakenOverException.class, SourceRejectedException.class);
 
     private final PipelineCatalog catalog;
     private final PipelinesProperties.Retry defaults;
@@ -72,7 +73,7 @@ public class TaskRetries {
 
     /** The pipeline's policy: its own settings, then pipelines.retry, then the built-in defaults. */
     public PipelinesProperties.Retry policy(String pipeline) {
-        return catalog.batch(pipeline).getRetry().over(defaults);
+        return catalog.retry(pipeline).over(defaults);
     }
 
     /** The wait before retry number {@code retry} (1 for the first): initial x multiplier^(retry-1), capped. */

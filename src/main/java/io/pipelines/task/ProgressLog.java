@@ -3,7 +3,7 @@ package io.pipelines.task;
 import org.slf4j.Logger;
 
 /** Logs a long task's progress (rows, rows/s) every few seconds; counting a row costs a comparison. */
-final class ProgressLog {
+public final class ProgressLog {
 
     private static final long EVERY_NANOS = 5_000_000_000L;
 
@@ -13,12 +13,12 @@ final class ProgressLog {
     private long next = started + EVERY_NANOS;
     private long rows;
 
-    ProgressLog(Logger log, String what) {
+    public ProgressLog(Logger log, String what) {
         this.log = log;
         this.what = what;
     }
 
-    void row() {
+    public void row() {
         rows++;
         if ((rows & 1023) == 0) {
             long now = System.nanoTime();
@@ -29,7 +29,7 @@ final class ProgressLog {
         }
     }
 
-    long rows() {
+    public long rows() {
         return rows;
     }
 }

@@ -9,8 +9,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.apache.avro.Schema;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.cluster.RunFence;
@@ -43,7 +41,6 @@ public class StagingLoader {
         List<Schema.Field> fields = new Schema.Parser().parse(manifest.schema()).getFields();
         String columns = fields.stream().map(f -> SqlIdentifiers.quote(f.name(), "column of " + stagingTable))
                 .collect(Collectors.joining(", "));
-        int width = fields.size();
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -53,28 +50,8 @@ public class StagingLoader {
                     delete.setObject(1, date);
                     delete.executeUpdate();
                 }
-                CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + table + " (logical_date, run_id, " + columns + ") FROM STDIN");
-                long copied;
-                try {
-                    CopyTextWriter rows = new CopyTextWriter(copy);
-                    landed.forEachRecord(manifest, record -> {
-                        rows.field(date, false);
-                        rows.field(runId, false);
-                        for (int i = 0; i < width; i++) {
-                            rows.field(record.get(i), i == width - 1);
-                        }
-                    });
-                    copied = rows.finish();
-                } finally {
-                    if (copy.isActive()) {
-                        copy.cancelCopy();
-                    }
-                }
-                if (copied != manifest.rows()) {
-                    throw new IllegalStateException("Loaded " + copied + " rows into " + stagingTable + " but the manifest "
-                            + "of run " + runId + " counts " + manifest.rows() + ": nothing was loaded");
-                }
+                long copied = LandedCopy.copy(c, landed, "COPY " + table + " (logical_date, run_id, " + columns
+                        + ") FROM STDIN", manifest, stagingTable, date, runId);
                 c.commit();
                 return copied;
             } catch (Exception e) {

@@ -29,6 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "pipelines.local.kafka-port=0",
             "pipelines.local.kafka-controller-port=0",
             "pipelines.local.demo.rate=0",
+            "pipelines.local.mariadb-port=0",
+            "pipelines.local.products-api-port=0",
             // Short batches and retries keep the stream tests quick.
             "pipelines.stream.batch-size=200",
             "pipelines.stream.batch-interval=300ms",
@@ -57,6 +59,12 @@ public abstract class PipelinesIntegrationTest {
     @DynamicPropertySource
     static void alertWebhook(DynamicPropertyRegistry registry) {
         registry.add("pipelines.alerts.webhook-url", AlertReceiver::url);
+    }
+
+    /** The sources the tests add by configuration (pipelines.sources), and their fake HTTP API. */
+    @DynamicPropertySource
+    static void testSources(DynamicPropertyRegistry registry) {
+        TestSources.register(registry);
     }
 
     @Autowired

@@ -1,0 +1,136 @@
+package io.pipelines.source;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.SourceConnections;
+import io.pipelines.config.SourceSettings;
+import io.pipelines.lake.JdbcAvroSchema;
+
+/**
+ * Reads a table of a source database after its watermark, streamed (a cursor with the connection's
+ * fetch size), in (cursor, key...) order:
+ * {@code SELECT * FROM t WHERE cursor <= :bound AND (cursor, k...) > (:mark) ORDER BY cursor, k... [LIMIT n]}.
+ * The bound is the largest cursor value when the run starts, so rows written meanwhile wait for the
+ * next run. Works on PostgreSQL and MariaDB/MySQL (row-value comparison, LIMIT).
+ */
+@Component
+public class JdbcSourceReader implements SourceReader {
+
+    private final SourceConnections connections;
+
+    public JdbcSourceReader(SourceConnections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public Summary read(SourceDefinition source, Watermark after, Rows rows) throws Exception {
+        SourceSettings s = source.settings();
+        DataSource dataSource = connections.dataSource(s.getConnection());
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            // The URL is not repeated here: it may carry credentials.
+            throw new SQLException("pipelines.sources." + source.name() + ".connection: cannot connect to '"
+                    + s.getConnection() + "' (pipelines.connections." + s.getConnection() + "): " + e.getMessage(), e);
+        }
+        try (c) {
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try {
+                return read(c, source, after, rows);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private Summary read(Connection c, SourceDefinition source, Watermark after, Rows rows) throws Exception {
+        SourceSettings s = source.settings();
+        String quote = c.getMetaData().getIdentifierQuoteString().strip();
+        String table = java.util.Arrays.stream(s.getTable().split("\\.")).map(p -> quote + p + quote)
+                .collect(Collectors.joining("."));
+        Map<String, String> types = columnTypes(c, source, table);
+        String cursor = quote + s.getCursorColumn() + quote;
+        List<String> keys = s.getKeyColumns().stream().map(k -> quote + k + quote).toList();
+
+        Object bound;
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + cursor + ") FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            bound = rs.getObject(1);
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table).append(" WHERE ")
+                .append(bound == null ? "1 = 0" : cursor + " <= ?");
+        List<Object> parameters = new ArrayList<>();
+        if (bound != null) {
+            parameters.add(bound);
+        }
+        if (after != null) {
+            sql.append(" AND (").append(cursor).append(", ").append(String.join(", ", keys)).append(") > (?")
+                    .append(", ?".repeat(keys.size())).append(')');
+            parameters.add(Watermark.typed(after.cursor(), types.get(s.getCursorColumn())));
+            for (int i = 0; i < keys.size(); i++) {
+                parameters.add(Watermark.typed(after.key().get(i), types.get(s.getKeyColumns().get(i))));
+            }
+        }
+        sql.append(" ORDER BY ").append(cursor).append(", ").append(String.join(", ", keys));
+        if (s.getMaxRowsPerRun() > 0) {
+            sql.append(" LIMIT ").append(s.getMaxRowsPerRun());
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.CONCUR_READ_ONLY)) {
+            ps.setFetchSize(connections.settings(s.getConnection()).getFetchSize());
+            for (int i = 0; i < parameters.size(); i++) {
+                ps.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                JdbcAvroSchema schema = JdbcAvroSchema.of(rs.getMetaData(), recordName(s.getTable()));
+                rows.begin(schema.schema());
+                while (rs.next()) {
+                    rows.row(schema.read(rs));
+                }
+            }
+        }
+        return new Summary(Watermark.text(bound instanceof Timestamp t
+                ? ("timestamptz".equals(types.get(s.getCursorColumn())) ? t.toInstant() : t.toLocalDateTime()) : bound), null);
+    }
+
+    /** The staging type of every column of the table; fails naming the field when the cursor or a key is not one. */
+    private static Map<String, String> columnTypes(Connection c, SourceDefinition source, String table) throws SQLException {
+        Map<String, String> types = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE 1 = 0");
+             ResultSet rs = ps.executeQuery()) {
+            SourceColumn.of(JdbcAvroSchema.of(rs.getMetaData(), recordName(source.settings().getTable())).schema())
+                    .forEach(col -> types.put(col.name(), col.type()));
+        }
+        SourceSettings s = source.settings();
+        String where = "pipelines.sources." + source.name();
+        if (!types.containsKey(s.getCursorColumn())) {
+            throw new SourceRejectedException(where + ".cursor-column: '" + s.getCursorColumn() + "' is not a column of "
+                    + s.getTable() + " (columns: " + types.keySet() + ")");
+        }
+        for (int i = 0; i < s.getKeyColumns().size(); i++) {
+            if (!types.containsKey(s.getKeyColumns().get(i))) {
+                throw new SourceRejectedException(where + ".key-columns[" + i + "]: '" + s.getKeyColumns().get(i)
+                        + "' is not a column of " + s.getTable() + " (columns: " + types.keySet() + ")");
+            }
+        }
+        return types;
+    }
+
+    private static String recordName(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
+    }
+}

@@ -1,0 +1,185 @@
+package io.pipelines.source;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.lake.BackgroundPartWriter;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+import io.pipelines.lake.ParquetPartWriter;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunHeaders;
+import io.pipelines.run.TaskResult;
+import io.pipelines.task.ProgressLog;
+
+/**
+ * Task extract of a source pipeline: reads the rows after the source's watermark (a table, or the
+ * pages of an API), checks their columns against the last recorded schema version (a type that
+ * cannot be widened fails the run here, before anything lands), and lands them as Parquet objects
+ * that carry the schema version in their metadata; then {@code _increment.json} (watermark range,
+ * bound or pages, schema) and the manifest, last.
+ */
+@Component("sourceExtractTask")
+public class SourceExtract {
+
+    public static final String SCHEMA_VERSION_METADATA = "pipelines.schema_version";
+    private static final Logger log = LoggerFactory.getLogger(SourceExtract.class);
+
+    private final PipelineCatalog catalog;
+    private final JdbcSourceReader jdbcReader;
+    private final HttpSourceReader httpReader;
+    private final WatermarkStore watermarks;
+    private final SchemaVersions schemaVersions;
+    private final Lake lake;
+    private final LandedRuns landed;
+    private final ObjectMapper json;
+    private final PipelinesProperties.Lake settings;
+
+    public SourceExtract(PipelineCatalog catalog, JdbcSourceReader jdbcReader, HttpSourceReader httpReader,
+                         WatermarkStore watermarks, SchemaVersions schemaVersions, Lake lake, LandedRuns landed,
+                         ObjectMapper json, PipelinesProperties properties) {
+        this.catalog = catalog;
+        this.jdbcReader = jdbcReader;
+        this.httpReader = httpReader;
+        this.watermarks = watermarks;
+        this.schemaVersions = schemaVersions;
+        this.lake = lake;
+        this.landed = landed;
+        this.json = json;
+        this.settings = properties.getLake();
+    }
+
+    public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+        SourceDefinition source = catalog.source(pipeline);
+        String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
+        landed.clear(runFolder);
+        Watermark from = watermarks.current(source.name());
+        SchemaVersions.Version recorded = schemaVersions.latest(source.name());
+        Landing landing = new Landing(source, runId, date, runFolder, recorded);
+        SourceReader.Summary summary;
+        try {
+            summary = (source.isJdbc() ? jdbcReader : httpReader).read(source, from, landing);
+            landing.finish();
+        } finally {
+            landing.close();
+        }
+        Increment increment = new Increment(source.name(), runId, date, from, landing.last, summary.bound(),
+                summary.pagesRead(), landing.progress.rows(), landing.version, landing.columns, landing.change);
+        lake.put(runFolder + Increment.FILE, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(increment),
+                "application/json");
+        Manifest manifest = new Manifest(pipeline, runId, date, landing.progress.rows(), landing.schema.toString(),
+                landing.objects, Instant.now());
+        String manifestKey = landed.commit(runFolder, manifest);
+        List<String> keys = new ArrayList<>(manifest.keys());
+        keys.add(runFolder + Increment.FILE);
+        keys.add(manifestKey);
+        log.info("{} run {}: {} row(s) after {} up to {}{}", pipeline, runId, landing.progress.rows(), from,
+                landing.last, summary.bound() != null ? " (bound " + summary.bound() + ")" : " (" + summary.pagesRead() + " page(s))");
+        return new TaskResult(landing.progress.rows(), landing.progress.rows(), keys);
+    }
+
+    /** Receives the rows read: checks the schema, writes Parquet, keeps the mark of the largest row. */
+    private final class Landing implements SourceReader.Rows, AutoCloseable {
+        private final SourceDefinition source;
+        private final long runId;
+        private final LocalDate date;
+        private final String runFolder;
+        private final SchemaVersions.Version recorded;
+        private final ProgressLog progress;
+        private BackgroundPartWriter writer;
+        private Schema schema;
+        private List<SourceColumn> columns;
+        private int version;
+        private String change;
+        private String cursorType;
+        private List<String> keyTypes;
+        private Watermark last;
+        private List<Manifest.LakeObject> objects = List.of();
+
+        Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded) {
+            this.source = source;
+            this.runId = runId;
+            this.date = date;
+            this.runFolder = runFolder;
+            this.recorded = recorded;
+            this.progress = new ProgressLog(log, source.name() + " run " + runId + " extract");
+        }
+
+        @Override
+        public void begin(Schema schema) {
+            this.schema = schema;
+            this.columns = SourceColumn.of(schema);
+            for (SourceColumn c : columns) {
+                if (c.name().startsWith("_")) {
+                    throw new SourceRejectedException("Source " + source.name() + ": column " + c.name()
+                            + " starts with '_', which staging keeps for its own columns " + io.pipelines.warehouse.StagingSchema.LOAD_COLUMNS);
+                }
+            }
+            SchemaEvolution.Change diff = SchemaEvolution.compare(source.name(),
+                    recorded == null ? List.of() : recorded.columns(), columns);
+            if (columns.isEmpty()) {
+                // An API that sent no record at all: nothing lands, the recorded schema stays.
+                version = recorded == null ? 0 : recorded.version();
+                change = null;
+            } else if (recorded == null) {
+                version = 1;
+                change = "initial";
+            } else if (diff.changed()) {
+                version = recorded.version() + 1;
+                change = diff.describe();
+                log.info("Source {}: schema version {} ({})", source.name(), version, change);
+            } else {
+                version = recorded.version();
+                change = null;
+            }
+            Map<String, String> types = new java.util.HashMap<>();
+            columns.forEach(c -> types.put(c.name(), c.type()));
+            cursorType = types.get(source.settings().getCursorColumn());
+            keyTypes = source.settings().getKeyColumns().stream().map(types::get).toList();
+            Map<String, String> metadata = Map.of("pipelines.pipeline", source.name(), "pipelines.run_id", Long.toString(runId),
+                    "pipelines.logical_date", date.toString(), SCHEMA_VERSION_METADATA, Integer.toString(version));
+            writer = new BackgroundPartWriter(new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder, schema, metadata,
+                    settings.getRowsPerObject()), Thread.currentThread().getName() + "-parquet");
+        }
+
+        @Override
+        public void row(GenericRecord record) throws Exception {
+            writer.write(record);
+            progress.row();
+            List<Object> key = new ArrayList<>();
+            source.settings().getKeyColumns().forEach(k -> key.add(record.get(k)));
+            Watermark mark = Watermark.of(record.get(source.settings().getCursorColumn()), key);
+            if (last == null || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
+                last = mark;
+            }
+        }
+
+        void finish() throws Exception {
+            objects = writer.finish();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+}

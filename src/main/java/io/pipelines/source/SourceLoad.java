@@ -1,0 +1,116 @@
+package io.pipelines.source;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pipelines.cluster.RunFence;
+import io.pipelines.lake.Lake;
+import io.pipelines.lake.LakeKeys;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunHeaders;
+import io.pipelines.run.TaskResult;
+import io.pipelines.warehouse.StagingSchema;
+import io.pipelines.warehouse.StagingUpserter;
+
+/**
+ * Task load of a source pipeline, in one warehouse transaction: lock the source's watermark and
+ * check it is the one the extract started after; bring the staging table's columns in line with the
+ * landed schema and record a new schema version; upsert the landed rows by key; move the watermark
+ * to the last row landed; record the lineage. A failure leaves all of it as it was.
+ */
+@Component("sourceLoadTask")
+public class SourceLoad {
+
+    private static final Logger log = LoggerFactory.getLogger(SourceLoad.class);
+
+    private final PipelineCatalog catalog;
+    private final LandedRuns landed;
+    private final Lake lake;
+    private final ObjectMapper json;
+    private final DataSource warehouse;
+    private final WatermarkStore watermarks;
+    private final SchemaVersions schemaVersions;
+    private final StagingSchema stagingSchema;
+    private final StagingUpserter upserter;
+    private final LineageStore lineage;
+    private final RunFence fence;
+
+    public SourceLoad(PipelineCatalog catalog, LandedRuns landed, Lake lake, ObjectMapper json, DataSource warehouse,
+                      WatermarkStore watermarks, SchemaVersions schemaVersions, StagingSchema stagingSchema,
+                      StagingUpserter upserter, LineageStore lineage, RunFence fence) {
+        this.catalog = catalog;
+        this.landed = landed;
+        this.lake = lake;
+        this.json = json;
+        this.warehouse = warehouse;
+        this.watermarks = watermarks;
+        this.schemaVersions = schemaVersions;
+        this.stagingSchema = stagingSchema;
+        this.upserter = upserter;
+        this.lineage = lineage;
+        this.fence = fence;
+    }
+
+    public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+        SourceDefinition source = catalog.source(pipeline);
+        String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
+        Manifest manifest = landed.manifest(runFolder);
+        Increment increment = increment(runFolder);
+        List<String> keys = source.settings().getKeyColumns();
+        long loaded = 0;
+        try (Connection c = warehouse.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // Only while the run is this instance's (see RunFence), then only from the mark the extract started at.
+                fence.hold(c, runId);
+                watermarks.lockAndCheck(c, source.name(), increment.from());
+                if (!increment.columns().isEmpty()) {
+                    List<String> tableColumns = new ArrayList<>(stagingSchema.evolve(c, source.name(), source.stagingTable(),
+                            increment.columns(), keys).keySet());
+                    if (increment.schemaChange() != null) {
+                        schemaVersions.record(c, source.name(), increment.schemaVersion(), increment.columns(),
+                                increment.schemaChange(), runId);
+                    }
+                    loaded = upserter.upsert(c, source.stagingTable(), tableColumns, keys, runId, manifest);
+                }
+                if (increment.to() != null) {
+                    watermarks.move(c, source.name(), increment.to(), runId);
+                }
+                lineage.record(c, source, increment, manifest.keys(), manifest.rows(), loaded);
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        log.info("{} run {}: {} row(s) upserted into {}, watermark {} -> {}", pipeline, runId, loaded,
+                source.stagingTable(), increment.from(), increment.to() == null ? increment.from() : increment.to());
+        return new TaskResult(manifest.rows(), loaded, manifest.keys());
+    }
+
+    private Increment increment(String runFolder) {
+        try {
+            return json.readValue(lake.read(runFolder + Increment.FILE), Increment.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("Unreadable " + lake.uri(runFolder + Increment.FILE)
+                    + ": run the extract task again", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.pipelines.source;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.PipelineSchedules;
+
+/**
+ * Once Camel has started, makes the pipeline of every entry of pipelines.sources from the route
+ * templates: {@code <source>} (template source-pipeline), {@code <source>.extract} and
+ * {@code <source>.load} (template source-task), and its schedule {@code <source>.schedule}
+ * (template pipeline-schedule). Adding a source is adding an entry: no route file, no Java.
+ */
+@Component("sourcePipelines")
+public class SourcePipelines implements CamelContextConfiguration {
+
+    public static final String PIPELINE_TEMPLATE = "source-pipeline";
+    public static final String TASK_TEMPLATE = "source-task";
+    private static final Logger log = LoggerFactory.getLogger(SourcePipelines.class);
+
+    private final PipelineCatalog catalog;
+
+    public SourcePipelines(PipelineCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        for (SourceDefinition s : catalog.sources()) {
+            task(camel, s, "extract", "sourceExtractTask");
+            task(camel, s, "load", "sourceLoadTask");
+            TemplatedRouteBuilder.builder(camel, PIPELINE_TEMPLATE).routeId(s.name()).parameter("pipeline", s.name()).add();
+            TemplatedRouteBuilder.builder(camel, PipelineSchedules.TEMPLATE)
+                    .routeId(s.name() + PipelineCatalog.SCHEDULE_SUFFIX)
+                    .parameter("pipeline", s.name())
+                    .parameter("cron", s.cron())
+                    .parameter("timeZone", s.settings().getTimeZone())
+                    .add();
+            log.info("Source pipeline {} ({} {} -> {}) scheduled at '{}' ({})", s.name(), s.type(), s.origin(),
+                    s.stagingTable(), s.cron(), s.settings().getTimeZone());
+        }
+    }
+
+    private static void task(CamelContext camel, SourceDefinition s, String task, String bean) {
+        TemplatedRouteBuilder.builder(camel, TASK_TEMPLATE).routeId(s.name() + "." + task)
+                .parameter("pipeline", s.name()).parameter("task", task).parameter("bean", bean).add();
+    }
+}

@@ -1,0 +1,21 @@
+package io.pipelines.source;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/** Reads the rows of a source after its watermark. */
+public interface SourceReader {
+
+    /** Where the rows read go: the schema first, then each row. */
+    interface Rows {
+        void begin(Schema schema) throws Exception;
+
+        void row(GenericRecord record) throws Exception;
+    }
+
+    /** How much was read: the bound taken at the start (jdbc) or the pages read (http). */
+    record Summary(String bound, Integer pagesRead) {
+    }
+
+    Summary read(SourceDefinition source, Watermark after, Rows rows) throws Exception;
+}

@@ -1,0 +1,61 @@
+package io.pipelines.warehouse;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.avro.Schema;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.SqlIdentifiers;
+import io.pipelines.lake.LandedRuns;
+import io.pipelines.lake.Manifest;
+
+/**
+ * Upserts a landed run into a source's staging table by key, inside the caller's transaction: COPY
+ * the run's records into a temporary copy of the table, then INSERT ... ON CONFLICT (key) DO UPDATE
+ * every column. Columns the records lack (gone from the source) become NULL in the rows written.
+ */
+@Component
+public class StagingUpserter {
+
+    private final LandedRuns landed;
+
+    public StagingUpserter(LandedRuns landed) {
+        this.landed = landed;
+    }
+
+    /** Returns the rows inserted or updated. */
+    public long upsert(Connection c, String stagingTable, List<String> tableColumns, List<String> keys, long runId,
+                       Manifest manifest) throws Exception {
+        String table = SqlIdentifiers.qualified(stagingTable, "warehouse-table");
+        List<Schema.Field> fields = new Schema.Parser().parse(manifest.schema()).getFields();
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMPORARY TABLE pipelines_upsert (LIKE " + table + " INCLUDING DEFAULTS) ON COMMIT DROP");
+        }
+        String copied = fields.stream().map(f -> StagingSchema.quote(f.name())).collect(Collectors.joining(", "));
+        LandedCopy.copy(c, landed, "COPY pipelines_upsert (\"_run_id\", " + copied + ") FROM STDIN", manifest,
+                stagingTable, runId);
+        String all = tableColumns.stream().map(StagingSchema::quote).collect(Collectors.joining(", "));
+        String key = keys.stream().map(StagingSchema::quote).collect(Collectors.joining(", "));
+        Set<String> keySet = Set.copyOf(keys);
+        List<String> updates = new ArrayList<>();
+        for (String column : tableColumns) {
+            if (!keySet.contains(column)) {
+                updates.add(StagingSchema.quote(column) + " = EXCLUDED." + StagingSchema.quote(column));
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            // One row per key (an API may page the same record twice): the last one copied wins.
+            return st.executeUpdate("INSERT INTO " + table + " (" + all + ") SELECT " + all + " FROM (SELECT DISTINCT ON ("
+                    + key + ") * FROM (SELECT *, row_number() OVER () AS pipelines_seq FROM pipelines_upsert) numbered ORDER BY "
+                    + key + ", pipelines_seq DESC) latest ON CONFLICT (" + key + ") DO UPDATE SET " + String.join(", ", updates));
+        } catch (SQLException e) {
+            throw new SQLException("Upsert into " + stagingTable + " failed: " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.pipelines.source;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.pipelines.run.RunRecord;
+import io.pipelines.run.RunStatus;
+import io.pipelines.support.TestSources;
+
+/**
+ * HTTP API sources against a fake third-party API (WireMock): each kind of pagination, a 429 with
+ * Retry-After waited out, a 401 failing the run at once without retries.
+ */
+class HttpSourcesTest extends SourceTestSupport {
+
+    private final WireMockServer wire = TestSources.api();
+
+    private static String item(int id, String updatedAt) {
+        return "{\"id\":" + id + ",\"name\":\"item " + id + "\",\"price\":" + id + ".5,\"updated_at\":\"" + updatedAt + "\"}";
+    }
+
+    private static String page(String... items) {
+        return "{\"data\":[" + String.join(",", items) + "]}";
+    }
+
+    @Test
+    void pageNumbersAreFollowedUntilAShortPageAndARerunLoadsNothingNew() {
+        wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("1"))
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:00Z")))));
+        wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("2"))
+                .willReturn(okJson(page(item(3, "2026-05-02T00:00:00Z"), item(4, "2026-05-02T00:00:00Z")))));
+        wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("3"))
+                .willReturn(okJson(page(item(5, "2026-05-03T00:00:00Z")))));
+
+        RunRecord run = succeeded(run("t_api_page"));
+        assertThat(task(run, "load").rowsOut()).isEqualTo(5);
+        assertThat(jdbc.queryForList("SELECT id FROM staging.t_api_page ORDER BY id", Long.class)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(jdbc.queryForObject("SELECT price FROM staging.t_api_page WHERE id = 3", Double.class)).isEqualTo(3.5);
+        wire.verify(getRequestedFor(urlPathEqualTo("/page-items")).withQueryParam("size", equalTo("2")));
+        assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_page'", Integer.class)).isEqualTo(3);
+
+        RunRecord again = succeeded(run("t_api_page"));
+        assertThat(task(again, "extract").rowsOut()).as("records at or before the watermark are not taken again").isZero();
+        assertThat(count("staging.t_api_page")).isEqualTo(5);
+    }
+
+    @Test
+    void offsetsAreFollowedUntilAShortPage() {
+        wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("0"))
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:01Z")))));
+        wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("2"))
+                .willReturn(okJson(page(item(3, "2026-05-01T00:00:02Z"), item(4, "2026-05-01T00:00:03Z")))));
+        wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("4"))
+                .willReturn(okJson(page())));
+
+        RunRecord run = succeeded(run("t_api_offset"));
+        assertThat(task(run, "load").rowsOut()).isEqualTo(4);
+        wire.verify(3, getRequestedFor(urlPathEqualTo("/offset-items")).withQueryParam("limit", equalTo("2")));
+    }
+
+    @Test
+    void cursorTokensFromTheBodyAreFollowedUntilThereIsNone() {
+        wire.stubFor(get(urlPathEqualTo("/cursor-items")).withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(okJson("{\"data\":[" + item(1, "2026-05-01T00:00:00Z") + "],\"next_cursor\":\"tok-2\"}")));
+        wire.stubFor(get(urlPathEqualTo("/cursor-items")).withQueryParam("cursor", equalTo("tok-2"))
+                .willReturn(okJson("{\"data\":[" + item(2, "2026-05-01T00:00:00Z") + "],\"next_cursor\":null}")));
+
+        RunRecord run = succeeded(run("t_api_cursor"));
+        assertThat(jdbc.queryForList("SELECT id FROM staging.t_api_cursor ORDER BY id", Long.class)).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void linkHeadersRelNextAreFollowed() {
+        String base = "http://127.0.0.1:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/link-items")).withQueryParam("after", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))
+                        .withHeader("Link", "<" + base + "/link-items?after=1>; rel=\"next\", <" + base + "/link-items>; rel=\"first\"")));
+        wire.stubFor(get(urlPathEqualTo("/link-items")).withQueryParam("after", equalTo("1"))
+                .willReturn(okJson(page(item(2, "2026-05-01T00:00:00Z"), item(3, "2026-05-01T00:00:00Z")))));
+
+        RunRecord run = succeeded(run("t_api_link"));
+        assertThat(task(run, "load").rowsOut()).isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_link'", Integer.class)).isEqualTo(2);
+    }
+
+    @Test
+    void aTooManyRequestsIsWaitedOutForItsRetryAfter() {
+        wire.stubFor(get(urlPathEqualTo("/throttled-items")).inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("waited"));
+        wire.stubFor(get(urlPathEqualTo("/throttled-items")).inScenario("throttle").whenScenarioStateIs("waited")
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+
+        RunRecord run = succeeded(run("t_api_throttled"));
+        assertThat(task(run, "extract").attempts()).as("waited within the attempt, not retried").isEqualTo(1);
+        var requests = wire.findAll(getRequestedFor(urlPathEqualTo("/throttled-items")));
+        assertThat(requests).hasSize(2);
+        assertThat(requests).allSatisfy(r -> assertThat(r.getHeader("X-API-Key")).isEqualTo("test-key"));
+        Instant firstAt = requests.get(0).getLoggedDate().toInstant();
+        Instant secondAt = requests.get(1).getLoggedDate().toInstant();
+        assertThat(Duration.between(firstAt, secondAt)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(count("staging.t_api_throttled")).isEqualTo(1);
+    }
+
+    @Test
+    void aTimeoutAndAServerErrorAreRetriedByTheSharedErrorHandling() throws Exception {
+        // The first answer of a fresh WireMock can be slow on a busy machine: warm it, so that only the stub below times out.
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + wire.port() + "/__admin/mappings")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"))).withFixedDelay(6000)).willSetStateTo("slow"));
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs("slow")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("down"));
+        wire.stubFor(get(urlPathEqualTo("/slow-items")).inScenario("flaky").whenScenarioStateIs("down")
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:00Z")))));
+
+        RunRecord run = succeeded(run("t_api_slow"));
+        assertThat(task(run, "extract").attempts()).as("a timeout, a 503, then a success").isEqualTo(3);
+        assertThat(count("staging.t_api_slow")).isEqualTo(2);
+    }
+
+    @Test
+    void aFieldThatIsNullInEveryRecordOfARunKeepsItsColumn() {
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":3,\"updated_at\":\"2026-06-01T00:00:00Z\"}]}")));
+        RunRecord first = succeeded(run("t_api_sparse"));
+        assertThat(jdbc.queryForObject("SELECT qty FROM staging.t_api_sparse WHERE id = 7", Long.class)).isEqualTo(3);
+
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":null,\"updated_at\":\"2026-06-02T00:00:00Z\"}]}")));
+        RunRecord second = succeeded(run("t_api_sparse"));
+        assertThat(task(second, "load").rowsOut()).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT qty FROM staging.t_api_sparse WHERE id = 7", Long.class)).isNull();
+        assertThat(jdbc.queryForObject("SELECT data_type FROM information_schema.columns WHERE table_schema = 'staging' "
+                + "AND table_name = 't_api_sparse' AND column_name = 'qty'", String.class)).isEqualTo("bigint");
+        assertThat(first.runId()).isLessThan(second.runId());
+
+        // Back with a type its column cannot take: refused by the load, naming both types; nothing changes.
+        wire.stubFor(get(urlPathEqualTo("/sparse-items"))
+                .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":\"three\",\"updated_at\":\"2026-06-03T00:00:00Z\"}]}")));
+        RunRecord third = run("t_api_sparse");
+        assertThat(third.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(third.error()).contains("task load failed").contains("column qty changed type from bigint to text");
+        assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_api_sparse'", String.class))
+                .isEqualTo("2026-06-02T00:00:00Z");
+    }
+
+    @Test
+    void anUnauthorizedFailsTheRunAtOnceWithoutRetries() {
+        wire.stubFor(get(urlPathEqualTo("/denied-items")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"token expired\"}")));
+
+        RunRecord run = run("t_api_denied");
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).contains("t_api_denied").contains("401 Unauthorized").contains("http.token")
+                .doesNotContain("expired-token");
+        assertThat(task(run, "extract").attempts()).isEqualTo(1);
+        wire.verify(1, getRequestedFor(urlPathEqualTo("/denied-items"))
+                .withHeader("Authorization", equalTo("Bearer expired-token")));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.watermarks WHERE source = 't_api_denied'", Long.class)).isZero();
+        assertThat(List.of(run.tasks().size())).containsExactly(1);
+    }
+
+    private static RunRecord succeeded(RunRecord run) {
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        return run;
+    }
+}

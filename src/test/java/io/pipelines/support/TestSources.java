@@ -1,0 +1,107 @@
+package io.pipelines.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.pipelines.lake.Lake;
+
+/**
+ * The sources the tests add to pipelines.sources (as an operator would, by configuration only),
+ * and the WireMock server that plays their third-party HTTP APIs (started once per test JVM).
+ */
+public final class TestSources {
+
+    private static WireMockServer api;
+
+    private TestSources() {
+    }
+
+    /** The fake third-party API; each test stubs the paths of its own sources. */
+    public static synchronized WireMockServer api() {
+        if (api == null) {
+            api = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+            api.start();
+        }
+        return api;
+    }
+
+    public static void register(DynamicPropertyRegistry registry) {
+        // A connection that no server answers: its source's run fails, naming the entry and the field.
+        registry.add("pipelines.connections.t_nowhere.url", () -> "jdbc:postgresql://127.0.0.1:9/nowhere");
+        registry.add("pipelines.connections.t_nowhere.connect-timeout", () -> "1s");
+        jdbc(registry, "t_ties", "sales", "public.t_ties", "id");
+        registry.add("pipelines.sources.t_ties.max-rows-per-run", () -> "3");
+        jdbc(registry, "t_maria_ties", "crm", "t_maria_ties", "id");
+        registry.add("pipelines.sources.t_maria_ties.max-rows-per-run", () -> "3");
+        jdbc(registry, "t_evolve", "sales", "public.t_evolve", "id");
+        jdbc(registry, "t_added", "sales", "public.t_added", "id");
+        jdbc(registry, "t_unreachable", "t_nowhere", "public.t_unreachable", "id");
+        registry.add("pipelines.sources.t_unreachable.retry.max-retries", () -> "1");
+        http(registry, "t_api_page", "/page-items", "page");
+        registry.add("pipelines.sources.t_api_page.http.page-size", () -> "2");
+        http(registry, "t_api_offset", "/offset-items", "offset");
+        registry.add("pipelines.sources.t_api_offset.http.page-size", () -> "2");
+        registry.add("pipelines.sources.t_api_offset.http.size-param", () -> "limit");
+        http(registry, "t_api_cursor", "/cursor-items", "cursor");
+        http(registry, "t_api_link", "/link-items", "link");
+        http(registry, "t_api_throttled", "/throttled-items", "none");
+        registry.add("pipelines.sources.t_api_throttled.http.auth", () -> "api-key");
+        registry.add("pipelines.sources.t_api_throttled.http.token", () -> "test-key");
+        http(registry, "t_api_sparse", "/sparse-items", "none");
+        http(registry, "t_api_slow", "/slow-items", "none");
+        registry.add("pipelines.sources.t_api_slow.http.timeout", () -> "2s");
+        http(registry, "t_api_denied", "/denied-items", "none");
+        registry.add("pipelines.sources.t_api_denied.http.auth", () -> "bearer");
+        registry.add("pipelines.sources.t_api_denied.http.token", () -> "expired-token");
+    }
+
+    private static void jdbc(DynamicPropertyRegistry registry, String name, String connection, String table, String key) {
+        String p = "pipelines.sources." + name + ".";
+        registry.add(p + "type", () -> "jdbc");
+        registry.add(p + "connection", () -> connection);
+        registry.add(p + "table", () -> table);
+        registry.add(p + "cursor-column", () -> "updated_at");
+        registry.add(p + "key-columns[0]", () -> key);
+    }
+
+    private static void http(DynamicPropertyRegistry registry, String name, String endpoint, String pagination) {
+        String p = "pipelines.sources." + name + ".";
+        registry.add(p + "type", () -> "http");
+        registry.add(p + "url", () -> "http://127.0.0.1:" + api().port());
+        registry.add(p + "endpoint", () -> endpoint);
+        registry.add(p + "cursor-column", () -> "updated_at");
+        registry.add(p + "key-columns[0]", () -> "id");
+        registry.add(p + "http.pagination", () -> pagination);
+        registry.add(p + "http.timeout", () -> "5s");
+    }
+
+    /** The records of a lake object. */
+    public static List<GenericRecord> records(Lake lake, String key) throws Exception {
+        List<GenericRecord> records = new ArrayList<>();
+        LakeReader.forEachRecord(lake, key, records::add);
+        return records;
+    }
+
+    /** The key-value metadata in the footer of a lake object. */
+    public static Map<String, String> metadata(Lake lake, String key) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "test-read"));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile(dir, "meta", ".parquet");
+        try {
+            lake.download(key, file);
+            try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                return reader.getFooter().getFileMetaData().getKeyValueMetaData();
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+}
