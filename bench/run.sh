@@ -75,8 +75,8 @@ run b2 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b2.jfr,setting
   echo
 } >> "$PARTS"
 if [[ -z "$ONLY" ]]; then
-echo "== B2 again with micro-batches of 10,000"
-run b2-10k -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 10000 false
+echo "== B2 again with micro-batches of 1,000 (the default before 2026-11-25)"
+run b2-1k -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 1000 false
 echo "== B3: memory, -Xmx512m"
 {
   echo "### B3 memory: B1's path with -Xmx512m"
