@@ -77,14 +77,16 @@ public class StreamStore implements DisposableBean {
         metrics.stepDone(step, Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    /** Waits for the lake's step (uninterruptibly: its thread must be done before the batch is tried again). */
-    private static void await(Future<?> landed) throws Exception {
+    /**
+     * The result of work on another thread, or what it threw, waiting for it uninterruptibly: work
+     * on a batch must be over before the batch is tried again or read again.
+     */
+    static <T> T await(Future<T> work) throws Exception {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    landed.get();
-                    return;
+                    return work.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
