@@ -61,7 +61,7 @@ echo "== B2: stream, $B2_EVENTS events"
 run b2 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b2.jfr,settings=profile \
   io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" default true
 {
-  echo "Profile of the B2 drain with the default settings (JFR execution samples of the consumer thread `bench-drain`, its batch thread and the lake threads). Innermost project frame:"
+  echo "Profile of the B2 drain with the default settings (JFR execution samples of the consumer thread \`bench-drain\`, its batch thread and the lake threads). Innermost project frame:"
   echo
   echo '```'
   profile b2 "bench-drain|orders_stream-lake" own 15
