@@ -67,6 +67,9 @@ public final class StreamBenchmark {
         boolean latencyToo = Boolean.parseBoolean(args[3]);
         List<String> overrides = new java.util.ArrayList<>(List.of("--pipelines.stream.enabled=false",
                 "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq"));
+        for (int i = 4; i < args.length; i++) {
+            overrides.add(args[i]); // more settings, e.g. --pipelines.stream.consumers=3
+        }
         if (!batchSize.equals("default")) {
             overrides.add("--pipelines.stream.batch-size=" + Integer.parseInt(batchSize));
         }
@@ -158,15 +161,21 @@ public final class StreamBenchmark {
         return System.nanoTime() - t0;
     }
 
+    /** The time the stream's consumers (as many as the settings say) take to commit every event. */
     private static long drain(BenchService service, PipelinesProperties.Stream settings) throws Exception {
-        StreamConsumer consumer = service.bean(StreamConsumers.class).newConsumer("bench-drain");
+        List<StreamConsumer> consumers = new java.util.ArrayList<>();
+        for (int i = 0; i < settings.getConsumers(); i++) {
+            consumers.add(service.bean(StreamConsumers.class).newConsumer(i == 0 ? "bench-drain" : "bench-drain-" + i));
+        }
         long t0 = System.nanoTime();
-        consumer.start();
+        consumers.forEach(StreamConsumer::start);
         try {
             awaitCommitted(settings);
             return System.nanoTime() - t0;
         } finally {
-            consumer.stop(Duration.ofSeconds(60));
+            for (StreamConsumer consumer : consumers) {
+                consumer.stop(Duration.ofSeconds(60));
+            }
         }
     }
 
