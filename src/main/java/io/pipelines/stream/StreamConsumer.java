@@ -35,7 +35,7 @@ import io.pipelines.config.PipelinesProperties;
  * The stream's offset-commit logic, in one place. A thread of its own polls the topic, closes a
  * micro-batch at the batch size or the batch interval (whichever comes first), hands it to the
  * stream route (on a second thread, while it goes on polling: the next records are fetched and
- * decoded meanwhile, at most one batch of them), and commits exactly the offsets of that batch once
+ * decoded meanwhile, until a whole batch waits), and commits exactly the offsets of that batch once
  * the route has loaded it, in a Kafka transaction with the batch's dead letter records. Nothing is
  * ever committed that was not loaded (auto-commit is off; the Kafka clients are used from this
  * thread only). A rebalance while a batch is loaded waits for the batch to finish, then the batch is
@@ -225,7 +225,7 @@ public class StreamConsumer implements Runnable {
     /**
      * Hands the batch to the handler on the batch thread and, until it is done, keeps polling: the
      * client fetches and decodes the next records meanwhile, into the buffer, until it holds a batch
-     * (then the partitions are paused: the buffer never holds more than a batch and a poll). A
+     * (then the partitions are paused, so the buffer stays within a few batches). A
      * rebalance in one of these polls waits for the batch to finish (see {@link Rebalance}); the
      * batch is then given up rather than committed.
      */
