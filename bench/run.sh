@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks of the pipelines (not part of the test command). Prints the tables and writes
-# bench/results.md. Usage: bench/run.sh [B1 rows] [B2 events] [B3 rows]   (defaults 1000000 1000000 10000000)
+# bench/results.md. Usage: bench/run.sh [--only=B2] [B1 rows] [B2 events] [B3 rows]   (defaults 1000000 1000000 10000000)
+# --only=B2 runs B2 alone (to iterate on the stream) and writes target/bench-b2.md instead of bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ONLY=
+if [[ "${1:-}" == --only=* ]]; then
+  ONLY=${1#--only=}; shift
+  [[ "$ONLY" == B2 ]] || { echo "only --only=B2 is supported"; exit 2; }
+fi
 B1_ROWS=${1:-1000000}
 B2_EVENTS=${2:-1000000}
 B3_ROWS=${3:-10000000}
@@ -25,32 +31,52 @@ run() {
   fi
 }
 
+# Where the time goes: JFR execution samples of the threads named like THREAD in target/bench-logs/JFR.jfr.
+# profile JFR THREAD own|leaf N
+profile() {
+  jfr print --stack-depth 64 --events jdk.ExecutionSample "target/bench-logs/$1.jfr" \
+    | awk -v THREAD="$2" -v MODE="$3" -f bench/profile.awk | sort | uniq -c | sort -rn | head -"$4" || true
+}
+
+if [[ -z "$ONLY" ]]; then
 echo "== B1: batch, $B1_ROWS rows (with the database-alone baseline and the naive route on $NAIVE_ROWS rows)"
 run b1 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b1.jfr,settings=profile \
   io.pipelines.bench.BatchBenchmark b1 "$B1_ROWS" "$PARTS" "$NAIVE_ROWS"
-# Where the time goes: JFR execution samples of the threads that ran the pipeline's tasks.
-profile() {
-  jfr print --stack-depth 64 --events jdk.ExecutionSample target/bench-logs/b1.jfr \
-    | awk -v THREAD="daily_sales_etl" -v MODE="$1" -f bench/profile.awk | sort | uniq -c | sort -rn | head -"$2" || true
-}
 {
   echo "Profile of B1 (JFR execution samples of the pipeline thread). Innermost project frame:"
   echo
   echo '```'
-  profile own 15
+  profile b1 daily_sales_etl own 15
   echo '```'
   echo
   echo "Leaf frames:"
   echo
   echo '```'
-  profile leaf 15
+  profile b1 daily_sales_etl leaf 15
   echo '```'
   echo
 } >> "$PARTS"
+fi
 echo "== B2: stream, $B2_EVENTS events"
-run b2 -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 1000 true
-echo "== B2 again with micro-batches of 10,000"
-run b2-10k -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 10000 false
+run b2 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b2.jfr,settings=profile \
+  io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" default true
+{
+  echo "Profile of the B2 drain with the default settings (JFR execution samples of the consumer thread \`bench-drain\`, its batch thread and the lake threads). Innermost project frame:"
+  echo
+  echo '```'
+  profile b2 "bench-drain|orders_stream-lake" own 15
+  echo '```'
+  echo
+  echo "Leaf frames:"
+  echo
+  echo '```'
+  profile b2 "bench-drain|orders_stream-lake" leaf 15
+  echo '```'
+  echo
+} >> "$PARTS"
+if [[ -z "$ONLY" ]]; then
+echo "== B2 again with micro-batches of 1,000 (the default before 2026-11-25)"
+run b2-1k -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 1000 false
 echo "== B3: memory, -Xmx512m"
 {
   echo "### B3 memory: B1's path with -Xmx512m"
@@ -62,6 +88,9 @@ for rows in 1000000 "$B3_ROWS"; do
   run "b3-$rows" -Xmx512m io.pipelines.bench.BatchBenchmark b3 "$rows" "$PARTS"
 done
 echo >> "$PARTS"
+fi
+OUT=bench/results.md
+[[ -z "$ONLY" ]] || OUT=target/bench-b2.md
 
 {
   echo "# Benchmark results"
@@ -72,6 +101,6 @@ echo >> "$PARTS"
   echo "the machine is shared and noisy, so read differences of less than about 20 % as noise."
   echo
   cat "$PARTS"
-} > bench/results.md
+} > "$OUT"
 cat "$PARTS"
-echo "== written bench/results.md"
+echo "== written $OUT"

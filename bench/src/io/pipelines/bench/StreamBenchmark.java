@@ -1,5 +1,6 @@
 package io.pipelines.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,19 +62,27 @@ public final class StreamBenchmark {
     private static void run(String[] args) throws Exception {
         int events = Integer.parseInt(args[0]);
         Report report = new Report(Path.of(args[1]));
-        int batchSize = Integer.parseInt(args[2]);
+        // "default": the shipped settings of application.yml; a number: that batch size.
+        String batchSize = args[2];
         boolean latencyToo = Boolean.parseBoolean(args[3]);
-        try (BenchService service = BenchService.start("target/bench-b2-" + batchSize, "--pipelines.stream.enabled=false",
-                "--pipelines.stream.batch-size=" + batchSize,
-                "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq")) {
+        List<String> overrides = new java.util.ArrayList<>(List.of("--pipelines.stream.enabled=false",
+                "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq"));
+        for (int i = 4; i < args.length; i++) {
+            overrides.add(args[i]); // more settings, e.g. --pipelines.stream.consumers=3
+        }
+        if (!batchSize.equals("default")) {
+            overrides.add("--pipelines.stream.batch-size=" + Integer.parseInt(batchSize));
+        }
+        try (BenchService service = BenchService.start("target/bench-b2-" + batchSize, overrides.toArray(String[]::new))) {
             PipelinesProperties.Stream settings = service.properties.getStream();
             Instant base = Instant.now().minus(Duration.ofDays(2));
             long produce = produce(settings, events, i -> base.plusMillis(i));
             long bare = bareRead(settings, events);
             long drain = drain(service, settings);
+            List<String> steps = steps(service);
 
             report.line("### B2 stream: orders_stream draining " + String.format("%,d", events) + " events (3 partitions), "
-                    + "micro-batches of " + batchSize);
+                    + "micro-batches of " + settings.getBatchSize() + (batchSize.equals("default") ? " (the default)" : ""));
             report.line("");
             report.line("| measure | time | events/s |");
             report.line("| --- | --- | --- |");
@@ -81,6 +94,13 @@ public final class StreamBenchmark {
             double rate = events / (drain / 1e9);
             report.line(String.format("Drained at **%,.0f events/s** (target at least 50,000: %s); the bare read is %.1f x faster.",
                     rate, rate >= 50_000 ? "met" : "missed", (double) drain / bare));
+            report.line("");
+            report.line("Where the drain's wall time went (Camel's statistics of the route's steps; the rest of a batch's time, "
+                    + "from its close to its commit, is the Kafka transaction):");
+            report.line("");
+            report.line("| step | total | per batch |");
+            report.line("| --- | --- | --- |");
+            steps.forEach(report::line);
             report.line("");
 
             if (!latencyToo) {
@@ -141,16 +161,53 @@ public final class StreamBenchmark {
         return System.nanoTime() - t0;
     }
 
+    /** The time the stream's consumers (as many as the settings say) take to commit every event. */
     private static long drain(BenchService service, PipelinesProperties.Stream settings) throws Exception {
-        StreamConsumer consumer = service.bean(StreamConsumers.class).newConsumer("bench-drain");
+        List<StreamConsumer> consumers = new java.util.ArrayList<>();
+        for (int i = 0; i < settings.getConsumers(); i++) {
+            consumers.add(service.bean(StreamConsumers.class).newConsumer(i == 0 ? "bench-drain" : "bench-drain-" + i));
+        }
         long t0 = System.nanoTime();
-        consumer.start();
+        consumers.forEach(StreamConsumer::start);
         try {
             awaitCommitted(settings);
             return System.nanoTime() - t0;
         } finally {
-            consumer.stop(Duration.ofSeconds(60));
+            for (StreamConsumer consumer : consumers) {
+                consumer.stop(Duration.ofSeconds(60));
+            }
         }
+    }
+
+    /**
+     * The wall time of each step of the stream route over the drain (from Camel's JMX statistics, in
+     * route order), then the whole time from the close of a batch to its commit, as table rows.
+     */
+    private static List<String> steps(BenchService service) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Timer batches = service.bean(MeterRegistry.class).get("pipeline.stream.batch.load.duration").timer();
+        long count = batches.count();
+        List<String> rows = new java.util.ArrayList<>();
+        Map<Integer, String> ordered = new java.util.TreeMap<>();
+        for (ObjectName name : jmx.queryNames(new ObjectName("org.apache.camel:type=processors,*"), null)) {
+            if (!service.properties.getStream().getName().equals(jmx.getAttribute(name, "RouteId"))) {
+                continue;
+            }
+            long total = (Long) jmx.getAttribute(name, "TotalProcessingTime");
+            int index = (Integer) jmx.getAttribute(name, "Index");
+            ordered.put(index, String.format("| route step %s | %.2f s | %.1f ms |", jmx.getAttribute(name, "ProcessorId"),
+                    total / 1e3, (double) total / Math.max(1, count)));
+        }
+        rows.addAll(ordered.values());
+        for (Timer step : service.bean(MeterRegistry.class).find("pipeline.stream.batch.step.duration").timers()) {
+            double ms = step.totalTime(TimeUnit.MILLISECONDS);
+            rows.add(String.format("| &nbsp;&nbsp;of which %s (land and load run at the same time) | %.2f s | %.1f ms |",
+                    step.getId().getTag("step"), ms / 1e3, ms / Math.max(1, count)));
+        }
+        double all = batches.totalTime(TimeUnit.MILLISECONDS);
+        rows.add(String.format("| close of a batch to its commit (route + Kafka transaction), %,d batches | %.2f s | %.1f ms |",
+                count, all / 1e3, all / Math.max(1, count)));
+        return rows;
     }
 
     private static Timer latency(BenchService service, PipelinesProperties.Stream settings) throws Exception {

@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -180,6 +185,51 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void aRebalanceWhileABatchIsLoadedWaitsForItThenGivesItUpAndItIsReadAgainWithNothingLostOrDoubled() throws Exception {
+        consumers.stop();
+        Map<Integer, Instant> before = stream.watermarks();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Set<List<Object>>> handled = new CopyOnWriteArrayList<>();
+        StreamConsumer.BatchHandler load = consumers.newConsumerHandler();
+        // Each batch is recorded once loaded (lake and warehouse); the first one is then held until a
+        // second consumer has joined the group, so that the rebalance comes while it is in flight.
+        StreamConsumer.BatchHandler recording = batch -> {
+            MicroBatch loaded = load.handle(batch);
+            handled.add(batch.entries().stream().map(e -> List.<Object>of(e.partition(), e.offset()))
+                    .collect(Collectors.toSet()));
+            if (handled.size() == 1) {
+                release.await(60, TimeUnit.SECONDS);
+            }
+            return loaded;
+        };
+        StreamConsumer slow = new StreamConsumer(properties.getStream(), "test-slow", recording, streamLake, streamMetrics,
+                deadLetters);
+        StreamConsumer joining = new StreamConsumer(properties.getStream(), "test-joining", recording, streamLake,
+                streamMetrics, deadLetters);
+        try {
+            slow.start();
+            List<Sent> sent = stream.send(stream.plan("s8", 900, stream.freshHour(), 8));
+            await().atMost(DRAIN).until(() -> handled.size() == 1);
+            joining.start();
+            // The slow consumer learns of the rebalance at its next heartbeat, and waits for its batch.
+            await().atMost(DRAIN).until(() -> inRevocation("test-slow"));
+            release.countDown();
+
+            stream.awaitAllCommitted(DRAIN);
+
+            Set<List<Object>> readAgain = new HashSet<>();
+            handled.subList(1, handled.size()).forEach(readAgain::addAll);
+            assertThat(readAgain).as("the batch in flight during the rebalance was not committed, but read again")
+                    .containsAll(handled.get(0));
+            stream.assertExactly("s8", stream.expected(sent, before));
+        } finally {
+            release.countDown();
+            slow.stop(Duration.ofSeconds(30));
+            joining.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void aBatchWhoseLoadFailsIsNotCommittedAndIsTriedUntilTheWarehouseIsBack() throws Exception {
         Map<Integer, Instant> before = stream.watermarks();
         Map<TopicPartition, Long> committedBefore = stream.committedOffsets();
@@ -196,6 +246,12 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         stream.awaitAllCommitted(DRAIN);
 
         stream.assertExactly("s5", stream.expected(sent, before));
+    }
+
+    /** Whether the consumer's thread is in its rebalance listener, giving up its partitions. */
+    private static boolean inRevocation(String consumerThread) {
+        return Thread.getAllStackTraces().entrySet().stream().filter(t -> t.getKey().getName().equals(consumerThread))
+                .flatMap(t -> Arrays.stream(t.getValue())).anyMatch(f -> f.getMethodName().equals("onPartitionsRevoked"));
     }
 
     private double failures() {

@@ -332,9 +332,9 @@ public class PipelinesProperties {
         /** Consumer group; its committed offsets are the stream's progress. */
         @NotBlank
         private String groupId = "warehouse-loader";
-        /** A micro-batch closes at this many records... */
+        /** A micro-batch closes at this many records (also the consumer's max.poll.records)... */
         @Min(1)
-        private int batchSize = 1000;
+        private int batchSize = 10000;
         /** ...or this long after its first record, whichever comes first. */
         private Duration batchInterval = Duration.ofSeconds(5);
         /** Bounded out-of-orderness: the watermark is the largest event time seen minus this. */

@@ -7,6 +7,9 @@ import java.time.format.DateTimeParseException;
 
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -40,7 +43,107 @@ public class OrderEventParser {
         }).toList());
     }
 
+    /**
+     * The event of a record, or why there is none. A well-formed event is read by a streaming pass
+     * that builds no tree; anything else (a rejection, or a form that pass does not take: a field
+     * given twice, a nested value, a number or timestamp outside the usual forms) is read again as a
+     * tree, which gives the same event or the reason, as it always did.
+     */
     public Parsed parse(byte[] value) {
+        OrderEvent fast = value == null || value.length == 0 ? null : fastPath(value);
+        return fast != null ? new Parsed(fast, null) : parseTree(value);
+    }
+
+    /** The event when the record is a valid one in the usual form; null otherwise (then the tree decides). */
+    private OrderEvent fastPath(byte[] value) {
+        try (JsonParser p = json.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String eventId = null;
+            String category = null;
+            String currency = null;
+            String eventTime = null;
+            long orderId = 0;
+            long customerId = 0;
+            BigDecimal total = null;
+            int seen = 0;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                int bit = switch (field) {
+                    case "event_id" -> 1;
+                    case "order_id" -> 2;
+                    case "customer_id" -> 4;
+                    case "product_category" -> 8;
+                    case "total" -> 16;
+                    case "currency" -> 32;
+                    case "event_time" -> 64;
+                    default -> 0;
+                };
+                if (bit == 0) {
+                    p.skipChildren();
+                    continue;
+                }
+                if ((seen & bit) != 0 || v.isStructStart()) {
+                    return null; // given twice (the tree keeps the last one), or not a plain value
+                }
+                seen |= bit;
+                switch (bit) {
+                    case 1 -> eventId = fastText(p, v);
+                    case 2 -> orderId = fastWhole(p, v);
+                    case 4 -> customerId = fastWhole(p, v);
+                    case 8 -> category = fastText(p, v);
+                    case 16 -> total = fastDecimal(p, v);
+                    case 32 -> currency = fastText(p, v);
+                    default -> eventTime = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || seen != 127 || eventId == null || category == null
+                    || currency == null || total == null || eventTime == null) {
+                return null;
+            }
+            if (json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) && p.nextToken() != null) {
+                return null;
+            }
+            Instant time = UtcTimestamps.parse(eventTime);
+            return time == null ? null : new OrderEvent(eventId, orderId, customerId, category, total, currency, time);
+        } catch (IOException | RuntimeException e) {
+            return null; // the tree says what is wrong
+        }
+    }
+
+    private static String fastText(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        String text = p.getText();
+        return text.isBlank() || text.length() > MAX_TEXT ? null : text;
+    }
+
+    /** A whole number that fits a long; otherwise an exception, and the tree decides. */
+    private static long fastWhole(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new IllegalArgumentException("not a plain whole number");
+        }
+        return p.getLongValue();
+    }
+
+    /** As the tree reads it (a double for a fraction, unless the mapper reads fractions as BigDecimal). */
+    private BigDecimal fastDecimal(JsonParser p, JsonToken v) throws IOException {
+        BigDecimal number;
+        if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            number = BigDecimal.valueOf(p.getLongValue());
+        } else if (v == JsonToken.VALUE_NUMBER_FLOAT && !json.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)) {
+            number = BigDecimal.valueOf(p.getDoubleValue());
+        } else {
+            return null;
+        }
+        return number.scale() > 2 || number.precision() - number.scale() > 10 ? null : number.setScale(2);
+    }
+
+    /** The tree reading of a record: the reference for what is valid and for the reason of a rejection. */
+    Parsed parseTree(byte[] value) {
         if (value == null || value.length == 0) {
             return rejected("empty record");
         }

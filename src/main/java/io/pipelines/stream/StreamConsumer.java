@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,9 +34,12 @@ import io.pipelines.config.PipelinesProperties;
 /**
  * The stream's offset-commit logic, in one place. A thread of its own polls the topic, closes a
  * micro-batch at the batch size or the batch interval (whichever comes first), hands it to the
- * stream route, and commits exactly the offsets of that batch once the route has loaded it, in a
- * Kafka transaction with the batch's dead letter records. Nothing is ever committed that was not
- * loaded (auto-commit is off; the Kafka clients are used from this thread only).
+ * stream route (on a second thread, while it goes on polling: the next records are fetched and
+ * decoded meanwhile, until a whole batch waits), and commits exactly the offsets of that batch once
+ * the route has loaded it, in a Kafka transaction with the batch's dead letter records. Nothing is
+ * ever committed that was not loaded (auto-commit is off; the Kafka clients are used from this
+ * thread only). A rebalance while a batch is loaded waits for the batch to finish, then the batch is
+ * read again rather than committed.
  * <p>
  * A batch that fails is tried again, the same records with the same lake keys, with exponential
  * backoff and without end: the stream waits for the warehouse to come back. While it waits its
@@ -50,6 +56,8 @@ public class StreamConsumer implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Poll while a batch is loaded: short, so that the batch is committed soon after it is done. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(5);
     private static final long LAG_EVERY_NANOS = 5_000_000_000L;
 
     private final PipelinesProperties.Stream settings;
@@ -59,6 +67,10 @@ public class StreamConsumer implements Runnable {
     private final StreamMetrics metrics;
     private final DeadLetters deadLetters;
     private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+    /** Runs the handler, so that this consumer's thread can poll meanwhile. */
+    private ExecutorService batchThread;
+    /** The batch being loaded, if any (set and read on the consumer's thread only). */
+    private Future<MicroBatch> inFlight;
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running;
     private Thread thread;
@@ -106,6 +118,20 @@ public class StreamConsumer implements Runnable {
 
     @Override
     public void run() {
+        batchThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, clientId + "-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            consumeUntilStopped();
+        } finally {
+            batchThread.shutdown();
+        }
+        log.info("{} consumer {} stopped", settings.getName(), clientId);
+    }
+
+    private void consumeUntilStopped() {
         restartDelay = settings.getRetryInitialDelay();
         while (running) {
             try (KafkaConsumer<byte[], byte[]> c = newConsumer(); KafkaProducer<byte[], byte[]> p = newProducer()) {
@@ -122,7 +148,6 @@ public class StreamConsumer implements Runnable {
                 assignment = Set.of();
             }
         }
-        log.info("{} consumer {} stopped", settings.getName(), clientId);
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p) {
@@ -165,7 +190,7 @@ public class StreamConsumer implements Runnable {
                     records.stream().map(r -> new MicroBatch.Entry(r, null, null)).toList());
             MicroBatch loaded;
             try {
-                loaded = handler.handle(batch);
+                loaded = handleWhilePolling(c, batch);
             } catch (Exception e) {
                 metrics.batchFailed();
                 log.warn("{}: batch of {} records ({}) failed on attempt {}; not committed, next try in {} ms: {}",
@@ -174,6 +199,12 @@ public class StreamConsumer implements Runnable {
                 waitPolling(c, delay);
                 delay = next(delay);
                 continue;
+            }
+            if (rebalanced) {
+                // Partitions were revoked while the batch was loaded: their new owner (maybe this consumer
+                // again) reads it again from the committed offsets, and finds it loaded already.
+                giveUp(c, records);
+                return;
             }
             try {
                 commit(c, p, loaded);
@@ -192,7 +223,45 @@ public class StreamConsumer implements Runnable {
     }
 
     /**
-     * After a rebalance during a retry, the batch is read again rather than retried: the partitions
+     * Hands the batch to the handler on the batch thread and, until it is done, keeps polling: the
+     * client fetches and decodes the next records meanwhile, into the buffer, until it holds a batch
+     * (then the partitions are paused, so the buffer stays within a few batches). A
+     * rebalance in one of these polls waits for the batch to finish (see {@link Rebalance}); the
+     * batch is then given up rather than committed.
+     */
+    private MicroBatch handleWhilePolling(KafkaConsumer<byte[], byte[]> c, MicroBatch batch) throws Exception {
+        inFlight = batchThread.submit(() -> handler.handle(batch));
+        try {
+            while (!inFlight.isDone()) {
+                if (buffer.size() >= settings.getBatchSize()) {
+                    c.pause(c.assignment());
+                }
+                take(c.poll(IN_FLIGHT_POLL));
+            }
+        } catch (RuntimeException | Error pollFailed) {
+            // The consumer is closed and made anew: the batch is over before that happens.
+            finishQuietly(inFlight);
+            inFlight = null;
+            throw pollFailed;
+        }
+        try {
+            return StreamStore.await(inFlight);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Waits for a batch that will not be committed, whatever its outcome. */
+    private static void finishQuietly(Future<MicroBatch> batch) {
+        try {
+            StreamStore.await(batch);
+        } catch (Exception e) {
+            // Not committed either way: it is read again.
+        }
+    }
+
+    /**
+     * After a rebalance during a load or a retry, the batch is read again rather than committed or retried: the partitions
      * kept are moved back to the batch's first offsets (those reassigned restart at their committed
      * offsets anyway), so that no record is loaded under two lake keys.
      */
@@ -208,7 +277,7 @@ public class StreamConsumer implements Runnable {
         });
         buffer.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
         c.resume(c.paused());
-        log.info("{}: partitions were reassigned while a batch waited for a retry; it will be read again",
+        log.info("{}: partitions were reassigned while a batch was loaded or waited for a retry; it will be read again",
                 settings.getName());
     }
 
@@ -323,6 +392,11 @@ public class StreamConsumer implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 rebalanced = true;
+            }
+            // A batch being loaded finishes first (it is then given up, not committed), so that its
+            // lake objects are all written before any new owner of its partitions clears them.
+            if (inFlight != null) {
+                finishQuietly(inFlight);
             }
             Set<TopicPartition> owned = new HashSet<>(assignment);
             owned.removeAll(partitions);

@@ -18,6 +18,7 @@ import io.pipelines.config.PipelinesProperties;
 /**
  * Meters of the stream (Prometheus names): pipeline_stream_consumer_lag{partition},
  * pipeline_stream_batch_size, pipeline_stream_batch_load_duration_seconds,
+ * pipeline_stream_batch_step_duration_seconds{step=land|load} (the two run at the same time),
  * pipeline_stream_event_latency_seconds (event time to commit), pipeline_dlq_records_total,
  * pipeline_late_events_total, pipeline_stream_duplicates_total, pipeline_stream_batch_failures_total;
  * all tagged with the pipeline.
@@ -28,6 +29,7 @@ public class StreamMetrics {
     private final MeterRegistry registry;
     private final String pipeline;
     private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
+    private final Map<String, Timer> steps = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer loadDuration;
     private final Timer latency;
@@ -60,6 +62,13 @@ public class StreamMetrics {
     public void loaded(StreamWarehouse.Outcome outcome) {
         late.increment(outcome.late());
         duplicates.increment(outcome.duplicates());
+    }
+
+    /** How long one step of a batch took: land (Parquet objects in the lake) or load (the warehouse transaction). */
+    void stepDone(String step, Duration took) {
+        steps.computeIfAbsent(step, s -> Timer.builder("pipeline.stream.batch.step.duration")
+                .description("Time of one step of a micro-batch: land in the lake, load into the warehouse")
+                .tag("pipeline", pipeline).tag("step", s).register(registry)).record(took);
     }
 
     void deadLettered(int records) {
