@@ -8,8 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,6 +31,7 @@ public class InstanceLease {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceLease.class);
 
+    private final HikariDataSource pool;
     private final JdbcTemplate jdbc;
     private final PipelinesProperties.Cluster settings;
     private final String id;
@@ -36,11 +39,20 @@ public class InstanceLease {
     private final long pid;
     private ScheduledExecutorService heartbeat;
     private volatile boolean renewing = true;
+    /** System.nanoTime() of the first renewal after the last failed one. */
+    private volatile long renewingSince;
 
-    public InstanceLease(JdbcTemplate jdbc, PipelinesProperties properties) {
-        this.jdbc = jdbc;
+    public InstanceLease(DataSourceProperties warehouse, PipelinesProperties properties) {
         this.settings = properties.getCluster();
         check(settings);
+        // A connection of its own: a warehouse pool drained by busy runs must not starve the lease.
+        this.pool = warehouse.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        pool.setPoolName("instance-lease");
+        pool.setMaximumPoolSize(1);
+        pool.setMinimumIdle(0);
+        pool.setConnectionTimeout(Math.max(250, settings.getHeartbeatInterval().toMillis()));
+        pool.setInitializationFailTimeout(-1);
+        this.jdbc = new JdbcTemplate(pool);
         this.host = hostName();
         this.pid = ProcessHandle.current().pid();
         String name = settings.getInstanceId().isBlank() ? host : settings.getInstanceId().strip();
@@ -74,9 +86,19 @@ public class InstanceLease {
         return settings.getLease();
     }
 
+    /**
+     * Whether this instance has renewed its lease without a break for a whole lease period: only
+     * then may it judge other instances dead. After a warehouse outage every lease looks expired;
+     * an instance that just got through again must give the others time to renew theirs.
+     */
+    public boolean isSteady() {
+        return renewing && System.nanoTime() - renewingSince >= settings.getLease().toNanos();
+    }
+
     @PostConstruct
     void register() {
         renew();
+        renewingSince = System.nanoTime();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "instance-lease");
             t.setDaemon(true);
@@ -97,7 +119,9 @@ public class InstanceLease {
         try {
             renew();
             if (!renewing) {
-                log.info("Instance {}: lease renewed again", id);
+                log.info("Instance {}: lease renewed again; runs of other instances are taken over after {} more",
+                        id, settings.getLease());
+                renewingSince = System.nanoTime();
                 renewing = true;
             }
         } catch (RuntimeException e) {
@@ -121,6 +145,8 @@ public class InstanceLease {
             log.info("Instance {}: lease given up", id);
         } catch (RuntimeException e) {
             log.warn("Instance {}: lease not given up ({}); it expires after {}", id, e.getMessage(), settings.getLease());
+        } finally {
+            pool.close();
         }
     }
 

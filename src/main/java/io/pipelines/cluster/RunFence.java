@@ -42,6 +42,18 @@ public class RunFence {
         }
     }
 
+    /**
+     * Without a lock, outside a transaction: throws when another instance owns the run now. For
+     * writes that no transaction covers (a manifest in the lake), just before them.
+     */
+    public void check(long runId) {
+        String owner = jdbc.queryForList("SELECT owner FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId)
+                .stream().findFirst().orElse(null);
+        if (!lease.id().equals(owner)) {
+            throw new RunTakenOverException(runId, owner, lease.id());
+        }
+    }
+
     /** The same in the Spring transaction of the calling thread. */
     public void hold(long runId) {
         jdbc.execute((ConnectionCallback<Void>) c -> {

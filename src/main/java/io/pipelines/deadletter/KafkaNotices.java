@@ -1,13 +1,17 @@
 package io.pipelines.deadletter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,26 @@ public class KafkaNotices implements DisposableBean {
 
     public boolean configured() {
         return !kafka.getBootstrapServers().isBlank();
+    }
+
+    /** Several notices at once: all sent, then one wait for the broker's acknowledgements. Best effort, as {@link #publish}. */
+    public void publishAll(String topic, String pipeline, List<?> notices) {
+        if (topic.isBlank() || !configured() || notices.isEmpty()) {
+            return;
+        }
+        try {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (Object notice : notices) {
+                sent.add(producer().send(new ProducerRecord<>(topic, pipeline.getBytes(StandardCharsets.UTF_8),
+                        json.writeValueAsBytes(notice))));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.warn("Could not send {} notice(s) to Kafka topic {} (they are kept in the warehouse and the log): {}",
+                    notices.size(), topic, e.toString());
+        }
     }
 
     /** Sends and waits for the acknowledgement; throws when the broker does not take it. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import io.pipelines.stream.MicroBatch;
 public class StreamDeadLetters {
 
     static final String TASK = "parse";
+    static final String ERROR_CLASS = "InvalidRecord";
     private static final Logger log = LoggerFactory.getLogger(StreamDeadLetters.class);
 
     private final JdbcTemplate jdbc;
@@ -55,24 +57,26 @@ public class StreamDeadLetters {
 
     /** Records the batch's rejected records (the batch stays the route's body: the consumer commits it). */
     public void record(MicroBatch batch) throws JsonProcessingException {
-        int added = 0;
+        List<DeadLetter> added = new ArrayList<>();
         for (MicroBatch.Entry e : batch.rejected()) {
             Map<String, Object> payload = payload(e);
+            Instant now = Instant.now();
             List<Long> id = jdbc.queryForList("INSERT INTO etl.dead_letters (pipeline, task, error_class, message, attempts, "
                             + "failed_at, payload, source_topic, source_partition, source_offset) "
                             + "VALUES (?, ?, ?, ?, 1, ?, ?::jsonb, ?, ?, ?) "
                             + "ON CONFLICT (source_topic, source_partition, source_offset) WHERE source_topic IS NOT NULL "
                             + "DO NOTHING RETURNING id", Long.class,
-                    pipeline, TASK, "InvalidRecord", e.rejection(), Timestamp.from(Instant.now()),
+                    pipeline, TASK, ERROR_CLASS, e.rejection(), Timestamp.from(now),
                     json.writeValueAsString(payload), e.record().topic(), e.partition(), e.offset());
             if (!id.isEmpty()) {
-                added++;
-                store.find(id.get(0)).ifPresent(letter -> kafka.publish(topic, pipeline, letter));
+                added.add(new DeadLetter(id.get(0), pipeline, TASK, null, null, ERROR_CLASS, e.rejection(), null, 1, now,
+                        payload, "NEW", null));
             }
         }
-        if (added > 0) {
+        if (!added.isEmpty()) {
+            kafka.publishAll(topic, pipeline, added);
             log.warn("{}: {} record(s) could not be loaded and are dead letters (etl.dead_letters, task {})", pipeline,
-                    added, TASK);
+                    added.size(), TASK);
         }
     }
 

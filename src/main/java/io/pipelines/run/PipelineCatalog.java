@@ -148,6 +148,11 @@ public class PipelineCatalog {
         return new ArrayList<>(batch.values());
     }
 
+    /** The pipeline's schedule as a Quartz cron expression. */
+    public String cron(String name) {
+        return sources.containsKey(name) ? sources.get(name).cron() : batch(name).getCron();
+    }
+
     public ZoneId zone(String name) {
         return ZoneId.of(sources.containsKey(name) ? sources.get(name).settings().getTimeZone() : batch(name).getTimeZone());
     }

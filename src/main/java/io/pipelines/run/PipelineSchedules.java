@@ -48,7 +48,7 @@ public class PipelineSchedules implements CamelContextConfiguration {
             log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
         }
         try {
-            triggers.removeAllBut(catalog.names());
+            triggers.warnOfUnknown(catalog.names());
         } catch (SchedulerException e) {
             throw new IllegalStateException("The Quartz job store (etl.qrtz_*) could not be read: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.pipelines.run;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Date;
 import java.util.List;
@@ -78,26 +79,22 @@ public class RunLauncher {
 
     /** Hands a run taken over from a dead instance to its route; the route skips the tasks it finished. */
     public void dispatchRecovered(RunLedger.Orphan run) {
-        try {
-            send(catalog.entry(run.pipeline()), run.pipeline(), run.runId(), run.logicalDate());
-        } catch (RuntimeException e) {
-            ledger.finish(run.runId(), RunStatus.FAILED, "Taken over from a dead instance but could not be queued: "
-                    + e.getMessage());
-            throw e;
-        }
+        send(catalog.entry(run.pipeline()), run.pipeline(), run.runId(), run.logicalDate());
     }
 
     /**
-     * The run of a schedule's fire: the logical date is the day before the time the fire was
-     * scheduled for (not the time it happened: a fire replayed after a misfire keeps its date), in
-     * the pipeline's time zone. Each scheduled time is handled once across all instances; a date
-     * that already has a run in progress is skipped, with a warning.
+     * The run of a schedule's fire: the logical date is the day before the cron slot the fire
+     * stands for (its scheduled time, or for a fire replayed late after a misfire, the latest slot
+     * before it), in the pipeline's time zone. Each slot is handled once across all instances; a
+     * date that already has a run in progress is skipped, with a warning.
      */
     public void launchScheduled(String pipeline, Date scheduledFireTime) {
-        LocalDate date = scheduledFireTime.toInstant().atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
+        Instant slot = ScheduleSlots.slotAtOrBefore(catalog.cron(pipeline), catalog.zone(pipeline),
+                scheduledFireTime.toInstant());
+        LocalDate date = slot.atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
         ScheduleFires.Fire fire;
         try {
-            fire = fires.record(pipeline, scheduledFireTime.toInstant(), date);
+            fire = fires.record(pipeline, slot, date);
         } catch (RunAlreadyActiveException e) {
             metrics.scheduleFired(pipeline, "skipped");
             log.warn("Scheduled run of {} for {} skipped: {}", pipeline, date, e.getMessage());
@@ -106,14 +103,14 @@ public class RunLauncher {
         metrics.scheduleFired(pipeline, fire.outcome().name().toLowerCase(java.util.Locale.ROOT));
         switch (fire.outcome()) {
             case DUPLICATE -> log.warn("Schedule of {} fired again for {} ({}), already handled by instance {}: nothing queued",
-                    pipeline, scheduledFireTime.toInstant(), date, fire.handledBy());
+                    pipeline, slot, date, fire.handledBy());
             case SKIPPED -> log.warn("Scheduled run of {} for {} skipped: run {} of that date is in progress", pipeline,
                     date, fire.runId());
             case QUEUED -> {
                 try {
                     send(catalog.entry(pipeline), pipeline, fire.runId(), date);
-                    log.info("{} run {} for {} queued (schedule, fire of {})", pipeline, fire.runId(), date,
-                            scheduledFireTime.toInstant());
+                    log.info("{} run {} for {} queued (schedule, fire of {}{})", pipeline, fire.runId(), date, slot,
+                            slot.equals(scheduledFireTime.toInstant()) ? "" : ", replayed at " + scheduledFireTime.toInstant());
                 } catch (RuntimeException e) {
                     ledger.finish(fire.runId(), RunStatus.FAILED, "Could not be queued: " + e.getMessage());
                     throw e;

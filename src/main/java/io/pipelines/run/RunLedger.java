@@ -31,6 +31,10 @@ public class RunLedger {
     private static final String RUN_COLUMNS =
             "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries";
 
+    /** Condition of a task_runs update: the run is this instance's. */
+    private static final String OWNED =
+            " AND EXISTS (SELECT 1 FROM etl.pipeline_runs r WHERE r.run_id = task_runs.run_id AND r.owner = ?)";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final QualityResults qualityResults;
@@ -156,31 +160,35 @@ public class RunLedger {
                 olderThan.toMillis());
     }
 
+    /** Task records are written only by the instance that owns the run (one taken for dead writes none). */
     public void startTask(long runId, String task) {
-        jdbc.update("INSERT INTO etl.task_runs (run_id, task, status, started_at) VALUES (?, ?, 'RUNNING', now()) "
+        jdbc.update("INSERT INTO etl.task_runs (run_id, task, status, started_at) SELECT ?, ?, 'RUNNING', now() "
+                + "WHERE EXISTS (SELECT 1 FROM etl.pipeline_runs WHERE run_id = ? AND owner = ?) "
                 + "ON CONFLICT (run_id, task) DO UPDATE SET status = 'RUNNING', attempts = etl.task_runs.attempts + 1, "
                 + "started_at = now(), finished_at = NULL, rows_in = NULL, rows_out = NULL, duration_ms = NULL, "
-                + "lake_keys = '{}', error = NULL", runId, task);
+                + "lake_keys = '{}', error = NULL", runId, task, runId, lease.id());
     }
 
     public void finishTask(long runId, String task, TaskResult result, long durationMs) {
         jdbc.update(con -> {
             var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
-                    + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?");
+                    + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?"
+                    + OWNED);
             ps.setObject(1, result.rowsIn());
             ps.setObject(2, result.rowsOut());
             ps.setLong(3, durationMs);
             ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
             ps.setLong(5, runId);
             ps.setString(6, task);
+            ps.setString(7, lease.id());
             return ps;
         });
     }
 
     /** A failed attempt that will be tried again: one more attempt, and the error that caused it. */
     public void retrying(long runId, String task, String error) {
-        jdbc.update("UPDATE etl.task_runs SET attempts = attempts + 1, error = ? WHERE run_id = ? AND task = ?",
-                "retrying after: " + error, runId, task);
+        jdbc.update("UPDATE etl.task_runs SET attempts = attempts + 1, error = ? WHERE run_id = ? AND task = ?" + OWNED,
+                "retrying after: " + error, runId, task, lease.id());
     }
 
     /** Ends the run's tasks still marked RUNNING (their end was not seen: the service was stopping). */
@@ -191,7 +199,7 @@ public class RunLedger {
 
     public void failTask(long runId, String task, String error, long durationMs) {
         jdbc.update("UPDATE etl.task_runs SET status = 'FAILED', finished_at = now(), duration_ms = ?, error = ? "
-                + "WHERE run_id = ? AND task = ?", durationMs, error, runId, task);
+                + "WHERE run_id = ? AND task = ?" + OWNED, durationMs, error, runId, task, lease.id());
     }
 
     /** The run with its tasks (in the order they started) and its failed expectations. */

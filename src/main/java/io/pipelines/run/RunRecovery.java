@@ -43,32 +43,25 @@ public class RunRecovery {
         this.maxRecoveries = properties.getCluster().getMaxRecoveries();
     }
 
-    /** One sweep: takes over the orphaned runs of the pipelines this instance has; returns how many. */
+    /**
+     * One sweep: takes over the orphaned runs of the pipelines this instance has; returns how many.
+     * Nothing is taken while this instance's own lease is not steady (see InstanceLease#isSteady).
+     */
     public int sweep() {
+        if (!lease.isSteady()) {
+            log.debug("No take-over: the lease of {} has not been renewed for a whole lease period yet", lease.id());
+            return 0;
+        }
         List<RunLedger.Orphan> orphans = ledger.claimOrphans(catalog.names());
         for (RunLedger.Orphan run : orphans) {
-            String from = run.previousOwner() == null ? "no instance" : "instance " + run.previousOwner();
-            if (run.recoveries() > maxRecoveries) {
-                String reason = "Orphaned " + run.recoveries() + " times (the service stopped under it each time, last "
-                        + from + "); not resumed again: resume it by hand once the cause is known";
-                ledger.closeOpenTasks(run.runId(), RunStatus.FAILED, "interrupted: " + from + " stopped under it");
-                ledger.finish(run.runId(), RunStatus.FAILED, reason);
-                log.error("{} run {} for {}: FAILED: {}", run.pipeline(), run.runId(), run.logicalDate(), reason);
-                metrics.runTakenOver(run.pipeline(), "failed");
-                continue;
-            }
-            ledger.closeOpenTasks(run.runId(), RunStatus.FAILED, "interrupted: " + from
-                    + " stopped under it; taken over by " + lease.id());
-            log.warn("{} run {} for {}: orphaned by {} (lease expired); taken over by {} and resumed "
-                            + "(take-over {} of at most {})", run.pipeline(), run.runId(), run.logicalDate(), from,
-                    lease.id(), run.recoveries(), maxRecoveries);
             try {
-                launcher.dispatchRecovered(run);
-                metrics.runTakenOver(run.pipeline(), "resumed");
+                takeOver(run);
             } catch (RuntimeException e) {
+                // The others are still handed on; this one is QUEUED and owned here: fail it, so that it can be resumed.
+                log.error("{} run {} for {}: taken over but not resumed: {}", run.pipeline(), run.runId(),
+                        run.logicalDate(), e.getMessage());
                 metrics.runTakenOver(run.pipeline(), "failed");
-                log.error("{} run {} for {}: could not be resumed: {}", run.pipeline(), run.runId(), run.logicalDate(),
-                        e.getMessage());
+                failQuietly(run, "Taken over from a dead instance but not resumed: " + e.getMessage());
             }
         }
         int forgotten = ledger.forgetDeadInstances(FORGET_AFTER);
@@ -76,5 +69,34 @@ public class RunRecovery {
             log.info("Forgot {} instance(s) silent for more than {}", forgotten, FORGET_AFTER);
         }
         return orphans.size();
+    }
+
+    private void takeOver(RunLedger.Orphan run) {
+        String from = run.previousOwner() == null ? "no instance" : "instance " + run.previousOwner();
+        if (run.recoveries() > maxRecoveries) {
+            String reason = "Orphaned " + run.recoveries() + " times (the service stopped under it each time, last "
+                    + from + "); not resumed again: resume it by hand once the cause is known";
+            ledger.closeOpenTasks(run.runId(), RunStatus.FAILED, "interrupted: " + from + " stopped under it");
+            ledger.finish(run.runId(), RunStatus.FAILED, reason);
+            log.error("{} run {} for {}: FAILED: {}", run.pipeline(), run.runId(), run.logicalDate(), reason);
+            metrics.runTakenOver(run.pipeline(), "failed");
+            return;
+        }
+        ledger.closeOpenTasks(run.runId(), RunStatus.FAILED, "interrupted: " + from
+                + " stopped under it; taken over by " + lease.id());
+        log.warn("{} run {} for {}: orphaned by {} (lease expired); taken over by {} and resumed "
+                        + "(take-over {} of at most {})", run.pipeline(), run.runId(), run.logicalDate(), from,
+                lease.id(), run.recoveries(), maxRecoveries);
+        launcher.dispatchRecovered(run);
+        metrics.runTakenOver(run.pipeline(), "resumed");
+    }
+
+    private void failQuietly(RunLedger.Orphan run, String reason) {
+        try {
+            ledger.finish(run.runId(), RunStatus.FAILED, reason);
+        } catch (RuntimeException e) {
+            log.error("{} run {}: could not be marked FAILED either ({}); it stays QUEUED, owned by {}, until this "
+                    + "instance stops", run.pipeline(), run.runId(), e.getMessage(), lease.id());
+        }
     }
 }

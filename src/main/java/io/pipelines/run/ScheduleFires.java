@@ -40,6 +40,19 @@ public class ScheduleFires {
 
     /** Throws {@link RunAlreadyActiveException} (and records nothing) when a run of the date was queued meanwhile. */
     public Fire record(String pipeline, Instant scheduledAt, LocalDate date) {
+        try {
+            return recordOnce(pipeline, scheduledAt, date);
+        } catch (RuntimeException e) {
+            // A run of the date queued meanwhile (a manual trigger racing the fire) aborts the transaction.
+            Optional<Long> active = ledger.activeRun(pipeline, date);
+            if (active.isPresent()) {
+                throw new RunAlreadyActiveException(pipeline, date, active.get());
+            }
+            throw e;
+        }
+    }
+
+    private Fire recordOnce(String pipeline, Instant scheduledAt, LocalDate date) {
         Timestamp at = Timestamp.from(scheduledAt);
         return tx.execute(status -> {
             int inserted = jdbc.update("INSERT INTO etl.schedule_fires (pipeline, scheduled_at, instance_id, logical_date, "

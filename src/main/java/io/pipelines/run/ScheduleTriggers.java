@@ -5,7 +5,6 @@ import java.util.Set;
 
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.Trigger;
 import org.quartz.TriggerKey;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
@@ -53,17 +52,19 @@ public class ScheduleTriggers {
     }
 
     /**
-     * Removes the triggers of pipelines that are no longer configured: a clustered store keeps a
-     * trigger when its route stops, and it would fire on instances that have no route for it.
+     * Warns of triggers of pipelines this instance does not have. They are left alone: in a
+     * rolling deploy another instance may have the pipeline (removing the trigger here would stop
+     * its schedule everywhere). A pipeline removed from every instance's configuration leaves a
+     * trigger whose fires do nothing; delete it from etl.qrtz_triggers (and etl.qrtz_cron_triggers,
+     * etl.qrtz_job_details) once no instance has it.
      */
-    public void removeAllBut(Collection<String> pipelines) throws SchedulerException {
+    public void warnOfUnknown(Collection<String> pipelines) throws SchedulerException {
         Set<TriggerKey> keys = scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(GROUP));
         for (TriggerKey key : keys) {
             if (!pipelines.contains(key.getName())) {
-                Trigger trigger = scheduler.getTrigger(key);
-                scheduler.unscheduleJob(key);
-                log.warn("Schedule of pipeline {} removed from the job store: no such pipeline in pipelines.batch "
-                        + "(it was {})", key.getName(), trigger == null ? "gone" : trigger.getDescription());
+                log.warn("The shared job store schedules pipeline {}, which this instance does not have: its fires "
+                        + "here do nothing. If no instance has it any more, delete trigger {} from etl.qrtz_triggers",
+                        key.getName(), key);
             }
         }
     }

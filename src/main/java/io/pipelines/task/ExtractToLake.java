@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.namedparam.ParsedSql;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.cluster.RunFence;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
@@ -52,14 +53,16 @@ public class ExtractToLake {
     private final Lake lake;
     private final LandedRuns landed;
     private final PipelinesProperties.Lake settings;
+    private final RunFence fence;
 
     public ExtractToLake(PipelineCatalog catalog, SourceConnections sources, Lake lake, LandedRuns landed,
-                         PipelinesProperties properties) {
+                         PipelinesProperties properties, RunFence fence) {
         this.catalog = catalog;
         this.sources = sources;
         this.lake = lake;
         this.landed = landed;
         this.settings = properties.getLake();
+        this.fence = fence;
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
@@ -113,6 +116,8 @@ public class ExtractToLake {
         }
         long count = progress.rows();
         Manifest manifest = new Manifest(pipeline, runId, date, count, schemaJson, objects, Instant.now());
+        // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
+        fence.check(runId);
         String manifestKey = landed.commit(runFolder, manifest);
         List<String> keys = new ArrayList<>(manifest.keys());
         keys.add(manifestKey);
