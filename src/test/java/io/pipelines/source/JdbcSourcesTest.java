@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -77,6 +78,47 @@ class JdbcSourcesTest extends SourceTestSupport {
         assertThat(second.get("schemaVersion").asInt()).isEqualTo(1);
         assertThat(second.get("lakeKeys").get(0).asText()).startsWith("raw/sources/t_ties/dt=").endsWith("part-00000.parquet");
         assertThat(entries.get(4).get("watermarkFrom").isNull()).isTrue();
+    }
+
+    @Autowired
+    private SourceLoad sourceLoad;
+
+    @Test
+    void theLoadTaskRunAgainAfterItCommittedLoadsNothingMoreAndSucceeds() throws Exception {
+        source("sales", "CREATE TABLE public.t_reload (id bigint PRIMARY KEY, note text, updated_at timestamp NOT NULL)",
+                "INSERT INTO public.t_reload VALUES (1, 'a', '2026-04-01 10:00'), (2, 'b', '2026-04-01 11:00'), "
+                        + "(3, 'c', '2026-04-01 12:00')");
+        RunRecord run = run("t_reload");
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        String mark = "SELECT cursor_value || ' ' || key_values::text || ' ' || run_id FROM etl.watermarks WHERE source = 't_reload'";
+        String markAfterLoad = jdbc.queryForObject(mark, String.class);
+        assertThat(markAfterLoad).isEqualTo("2026-04-01T12:00 [\"3\"] " + run.runId());
+        var loadedAt = jdbc.queryForList("SELECT id || ' ' || _loaded_at FROM staging.t_reload ORDER BY id", String.class);
+
+        // The same run's load task again (its commit's answer lost and retried, or the run taken over and resumed
+        // from the load): the mark is at the increment's end, moved by this run, so it is done, not rejected.
+        var again = sourceLoad.run("t_reload", run.runId(), run.logicalDate());
+        assertThat(again.rowsIn()).isEqualTo(3);
+        assertThat(again.rowsOut()).isEqualTo(3);
+        assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
+        assertThat(jdbc.queryForList("SELECT id || ' ' || _loaded_at FROM staging.t_reload ORDER BY id", String.class))
+                .as("no row upserted a second time").isEqualTo(loadedAt);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 't_reload'", Long.class)).isEqualTo(1);
+
+        // A run with nothing new leaves the mark where it was: run again, its load is found done by its lineage.
+        RunRecord empty = run("t_reload");
+        assertThat(empty.status()).as("run error: %s", empty.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(sourceLoad.run("t_reload", empty.runId(), empty.logicalDate()).rowsOut()).isZero();
+        assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 't_reload'", Long.class)).isEqualTo(2);
+
+        // A run from another mark is still refused: the check against loads of other runs stays.
+        source("sales", "INSERT INTO public.t_reload VALUES (4, 'd', '2026-04-01 13:00')");
+        RunRecord next = run("t_reload");
+        assertThat(task(next, "load").rowsOut()).isEqualTo(1);
+        var stale = org.assertj.core.api.Assertions.catchThrowable(() -> sourceLoad.run("t_reload", run.runId(), run.logicalDate()));
+        assertThat(stale).isInstanceOf(SourceRejectedException.class).hasMessageContaining("the watermark moved");
+        assertThat(count("staging.t_reload")).isEqualTo(4);
     }
 
     @Test
