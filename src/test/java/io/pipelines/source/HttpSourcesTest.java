@@ -98,6 +98,51 @@ class HttpSourcesTest extends SourceTestSupport {
     }
 
     @Test
+    void credentialsGoToTheSourcesOriginOnlyANextLinkElsewhereFailsTheRun() {
+        String own = "http://127.0.0.1:" + wire.port();
+        String foreign = "http://localhost:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))
+                        .withHeader("Link", "<" + own + "/foreign-items?after=1>; rel=\"next\"")));
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("1"))
+                .willReturn(okJson(page(item(2, "2026-05-01T00:00:01Z")))
+                        .withHeader("Link", "<" + foreign + "/foreign-items?after=2>; rel=\"next\"")));
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("2"))
+                .willReturn(okJson(page(item(3, "2026-05-01T00:00:02Z")))));
+
+        RunRecord run = run("t_api_foreign");
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).contains("t_api_foreign").contains("http://localhost:" + wire.port())
+                .contains("another origin").doesNotContain("foreign-secret");
+        assertThat(task(run, "extract").attempts()).as("not retried").isEqualTo(1);
+        // The same origin had the token, page after page; the other origin got no request at all.
+        wire.verify(2, getRequestedFor(urlPathEqualTo("/foreign-items"))
+                .withHeader("Authorization", equalTo("Bearer foreign-secret")));
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("2")));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.watermarks WHERE source = 't_api_foreign' "
+                + "AND cursor_value IS NOT NULL", Long.class)).isZero();
+    }
+
+    @Test
+    void aRedirectIsFollowedWithinTheSourcesOriginOnly() {
+        String own = "http://127.0.0.1:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/moved-items")).willReturn(aResponse().withStatus(301)
+                .withHeader("Location", own + "/moved-items-v2")));
+        wire.stubFor(get(urlPathEqualTo("/moved-items-v2")).willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+        RunRecord first = succeeded(run("t_api_moved"));
+        assertThat(task(first, "load").rowsOut()).isEqualTo(1);
+        wire.verify(1, getRequestedFor(urlPathEqualTo("/moved-items-v2")).withHeader("X-API-Key", equalTo("moved-secret")));
+
+        wire.stubFor(get(urlPathEqualTo("/moved-items")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://localhost:" + wire.port() + "/moved-items-v3")));
+        RunRecord second = run("t_api_moved");
+        assertThat(second.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(second.error()).contains("t_api_moved").contains("http://localhost:" + wire.port())
+                .doesNotContain("moved-secret");
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/moved-items-v3")));
+    }
+
+    @Test
     void aTooManyRequestsIsWaitedOutForItsRetryAfter() {
         wire.stubFor(get(urlPathEqualTo("/throttled-items")).inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("waited"));

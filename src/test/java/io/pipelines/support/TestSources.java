@@ -54,6 +54,12 @@ public final class TestSources {
         registry.add("pipelines.sources.t_api_offset.http.size-param", () -> "limit");
         http(registry, "t_api_cursor", "/cursor-items", "cursor");
         http(registry, "t_api_link", "/link-items", "link");
+        http(registry, "t_api_foreign", "/foreign-items", "link");
+        registry.add("pipelines.sources.t_api_foreign.http.auth", () -> "bearer");
+        registry.add("pipelines.sources.t_api_foreign.http.token", () -> "foreign-secret");
+        http(registry, "t_api_moved", "/moved-items", "none");
+        registry.add("pipelines.sources.t_api_moved.http.auth", () -> "api-key");
+        registry.add("pipelines.sources.t_api_moved.http.token", () -> "moved-secret");
         http(registry, "t_api_throttled", "/throttled-items", "none");
         registry.add("pipelines.sources.t_api_throttled.http.auth", () -> "api-key");
         registry.add("pipelines.sources.t_api_throttled.http.token", () -> "test-key");
