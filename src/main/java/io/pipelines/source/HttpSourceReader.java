@@ -140,15 +140,17 @@ public class HttpSourceReader implements SourceReader {
                     out.newLine();
                 }
                 int n = records.size();
+                // page and offset end at an empty page, not at a short one: an API may give fewer records than
+                // asked for (a smaller maximum page size) and still have more pages.
                 switch (h.getPagination()) {
                     case "page" -> {
                         page++;
-                        next = n < h.getPageSize() ? null : withQuery(base, Map.of(h.getPageParam(), String.valueOf(page),
+                        next = n == 0 ? null : withQuery(base, Map.of(h.getPageParam(), String.valueOf(page),
                                 h.getSizeParam(), String.valueOf(h.getPageSize())));
                     }
                     case "offset" -> {
                         offset += n;
-                        next = n < h.getPageSize() ? null : withQuery(base, Map.of(h.getOffsetParam(), String.valueOf(offset),
+                        next = n == 0 ? null : withQuery(base, Map.of(h.getOffsetParam(), String.valueOf(offset),
                                 h.getSizeParam(), String.valueOf(h.getPageSize())));
                     }
                     case "cursor" -> {

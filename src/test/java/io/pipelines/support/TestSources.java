@@ -49,6 +49,8 @@ public final class TestSources {
         registry.add("pipelines.sources.t_unreachable.retry.max-retries", () -> "1");
         http(registry, "t_api_page", "/page-items", "page");
         registry.add("pipelines.sources.t_api_page.http.page-size", () -> "2");
+        http(registry, "t_api_capped", "/capped-items", "page"); // asks 100 a page, the API gives 2
+        http(registry, "t_api_capped_offset", "/capped-offset-items", "offset");
         http(registry, "t_api_offset", "/offset-items", "offset");
         registry.add("pipelines.sources.t_api_offset.http.page-size", () -> "2");
         registry.add("pipelines.sources.t_api_offset.http.size-param", () -> "limit");
