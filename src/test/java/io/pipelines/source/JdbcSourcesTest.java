@@ -163,6 +163,23 @@ class JdbcSourcesTest extends SourceTestSupport {
     }
 
     @Test
+    void theMarkIsTheLastRowInTheDatabasesOrderWhenTextKeysCollateOtherwiseThanJava() throws Exception {
+        // MariaDB's collation is case-insensitive (a < B < c < D); Java orders 'B' before 'a'. Two rows a run, all tied.
+        source("crm", "CREATE TABLE t_maria_text_keys (code VARCHAR(10) PRIMARY KEY, label VARCHAR(20), updated_at DATETIME(6) NOT NULL)",
+                "INSERT INTO t_maria_text_keys VALUES ('a', '1', '2026-02-02 08:00:00'), ('B', '2', '2026-02-02 08:00:00'), "
+                        + "('c', '3', '2026-02-02 08:00:00'), ('D', '4', '2026-02-02 08:00:00')");
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT key_values::text FROM etl.watermarks WHERE source = 't_maria_text_keys'",
+                String.class)).as("the last row read, not Java's largest").isEqualTo("[\"B\"]");
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isEqualTo(2);
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isZero();
+        assertThat(jdbc.queryForList("SELECT code FROM staging.t_maria_text_keys ORDER BY code", String.class))
+                .containsExactlyInAnyOrder("a", "B", "c", "D");
+        assertThat(jdbc.queryForObject("SELECT sum(rows_read) FROM etl.lineage WHERE source = 't_maria_text_keys'", Long.class))
+                .as("each row read once").isEqualTo(4);
+    }
+
+    @Test
     void aSourceAddedInConfigurationIsListedAsAPipelineAndRuns() throws Exception {
         var pipelines = api.get("/api/pipelines");
         assertThat(pipelines.status()).isEqualTo(200);
