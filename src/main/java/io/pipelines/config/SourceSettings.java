@@ -85,7 +85,7 @@ public class SourceSettings {
         private int firstPage = 1;
         /** offset: query parameter of the offset. */
         private String offsetParam = "offset";
-        /** page and offset: query parameter of the page size, and the size asked for. */
+        /** page and offset: query parameter of the page size, and the size asked for (the read ends at an empty page). */
         private String sizeParam = "size";
         private int pageSize = 100;
         /** cursor: query parameter that carries the token, and the body field that holds the next one (empty or null: last page). */

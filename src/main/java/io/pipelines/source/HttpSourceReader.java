@@ -47,6 +47,7 @@ import io.pipelines.config.SourceSettings;
 public class HttpSourceReader implements SourceReader {
 
     private static final Logger log = LoggerFactory.getLogger(HttpSourceReader.class);
+    private static final int MAX_REDIRECTS = 5;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
 
     private final ObjectMapper json;
@@ -103,8 +104,9 @@ public class HttpSourceReader implements SourceReader {
     /** Reads every page into the spool file; returns the number of pages. */
     private int fetchAll(SourceDefinition source, Path spool, Map<String, FieldType> fields) throws Exception {
         SourceSettings.Http h = source.settings().getHttp();
+        // Redirects are followed here (see get), so that credentials go to the source's own origin only.
         HttpClient client = HttpClient.newBuilder().connectTimeout(h.getTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         URI base = URI.create(source.settings().getUrl() + source.settings().getEndpoint());
         int page = h.getFirstPage();
         long offset = 0;
@@ -122,7 +124,7 @@ public class HttpSourceReader implements SourceReader {
                     throw new SourceRejectedException("Source " + source.name() + ": more than " + h.getMaxPages()
                             + " pages (pipelines.sources." + source.name() + ".http.max-pages)");
                 }
-                HttpResponse<String> response = get(client, source, next, throttled);
+                HttpResponse<String> response = get(client, source, base, next, throttled);
                 pages++;
                 JsonNode body = json.readTree(response.body());
                 JsonNode records = h.getRecordsField().isEmpty() ? body : body.path(h.getRecordsField());
@@ -138,15 +140,17 @@ public class HttpSourceReader implements SourceReader {
                     out.newLine();
                 }
                 int n = records.size();
+                // page and offset end at an empty page, not at a short one: an API may give fewer records than
+                // asked for (a smaller maximum page size) and still have more pages.
                 switch (h.getPagination()) {
                     case "page" -> {
                         page++;
-                        next = n < h.getPageSize() ? null : withQuery(base, Map.of(h.getPageParam(), String.valueOf(page),
+                        next = n == 0 ? null : withQuery(base, Map.of(h.getPageParam(), String.valueOf(page),
                                 h.getSizeParam(), String.valueOf(h.getPageSize())));
                     }
                     case "offset" -> {
                         offset += n;
-                        next = n < h.getPageSize() ? null : withQuery(base, Map.of(h.getOffsetParam(), String.valueOf(offset),
+                        next = n == 0 ? null : withQuery(base, Map.of(h.getOffsetParam(), String.valueOf(offset),
                                 h.getSizeParam(), String.valueOf(h.getPageSize())));
                     }
                     case "cursor" -> {
@@ -163,10 +167,21 @@ public class HttpSourceReader implements SourceReader {
         return pages;
     }
 
-    /** One GET, a 429 waited out; any other failure is thrown (a 401/403/4xx as not to be retried). */
-    private HttpResponse<String> get(HttpClient client, SourceDefinition source, URI uri, int[] throttled) throws Exception {
+    /**
+     * One GET, a 429 waited out, redirects followed; any other failure is thrown (a 401/403/4xx as not to
+     * be retried). The credentials are sent only to the origin (scheme, host, port) of the source's URL: a
+     * next page or a redirect elsewhere fails the run when the source has credentials.
+     */
+    private HttpResponse<String> get(HttpClient client, SourceDefinition source, URI base, URI uri, int[] throttled)
+            throws Exception {
         SourceSettings.Http h = source.settings().getHttp();
+        int redirects = 0;
         while (true) {
+            if (!"none".equals(h.getAuth()) && !origin(uri).equals(origin(base))) {
+                throw new SourceRejectedException("Source " + source.name() + ": the next request goes to " + origin(uri)
+                        + ", another origin than the source's " + origin(base) + " (pipelines.sources." + source.name()
+                        + ".url); its credentials (http.auth " + h.getAuth() + ") are sent to the source's origin only: not followed");
+            }
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(h.getTimeout()).header("Accept", "application/json");
             switch (h.getAuth()) {
                 case "bearer" -> request.header("Authorization", "Bearer " + h.getToken());
@@ -179,6 +194,14 @@ public class HttpSourceReader implements SourceReader {
                 return response;
             }
             String what = "Source " + source.name() + ": GET " + uri + " answered " + status;
+            var location = response.headers().firstValue("Location");
+            if (status / 100 == 3 && status != 304 && location.isPresent()) {
+                if (++redirects > MAX_REDIRECTS) {
+                    throw new SourceRejectedException(what + ": more than " + MAX_REDIRECTS + " redirects; not retried");
+                }
+                uri = uri.resolve(location.get());
+                continue;
+            }
             if (status == 429) {
                 Duration wait = retryAfter(response);
                 if (++throttled[0] > h.getMaxThrottledWaits() || wait.compareTo(h.getMaxRetryAfter()) > 0) {
@@ -198,6 +221,14 @@ public class HttpSourceReader implements SourceReader {
             }
             throw new IOException(what + ": " + abbreviate(response.body()));
         }
+    }
+
+    /** scheme://host:port of a URL, the port made explicit. */
+    static String origin(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        return scheme + "://" + host + ":" + port;
     }
 
     /** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */

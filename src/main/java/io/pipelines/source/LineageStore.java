@@ -59,6 +59,18 @@ public class LineageStore {
         }
     }
 
+    /** The rows loaded by this run's load of the source, inside the caller's transaction; null when it has none. */
+    public Long rowsLoaded(Connection c, String source, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rows_loaded FROM etl.lineage WHERE source = ? AND run_id = ? ORDER BY lineage_id DESC LIMIT 1")) {
+            ps.setString(1, source);
+            ps.setLong(2, runId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
     /** The loads of a staging table, newest first. */
     public List<Map<String, Object>> forTable(String table, int limit) {
         return jdbc.query("SELECT lineage_id, target_table, source, source_type, origin, run_id, logical_date, "

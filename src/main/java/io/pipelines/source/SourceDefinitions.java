@@ -65,12 +65,22 @@ public final class SourceDefinitions {
             }
         } else {
             String url = required(where + ".url", s.getUrl());
+            // The URL is logged, kept in etl.lineage.origin and served by /api/pipelines: no credentials in it.
+            String userInfo = where + ".url: must not carry user info (user:password@): it is logged, stored in the "
+                    + "lineage and served by the API; give credentials with http.auth and http.token";
+            URI uri;
             try {
-                URI uri = URI.create(url + (s.getEndpoint() == null ? "" : s.getEndpoint()));
-                if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
+                uri = URI.create(url + (s.getEndpoint() == null ? "" : s.getEndpoint()));
             } catch (IllegalArgumentException e) {
+                if (url.contains("@")) {
+                    throw new IllegalStateException(userInfo); // the URL is not repeated: it may carry a password
+                }
+                throw bad(where + ".url", "'" + url + "' with endpoint '" + s.getEndpoint() + "' is not an http(s) URL");
+            }
+            if (uri.getRawUserInfo() != null || (uri.getHost() == null && url.contains("@"))) {
+                throw new IllegalStateException(userInfo);
+            }
+            if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
                 throw bad(where + ".url", "'" + url + "' with endpoint '" + s.getEndpoint() + "' is not an http(s) URL");
             }
             SourceSettings.Http http = s.getHttp();

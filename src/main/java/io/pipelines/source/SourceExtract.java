@@ -95,7 +95,7 @@ public class SourceExtract {
         return new TaskResult(landing.progress.rows(), landing.progress.rows(), keys);
     }
 
-    /** Receives the rows read: checks the schema, writes Parquet, keeps the mark of the largest row. */
+    /** Receives the rows read: checks the schema, writes Parquet, keeps the mark (jdbc: the last row read; http: the largest). */
     private final class Landing implements SourceReader.Rows, AutoCloseable {
         private final SourceDefinition source;
         private final long runId;
@@ -166,7 +166,10 @@ public class SourceExtract {
             List<Object> key = new ArrayList<>();
             source.settings().getKeyColumns().forEach(k -> key.add(record.get(k)));
             Watermark mark = Watermark.of(record.get(source.settings().getCursorColumn()), key);
-            if (last == null || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
+            // jdbc: the rows come in the database's (cursor, key...) order, which the next run's query continues
+            // from; the last row read is the mark (Java's order of text differs from the database's collation).
+            // http: the records come in the API's order, so the largest in (cursor, key...) order is the mark.
+            if (last == null || source.isJdbc() || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
                 last = mark;
             }
         }

@@ -30,7 +30,9 @@ import io.pipelines.warehouse.StagingUpserter;
  * Task load of a source pipeline, in one warehouse transaction: lock the source's watermark and
  * check it is the one the extract started after; bring the staging table's columns in line with the
  * landed schema and record a new schema version; upsert the landed rows by key; move the watermark
- * to the last row landed; record the lineage. A failure leaves all of it as it was.
+ * to the last row landed; record the lineage. A failure leaves all of it as it was. Run again after it
+ * committed (same run: a retry after a lost commit answer, or a run taken over and resumed from this
+ * task), it finds the mark moved by this run to the increment's end and loads nothing more.
  */
 @Component("sourceLoadTask")
 public class SourceLoad {
@@ -78,7 +80,17 @@ public class SourceLoad {
             try {
                 // Only while the run is this instance's (see RunFence), then only from the mark the extract started at.
                 fence.hold(c, runId);
-                watermarks.lockAndCheck(c, source.name(), increment.from());
+                boolean moved = watermarks.lockAndCheck(c, source.name(), increment.from(), increment.to(), runId);
+                // This run's load committed already (the task runs again after a lost commit answer, or in a run
+                // taken over and resumed): the mark is at its end, or (nothing new) its lineage is recorded.
+                Long done = moved || increment.to() == null ? lineage.rowsLoaded(c, source.name(), runId) : null;
+                if (moved || done != null) {
+                    c.commit();
+                    long rows = done == null ? manifest.rows() : done;
+                    log.info("{} run {}: already loaded by this run ({} row(s) upserted into {}, watermark at {}): nothing more to do",
+                            pipeline, runId, rows, source.stagingTable(), increment.to() == null ? increment.from() : increment.to());
+                    return new TaskResult(manifest.rows(), rows, manifest.keys());
+                }
                 if (!increment.columns().isEmpty()) {
                     List<String> tableColumns = new ArrayList<>(stagingSchema.evolve(c, source.name(), source.stagingTable(),
                             increment.columns(), keys).keySet());

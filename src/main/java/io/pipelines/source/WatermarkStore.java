@@ -34,27 +34,36 @@ public class WatermarkStore {
     /**
      * Locks the source's mark for the rest of the transaction and checks that it is still the one the
      * run's extract started after: another run that loaded in between would make this one load rows twice.
+     * Returns true when this very run already moved it to {@code to} (its load committed before, and the
+     * task is run again: a retry after a lost commit answer, or a run taken over and resumed): nothing is
+     * left to load.
      */
-    public void lockAndCheck(Connection c, String source, Watermark expected) throws SQLException {
+    public boolean lockAndCheck(Connection c, String source, Watermark expected, Watermark to, long runId) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO etl.watermarks (source) VALUES (?) ON CONFLICT (source) DO NOTHING")) {
             insert.setString(1, source);
             insert.executeUpdate();
         }
         Watermark now;
+        Long movedBy;
         try (PreparedStatement lock = c.prepareStatement(
-                "SELECT cursor_value, key_values::text FROM etl.watermarks WHERE source = ? FOR UPDATE")) {
+                "SELECT cursor_value, key_values::text, run_id FROM etl.watermarks WHERE source = ? FOR UPDATE")) {
             lock.setString(1, source);
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
                 now = mark(rs);
+                movedBy = rs.getObject(3) == null ? null : rs.getLong(3);
             }
+        }
+        if (to != null && to.equals(now) && movedBy != null && movedBy == runId) {
+            return true;
         }
         if (!java.util.Objects.equals(now, expected)) {
             throw new SourceRejectedException("Source " + source + ": the watermark moved to " + now
                     + " since this run's extract started after " + expected + " (another run loaded meanwhile); "
                     + "nothing was loaded: start a new run");
         }
+        return false;
     }
 
     /** Moves the mark, inside the load's transaction. */

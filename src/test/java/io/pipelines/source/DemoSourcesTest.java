@@ -40,7 +40,7 @@ class DemoSourcesTest extends SourceTestSupport {
         assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(count("staging.api_products")).isEqualTo(250);
         assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 'api_products' ORDER BY lineage_id DESC "
-                + "LIMIT 1", Integer.class)).isEqualTo(3);
+                + "LIMIT 1", Integer.class)).as("3 pages of products, then an empty one").isEqualTo(4);
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT sku) FROM staging.api_products", Long.class)).isEqualTo(250);
     }
 

@@ -38,20 +38,21 @@ class HttpSourcesTest extends SourceTestSupport {
     }
 
     @Test
-    void pageNumbersAreFollowedUntilAShortPageAndARerunLoadsNothingNew() {
+    void pageNumbersAreFollowedUntilAnEmptyPageAndARerunLoadsNothingNew() {
         wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("1"))
                 .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:00Z")))));
         wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("2"))
                 .willReturn(okJson(page(item(3, "2026-05-02T00:00:00Z"), item(4, "2026-05-02T00:00:00Z")))));
         wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("3"))
                 .willReturn(okJson(page(item(5, "2026-05-03T00:00:00Z")))));
+        wire.stubFor(get(urlPathEqualTo("/page-items")).withQueryParam("page", equalTo("4")).willReturn(okJson(page())));
 
         RunRecord run = succeeded(run("t_api_page"));
         assertThat(task(run, "load").rowsOut()).isEqualTo(5);
         assertThat(jdbc.queryForList("SELECT id FROM staging.t_api_page ORDER BY id", Long.class)).containsExactly(1L, 2L, 3L, 4L, 5L);
         assertThat(jdbc.queryForObject("SELECT price FROM staging.t_api_page WHERE id = 3", Double.class)).isEqualTo(3.5);
         wire.verify(getRequestedFor(urlPathEqualTo("/page-items")).withQueryParam("size", equalTo("2")));
-        assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_page'", Integer.class)).isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_page'", Integer.class)).isEqualTo(4);
 
         RunRecord again = succeeded(run("t_api_page"));
         assertThat(task(again, "extract").rowsOut()).as("records at or before the watermark are not taken again").isZero();
@@ -59,7 +60,7 @@ class HttpSourcesTest extends SourceTestSupport {
     }
 
     @Test
-    void offsetsAreFollowedUntilAShortPage() {
+    void offsetsAreFollowedUntilAnEmptyPage() {
         wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("0"))
                 .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:01Z")))));
         wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("2"))
@@ -70,6 +71,30 @@ class HttpSourcesTest extends SourceTestSupport {
         RunRecord run = succeeded(run("t_api_offset"));
         assertThat(task(run, "load").rowsOut()).isEqualTo(4);
         wire.verify(3, getRequestedFor(urlPathEqualTo("/offset-items")).withQueryParam("limit", equalTo("2")));
+    }
+
+    @Test
+    void anApiThatCapsItsPageSizeHasEveryPageRead() {
+        // Asked for 100 a page (the default), the API gives at most 2: the short pages do not end the read.
+        for (int p = 1; p <= 3; p++) {
+            wire.stubFor(get(urlPathEqualTo("/capped-items")).withQueryParam("page", equalTo(String.valueOf(p)))
+                    .willReturn(okJson(p < 3 ? page(item(2 * p - 1, "2026-05-0" + p + "T00:00:00Z"), item(2 * p, "2026-05-0" + p + "T00:00:00Z"))
+                            : page(item(5, "2026-05-03T00:00:00Z")))));
+        }
+        wire.stubFor(get(urlPathEqualTo("/capped-items")).withQueryParam("page", equalTo("4")).willReturn(okJson(page())));
+        RunRecord run = succeeded(run("t_api_capped"));
+        assertThat(jdbc.queryForList("SELECT id FROM staging.t_api_capped ORDER BY id", Long.class)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        wire.verify(4, getRequestedFor(urlPathEqualTo("/capped-items")).withQueryParam("size", equalTo("100")));
+        assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_capped'", Integer.class)).isEqualTo(4);
+
+        // Offsets move by the records received, not by the size asked for.
+        wire.stubFor(get(urlPathEqualTo("/capped-offset-items")).withQueryParam("offset", equalTo("0"))
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:01Z")))));
+        wire.stubFor(get(urlPathEqualTo("/capped-offset-items")).withQueryParam("offset", equalTo("2"))
+                .willReturn(okJson(page(item(3, "2026-05-01T00:00:02Z")))));
+        wire.stubFor(get(urlPathEqualTo("/capped-offset-items")).withQueryParam("offset", equalTo("3")).willReturn(okJson(page())));
+        assertThat(task(succeeded(run("t_api_capped_offset")), "load").rowsOut()).isEqualTo(3);
+        wire.verify(3, getRequestedFor(urlPathEqualTo("/capped-offset-items")));
     }
 
     @Test
@@ -95,6 +120,51 @@ class HttpSourcesTest extends SourceTestSupport {
         RunRecord run = succeeded(run("t_api_link"));
         assertThat(task(run, "load").rowsOut()).isEqualTo(3);
         assertThat(jdbc.queryForObject("SELECT pages_read FROM etl.lineage WHERE source = 't_api_link'", Integer.class)).isEqualTo(2);
+    }
+
+    @Test
+    void credentialsGoToTheSourcesOriginOnlyANextLinkElsewhereFailsTheRun() {
+        String own = "http://127.0.0.1:" + wire.port();
+        String foreign = "http://localhost:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))
+                        .withHeader("Link", "<" + own + "/foreign-items?after=1>; rel=\"next\"")));
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("1"))
+                .willReturn(okJson(page(item(2, "2026-05-01T00:00:01Z")))
+                        .withHeader("Link", "<" + foreign + "/foreign-items?after=2>; rel=\"next\"")));
+        wire.stubFor(get(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("2"))
+                .willReturn(okJson(page(item(3, "2026-05-01T00:00:02Z")))));
+
+        RunRecord run = run("t_api_foreign");
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).contains("t_api_foreign").contains("http://localhost:" + wire.port())
+                .contains("another origin").doesNotContain("foreign-secret");
+        assertThat(task(run, "extract").attempts()).as("not retried").isEqualTo(1);
+        // The same origin had the token, page after page; the other origin got no request at all.
+        wire.verify(2, getRequestedFor(urlPathEqualTo("/foreign-items"))
+                .withHeader("Authorization", equalTo("Bearer foreign-secret")));
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/foreign-items")).withQueryParam("after", equalTo("2")));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.watermarks WHERE source = 't_api_foreign' "
+                + "AND cursor_value IS NOT NULL", Long.class)).isZero();
+    }
+
+    @Test
+    void aRedirectIsFollowedWithinTheSourcesOriginOnly() {
+        String own = "http://127.0.0.1:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/moved-items")).willReturn(aResponse().withStatus(301)
+                .withHeader("Location", own + "/moved-items-v2")));
+        wire.stubFor(get(urlPathEqualTo("/moved-items-v2")).willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+        RunRecord first = succeeded(run("t_api_moved"));
+        assertThat(task(first, "load").rowsOut()).isEqualTo(1);
+        wire.verify(1, getRequestedFor(urlPathEqualTo("/moved-items-v2")).withHeader("X-API-Key", equalTo("moved-secret")));
+
+        wire.stubFor(get(urlPathEqualTo("/moved-items")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://localhost:" + wire.port() + "/moved-items-v3")));
+        RunRecord second = run("t_api_moved");
+        assertThat(second.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(second.error()).contains("t_api_moved").contains("http://localhost:" + wire.port())
+                .doesNotContain("moved-secret");
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/moved-items-v3")));
     }
 
     @Test

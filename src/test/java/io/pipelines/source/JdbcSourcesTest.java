@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -79,6 +80,47 @@ class JdbcSourcesTest extends SourceTestSupport {
         assertThat(entries.get(4).get("watermarkFrom").isNull()).isTrue();
     }
 
+    @Autowired
+    private SourceLoad sourceLoad;
+
+    @Test
+    void theLoadTaskRunAgainAfterItCommittedLoadsNothingMoreAndSucceeds() throws Exception {
+        source("sales", "CREATE TABLE public.t_reload (id bigint PRIMARY KEY, note text, updated_at timestamp NOT NULL)",
+                "INSERT INTO public.t_reload VALUES (1, 'a', '2026-04-01 10:00'), (2, 'b', '2026-04-01 11:00'), "
+                        + "(3, 'c', '2026-04-01 12:00')");
+        RunRecord run = run("t_reload");
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        String mark = "SELECT cursor_value || ' ' || key_values::text || ' ' || run_id FROM etl.watermarks WHERE source = 't_reload'";
+        String markAfterLoad = jdbc.queryForObject(mark, String.class);
+        assertThat(markAfterLoad).isEqualTo("2026-04-01T12:00 [\"3\"] " + run.runId());
+        var loadedAt = jdbc.queryForList("SELECT id || ' ' || _loaded_at FROM staging.t_reload ORDER BY id", String.class);
+
+        // The same run's load task again (its commit's answer lost and retried, or the run taken over and resumed
+        // from the load): the mark is at the increment's end, moved by this run, so it is done, not rejected.
+        var again = sourceLoad.run("t_reload", run.runId(), run.logicalDate());
+        assertThat(again.rowsIn()).isEqualTo(3);
+        assertThat(again.rowsOut()).isEqualTo(3);
+        assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
+        assertThat(jdbc.queryForList("SELECT id || ' ' || _loaded_at FROM staging.t_reload ORDER BY id", String.class))
+                .as("no row upserted a second time").isEqualTo(loadedAt);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 't_reload'", Long.class)).isEqualTo(1);
+
+        // A run with nothing new leaves the mark where it was: run again, its load is found done by its lineage.
+        RunRecord empty = run("t_reload");
+        assertThat(empty.status()).as("run error: %s", empty.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(sourceLoad.run("t_reload", empty.runId(), empty.logicalDate()).rowsOut()).isZero();
+        assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 't_reload'", Long.class)).isEqualTo(2);
+
+        // A run from another mark is still refused: the check against loads of other runs stays.
+        source("sales", "INSERT INTO public.t_reload VALUES (4, 'd', '2026-04-01 13:00')");
+        RunRecord next = run("t_reload");
+        assertThat(task(next, "load").rowsOut()).isEqualTo(1);
+        var stale = org.assertj.core.api.Assertions.catchThrowable(() -> sourceLoad.run("t_reload", run.runId(), run.logicalDate()));
+        assertThat(stale).isInstanceOf(SourceRejectedException.class).hasMessageContaining("the watermark moved");
+        assertThat(count("staging.t_reload")).isEqualTo(4);
+    }
+
     @Test
     void mariaDbCustomersAreLoadedInFullThenOnlyTheirChanges() throws Exception {
         long customers = jdbcCount("crm", "customers");
@@ -118,6 +160,23 @@ class JdbcSourcesTest extends SourceTestSupport {
                 .containsExactly(10, 11, 12, 13, 14);
         assertThat(jdbc.queryForObject("SELECT sum(rows_read) FROM etl.lineage WHERE source = 't_maria_ties'", Long.class))
                 .isEqualTo(5);
+    }
+
+    @Test
+    void theMarkIsTheLastRowInTheDatabasesOrderWhenTextKeysCollateOtherwiseThanJava() throws Exception {
+        // MariaDB's collation is case-insensitive (a < B < c < D); Java orders 'B' before 'a'. Two rows a run, all tied.
+        source("crm", "CREATE TABLE t_maria_text_keys (code VARCHAR(10) PRIMARY KEY, label VARCHAR(20), updated_at DATETIME(6) NOT NULL)",
+                "INSERT INTO t_maria_text_keys VALUES ('a', '1', '2026-02-02 08:00:00'), ('B', '2', '2026-02-02 08:00:00'), "
+                        + "('c', '3', '2026-02-02 08:00:00'), ('D', '4', '2026-02-02 08:00:00')");
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT key_values::text FROM etl.watermarks WHERE source = 't_maria_text_keys'",
+                String.class)).as("the last row read, not Java's largest").isEqualTo("[\"B\"]");
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isEqualTo(2);
+        assertThat(task(run("t_maria_text_keys"), "load").rowsOut()).isZero();
+        assertThat(jdbc.queryForList("SELECT code FROM staging.t_maria_text_keys ORDER BY code", String.class))
+                .containsExactlyInAnyOrder("a", "B", "c", "D");
+        assertThat(jdbc.queryForObject("SELECT sum(rows_read) FROM etl.lineage WHERE source = 't_maria_text_keys'", Long.class))
+                .as("each row read once").isEqualTo(4);
     }
 
     @Test

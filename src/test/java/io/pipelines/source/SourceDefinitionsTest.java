@@ -91,6 +91,25 @@ class SourceDefinitionsTest {
     }
 
     @Test
+    void aUrlCarryingUserInfoIsRefusedWithoutRepeatingIt() {
+        for (String url : List.of("https://etl:s3cr3t@api.example.com", "http://etl:s3cr3t@api.example.com:8080/v1",
+                "https://s3cr3t@api.example.com", "https://etl:s3%cr3t@api.example.com")) {
+            assertThatThrownBy(() -> resolve("s20", s -> {
+                s.setType("http");
+                s.setUrl(url);
+            })).as(url).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("pipelines.sources.s20.url: must not carry user info")
+                    .hasMessageContaining("http.token")
+                    .message().doesNotContain("s3cr3t");
+        }
+        assertThat(resolve("s21", s -> {
+            s.setType("http");
+            s.setUrl("https://api.example.com");
+            s.setEndpoint("/v1/items?since=@start");
+        }).origin()).doesNotContain("s3cr3t");
+    }
+
+    @Test
     void theCatalogRefusesABadEntryAtStartUp() {
         PipelinesProperties properties = new PipelinesProperties();
         PipelinesProperties.Connection crm = new PipelinesProperties.Connection();

@@ -42,17 +42,28 @@ public final class TestSources {
         registry.add("pipelines.sources.t_ties.max-rows-per-run", () -> "3");
         jdbc(registry, "t_maria_ties", "crm", "t_maria_ties", "id");
         registry.add("pipelines.sources.t_maria_ties.max-rows-per-run", () -> "3");
+        jdbc(registry, "t_maria_text_keys", "crm", "t_maria_text_keys", "code");
+        registry.add("pipelines.sources.t_maria_text_keys.max-rows-per-run", () -> "2");
         jdbc(registry, "t_evolve", "sales", "public.t_evolve", "id");
         jdbc(registry, "t_added", "sales", "public.t_added", "id");
+        jdbc(registry, "t_reload", "sales", "public.t_reload", "id");
         jdbc(registry, "t_unreachable", "t_nowhere", "public.t_unreachable", "id");
         registry.add("pipelines.sources.t_unreachable.retry.max-retries", () -> "1");
         http(registry, "t_api_page", "/page-items", "page");
         registry.add("pipelines.sources.t_api_page.http.page-size", () -> "2");
+        http(registry, "t_api_capped", "/capped-items", "page"); // asks 100 a page, the API gives 2
+        http(registry, "t_api_capped_offset", "/capped-offset-items", "offset");
         http(registry, "t_api_offset", "/offset-items", "offset");
         registry.add("pipelines.sources.t_api_offset.http.page-size", () -> "2");
         registry.add("pipelines.sources.t_api_offset.http.size-param", () -> "limit");
         http(registry, "t_api_cursor", "/cursor-items", "cursor");
         http(registry, "t_api_link", "/link-items", "link");
+        http(registry, "t_api_foreign", "/foreign-items", "link");
+        registry.add("pipelines.sources.t_api_foreign.http.auth", () -> "bearer");
+        registry.add("pipelines.sources.t_api_foreign.http.token", () -> "foreign-secret");
+        http(registry, "t_api_moved", "/moved-items", "none");
+        registry.add("pipelines.sources.t_api_moved.http.auth", () -> "api-key");
+        registry.add("pipelines.sources.t_api_moved.http.token", () -> "moved-secret");
         http(registry, "t_api_throttled", "/throttled-items", "none");
         registry.add("pipelines.sources.t_api_throttled.http.auth", () -> "api-key");
         registry.add("pipelines.sources.t_api_throttled.http.token", () -> "test-key");
