@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +84,7 @@ public class DeadLetterStore {
             return moved;
         } catch (DataAccessException e) {
             // Still down: the file stays and is tried again next time (a partly drained file is
-            // tried whole again; rows already moved are then duplicated, never lost).
+            // tried whole again; the lines already moved are known by their key and skipped).
             log.warn("Spooled dead letters stay in {}: {}", draining, e.getMostSpecificCause().getMessage());
             return 0;
         } catch (IOException e) {
@@ -94,7 +97,7 @@ public class DeadLetterStore {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
                 DeadLetter letter = json.readValue(line, DeadLetter.class);
-                insert(letter);
+                insertSpooled(letter, sha256(line));
                 failRunLeftOpen(letter);
                 moved++;
             }
@@ -128,6 +131,23 @@ public class DeadLetterStore {
     public boolean markReplayed(long id) {
         return jdbc.update("UPDATE etl.dead_letters SET status = 'REPLAYED', replayed_at = now() WHERE id = ? AND status = 'NEW'",
                 id) > 0;
+    }
+
+    /** A spooled line, once: inserted again (a drain done twice), it is skipped by its key. */
+    private void insertSpooled(DeadLetter d, String spoolKey) {
+        jdbc.update("INSERT INTO etl.dead_letters (pipeline, task, run_id, logical_date, error_class, message, "
+                        + "stack_trace, attempts, failed_at, payload, spool_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) "
+                        + "ON CONFLICT (spool_key) WHERE spool_key IS NOT NULL DO NOTHING",
+                d.pipeline(), d.task(), d.runId(), d.logicalDate(), d.errorClass(), d.message(), d.stackTrace(),
+                d.attempts(), Timestamp.from(d.failedAt()), write(d.payload()), spoolKey);
+    }
+
+    private static String sha256(String line) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private long insert(DeadLetter d) {
