@@ -230,6 +230,96 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void aBatchGivenUpInAnEagerRebalanceIsReadAgainWithOtherBoundariesAndEveryRowsLakeKeyHoldsItsRecord() throws Exception {
+        batchGivenUpAndReadAgainWithOtherBoundaries("s9", 9, "org.apache.kafka.clients.consumer.RangeAssignor");
+    }
+
+    @Test
+    void aBatchGivenUpInACooperativeRebalanceIsReadAgainWithOtherBoundariesAndEachRecordIsInOneLakeObject()
+            throws Exception {
+        batchGivenUpAndReadAgainWithOtherBoundaries("s10", 10, "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    }
+
+    /**
+     * A batch of 30 records is loaded (lake and warehouse) and held until a second consumer has joined the
+     * group; it is then given up, and its records are read again in batches of 200: other lake keys. The
+     * warehouse rows must name the objects that hold their records now, and no record may stay in the
+     * first batch's object besides its new one (a cooperative rebalance keeps partitions without any
+     * assignment callback).
+     */
+    private void batchGivenUpAndReadAgainWithOtherBoundaries(String prefix, long seed, String assignor) throws Exception {
+        consumers.stop();
+        Map<Integer, Instant> before = stream.watermarks();
+        PipelinesProperties.Stream slowSettings = settingsWith(assignor);
+        PipelinesProperties.Stream joiningSettings = settingsWith(assignor);
+        int batchSize = slowSettings.getBatchSize();
+        slowSettings.setBatchSize(30);
+        CountDownLatch release = new CountDownLatch(1);
+        // Each batch handled: partition -> [first offset, last offset].
+        List<Map<Integer, List<Long>>> handled = new CopyOnWriteArrayList<>();
+        StreamConsumer.BatchHandler load = consumers.newConsumerHandler();
+        StreamConsumer.BatchHandler recording = batch -> {
+            MicroBatch loaded = load.handle(batch);
+            Map<Integer, List<Long>> ranges = new java.util.TreeMap<>();
+            batch.byPartition().forEach((p, entries) -> ranges.put(p,
+                    List.of(entries.get(0).offset(), entries.get(entries.size() - 1).offset())));
+            handled.add(ranges);
+            if (handled.size() == 1) {
+                slowSettings.setBatchSize(batchSize); // read again in larger batches
+                release.await(60, TimeUnit.SECONDS);
+            }
+            return loaded;
+        };
+        StreamConsumer slow = new StreamConsumer(slowSettings, "test-slow-" + prefix, recording, streamLake, streamMetrics,
+                deadLetters);
+        StreamConsumer joining = new StreamConsumer(joiningSettings, "test-joining-" + prefix, recording, streamLake,
+                streamMetrics, deadLetters);
+        try {
+            slow.start();
+            List<Sent> sent = stream.send(stream.plan(prefix, 900, stream.freshHour(), seed));
+            await().atMost(DRAIN).until(() -> handled.size() == 1);
+            assertThat(stream.loadedEvents(prefix)).as("the first batch is loaded").isNotEmpty();
+            joining.start();
+            await().atMost(DRAIN).until(() -> inRevocation("test-slow-" + prefix));
+            release.countDown();
+
+            stream.awaitAllCommitted(DRAIN);
+
+            Map<Integer, List<Long>> first = handled.get(0);
+            assertThat(handled.subList(1, handled.size()).stream().flatMap(b -> b.entrySet().stream())
+                    .anyMatch(e -> first.containsKey(e.getKey()) && e.getValue().get(0).equals(first.get(e.getKey()).get(0))
+                            && !e.getValue().equals(first.get(e.getKey()))))
+                    .as("the batch given up (%s) was read again with other boundaries: %s", first, handled).isTrue();
+            stream.assertExactly(prefix, stream.expected(sent, before));
+        } finally {
+            release.countDown();
+            slow.stop(Duration.ofSeconds(30));
+            joining.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    /** The service's stream settings, with a partition assignor of the test's own. */
+    private PipelinesProperties.Stream settingsWith(String assignor) {
+        PipelinesProperties.Stream from = properties.getStream();
+        PipelinesProperties.Stream s = new PipelinesProperties.Stream();
+        s.setName(from.getName());
+        s.setBootstrapServers(from.getBootstrapServers());
+        s.setTopic(from.getTopic());
+        s.setDeadLetterTopic(from.getDeadLetterTopic());
+        s.setGroupId(from.getGroupId());
+        s.setBatchSize(from.getBatchSize());
+        s.setBatchInterval(from.getBatchInterval());
+        s.setMaxOutOfOrderness(from.getMaxOutOfOrderness());
+        s.setLakePrefix(from.getLakePrefix());
+        s.setRetryInitialDelay(from.getRetryInitialDelay());
+        s.setRetryMaxDelay(from.getRetryMaxDelay());
+        Map<String, String> kafka = new java.util.LinkedHashMap<>(from.getKafka());
+        kafka.put("partition.assignment.strategy", assignor);
+        s.setKafka(kafka);
+        return s;
+    }
+
+    @Test
     void aBatchWhoseLoadFailsIsNotCommittedAndIsTriedUntilTheWarehouseIsBack() throws Exception {
         Map<Integer, Instant> before = stream.watermarks();
         Map<TopicPartition, Long> committedBefore = stream.committedOffsets();

@@ -263,13 +263,29 @@ public class StreamConsumer implements Runnable {
     /**
      * After a rebalance during a load or a retry, the batch is read again rather than committed or retried: the partitions
      * kept are moved back to the batch's first offsets (those reassigned restart at their committed
-     * offsets anyway), so that no record is loaded under two lake keys.
+     * offsets anyway, and their new owner drops the batch's lake objects). The batch's objects of the
+     * partitions kept are dropped here first: no callback of a cooperative rebalance does it, and the
+     * records read again may be batched with other boundaries, so that the old object would hold them
+     * a second time. The warehouse rows keep the key of the object that lands them last (see
+     * {@link StreamWarehouse}).
      */
     private void giveUp(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records) {
         Map<TopicPartition, Long> first = new HashMap<>();
+        Map<TopicPartition, Long> last = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            first.putIfAbsent(tp, r.offset());
+            last.put(tp, r.offset());
         }
+        List<String> kept = new ArrayList<>();
+        first.forEach((tp, offset) -> {
+            if (c.assignment().contains(tp)) {
+                kept.add(lake.key(tp.partition(), offset, last.get(tp)));
+            }
+        });
+        // Before anything is read again; if it fails, the consumer is made anew and its partitions'
+        // uncommitted objects are dropped when they are assigned.
+        lake.drop(kept);
         first.forEach((tp, offset) -> {
             if (c.assignment().contains(tp)) {
                 c.seek(tp, offset);

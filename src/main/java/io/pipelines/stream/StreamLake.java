@@ -3,6 +3,7 @@ package io.pipelines.stream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,8 @@ import io.pipelines.lake.ParquetFiles;
  * Lands each micro-batch in the lake: one Parquet object per partition with the batch's valid
  * events, at the deterministic key {@code <prefix>/partition=<p>/<first offset>-<last offset>.parquet}
  * (a batch tried again writes the same key). Objects of offsets never committed are removed when a
- * partition is taken over.
+ * partition is taken over, and by the consumer itself when it gives a batch up but keeps its
+ * partitions (it reads them again, maybe with other boundaries).
  */
 @Component("streamLake")
 public class StreamLake {
@@ -71,8 +73,22 @@ public class StreamLake {
 
     /** The key of the object of one partition's records of a batch (records in offset order). */
     public String key(int partition, List<MicroBatch.Entry> records) {
-        return partitionFolder(partition) + records.get(0).offset() + "-" + records.get(records.size() - 1).offset()
-                + ".parquet";
+        return key(partition, records.get(0).offset(), records.get(records.size() - 1).offset());
+    }
+
+    /** The key of the object of one partition's records from the first offset to the last. */
+    public String key(int partition, long firstOffset, long lastOffset) {
+        return partitionFolder(partition) + firstOffset + "-" + lastOffset + ".parquet";
+    }
+
+    /**
+     * Deletes the objects of the given keys (those of a batch that will not be committed); keys
+     * with no object are ignored.
+     */
+    public void drop(Collection<String> keys) {
+        if (!keys.isEmpty()) {
+            lake.delete(keys);
+        }
     }
 
     /**

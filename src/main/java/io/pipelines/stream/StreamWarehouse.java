@@ -26,7 +26,8 @@ import io.pipelines.config.PipelinesProperties;
 
 /**
  * Loads a micro-batch into the warehouse in one transaction: new events into staging.order_events
- * (an event_id already there is a duplicate and changes nothing), each new event either added to
+ * (an event_id already there is a duplicate and changes nothing, except that a record read again
+ * has its lake_key moved to this batch's object), each new event either added to
  * its hour of analytics.hourly_sales or, when its window is already final, recorded in
  * etl.late_events; and the partitions' event-time progress in etl.stream_watermarks.
  * <p>
@@ -93,6 +94,7 @@ public class StreamWarehouse {
             }
         }
         Set<String> inserted = insertEvents(c, candidates, keys);
+        relinkReadAgain(c, partitions, inserted);
 
         // 2. In each partition's order: the window of each new event, or its lateness.
         Map<List<Object>, long[]> counts = new LinkedHashMap<>();
@@ -190,6 +192,47 @@ public class StreamWarehouse {
             }
         }
         return inserted;
+    }
+
+    /**
+     * Points the rows of records loaded before (a batch loaded but not committed, read again maybe
+     * with other boundaries) at this batch's lake object: the object they were loaded with is dropped
+     * as uncommitted. Only the row of the same record (same event_id, partition and offset) is
+     * changed, never that of an earlier copy of the event at another offset, and nothing else: the
+     * row stays loaded, and is not counted again. Only events not inserted by this batch are looked
+     * at, so a batch read once costs nothing more than its duplicates.
+     */
+    private void relinkReadAgain(Connection c, Map<Integer, List<MicroBatch.Entry>> partitions, Set<String> inserted)
+            throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<Integer> parts = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        List<String> lakeKeys = new ArrayList<>();
+        for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
+            String key = lake.key(part.getKey(), part.getValue());
+            for (MicroBatch.Entry e : part.getValue()) {
+                if (e.event() != null && !inserted.contains(e.event().eventId())) {
+                    ids.add(e.event().eventId());
+                    parts.add(e.partition());
+                    offsets.add(e.offset());
+                    lakeKeys.add(key);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE staging.order_events o SET lake_key = u.k
+                FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::text[]) AS u(id, p, off, k)
+                WHERE o.event_id = u.id AND o.kafka_partition = u.p AND o.kafka_offset = u.off
+                  AND o.lake_key IS DISTINCT FROM u.k""")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("integer", parts.toArray()));
+            ps.setArray(3, c.createArrayOf("bigint", offsets.toArray()));
+            ps.setArray(4, c.createArrayOf("text", lakeKeys.toArray()));
+            ps.executeUpdate();
+        }
     }
 
     private void addToWindows(Connection c, Map<List<Object>, long[]> counts, Map<List<Object>, BigDecimal> revenue)

@@ -226,9 +226,19 @@ public class StreamFixture {
         List<String> letters = tableDeadLetters(prefix);
         assertThat(new HashSet<>(letters)).as("etl.dead_letters holds exactly the poison records").isEqualTo(expected.poisonKeys());
         assertThat(letters).as("each poison record in etl.dead_letters once").hasSameSizeAs(expected.poisonKeys());
-        List<List<Object>> lake = lakePositions(prefix);
+        Map<String, List<List<Object>>> objects = lakeObjects(prefix);
+        List<List<Object>> lake = objects.values().stream().flatMap(List::stream).toList();
         assertThat(new HashSet<>(lake)).as("the lake holds exactly the valid records").isEqualTo(expected.validPositions());
         assertThat(lake).as("each record in one object only").hasSameSizeAs(expected.validPositions());
+        List<String> misplaced = new ArrayList<>();
+        jdbc.query("SELECT event_id, kafka_partition, kafka_offset, lake_key FROM staging.order_events WHERE event_id LIKE ?",
+                rs -> {
+                    List<Object> position = List.of(rs.getInt(2), rs.getLong(3));
+                    if (!objects.getOrDefault(rs.getString(4), List.of()).contains(position)) {
+                        misplaced.add(rs.getString(1) + " at " + position + " -> " + rs.getString(4));
+                    }
+                }, prefix + "-%");
+        assertThat(misplaced).as("each row's lake_key names an object that exists and holds its record").isEmpty();
     }
 
     public Map<Integer, Instant> watermarks() {
@@ -315,15 +325,21 @@ public class StreamFixture {
 
     /** The (partition, offset) of every record of the prefix in the lake's Parquet objects, with repeats. */
     public List<List<Object>> lakePositions(String prefix) throws Exception {
-        List<List<Object>> positions = new ArrayList<>();
+        return lakeObjects(prefix).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The lake's stream objects that hold records of the prefix: key -> (partition, offset) of those records. */
+    public Map<String, List<List<Object>>> lakeObjects(String prefix) throws Exception {
+        Map<String, List<List<Object>>> objects = new TreeMap<>();
         for (String key : lake.list(settings.getLakePrefix() + "/")) {
             LakeReader.forEachRecord(lake, key, r -> {
                 if (r.get("event_id").toString().startsWith(prefix + "-")) {
-                    positions.add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
+                    objects.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
                 }
             });
         }
-        return positions;
+        return objects;
     }
 
     public Set<String> loadedEvents(String prefix) {
