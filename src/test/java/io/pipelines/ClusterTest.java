@@ -55,7 +55,11 @@ class ClusterTest extends ServiceProcessTest {
         long blocker = jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner) "
                 + "VALUES ('daily_sales_etl', ?, 'QUEUED', 'test', ?) RETURNING run_id", Long.class, date, lease.id());
         Instant from = Instant.now();
-        List<String> every2s = List.of(SCHEDULER, "DAILY_SALES_ETL_CRON=*/2 * * * * ?", "pipelines.stream.enabled=false");
+        // A Quartz cluster of their own: its trigger is made afresh, not changed from the daily cron of another test
+        // (two instances starting at once with a changed cron both reschedule it, and its first slot may fire twice:
+        // etl.schedule_fires then keeps the second from queueing anything, which the test would count as a duplicate).
+        List<String> every2s = List.of("spring.quartz.scheduler-name=pipelines-schedule-test",
+                "DAILY_SALES_ETL_CRON=*/2 * * * * ?", "pipelines.stream.enabled=false");
         try (ServiceProcess a = new ServiceProcess("schedule-a", environment, every2s);
              ServiceProcess b = new ServiceProcess("schedule-b", environment, every2s)) {
             a.launch();

@@ -4,6 +4,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.TimeZone;
 
@@ -32,7 +33,7 @@ public final class ScheduleSlots {
         expression.setTimeZone(TimeZone.getTimeZone(zone));
         Date at = Date.from(fire);
         if (expression.isSatisfiedBy(at)) {
-            return fire;
+            return fire.truncatedTo(ChronoUnit.SECONDS); // slots are whole seconds; the check ignores the rest
         }
         // Widen a window back from the fire until it holds a slot, then walk forward to the last one.
         Date slot = null;

@@ -17,6 +17,7 @@ class ScheduleSlotsTest {
     void aRegularFireIsItsOwnSlot() {
         Instant fire = Instant.parse("2026-11-25T06:00:00Z");
         assertThat(ScheduleSlots.slotAtOrBefore("0 0 6 * * ?", UTC, fire)).isEqualTo(fire);
+        assertThat(ScheduleSlots.slotAtOrBefore("0 0 6 * * ?", UTC, fire.plusMillis(100))).as("whole seconds").isEqualTo(fire);
     }
 
     @Test
