@@ -46,15 +46,7 @@ public class KafkaNotices implements DisposableBean {
      * the notice itself is kept elsewhere (the warehouse, the log).
      */
     public void publish(String topic, String pipeline, Object notice) {
-        if (topic.isBlank() || !configured()) {
-            return;
-        }
-        try {
-            send(topic, pipeline.getBytes(StandardCharsets.UTF_8), json.writeValueAsBytes(notice));
-        } catch (Exception e) {
-            log.warn("Could not send to Kafka topic {} (the notice is kept in the warehouse and the log): {}", topic,
-                    e.toString());
-        }
+        publishAll(topic, pipeline, List.of(notice));
     }
 
     public boolean configured() {

@@ -12,8 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.pipelines.cluster.InstanceLease;
-import io.pipelines.cluster.RunTakenOverException;
+import io.pipelines.cluster.RunFence;
 
 /**
  * Starts runs: records them QUEUED in the ledger, then hands each to its pipeline's route. Called
@@ -27,16 +26,16 @@ public class RunLauncher {
     private final PipelineCatalog catalog;
     private final RunLedger ledger;
     private final ProducerTemplate producer;
-    private final InstanceLease lease;
+    private final RunFence fence;
     private final ScheduleFires fires;
     private final PipelineMetrics metrics;
 
-    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer, InstanceLease lease,
+    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer, RunFence fence,
                        ScheduleFires fires, PipelineMetrics metrics) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.producer = producer;
-        this.lease = lease;
+        this.fence = fence;
         this.fires = fires;
         this.metrics = metrics;
     }
@@ -70,10 +69,7 @@ public class RunLauncher {
      * of it is done here.
      */
     public boolean needs(long runId, String task) {
-        String owner = ledger.ownerOf(runId);
-        if (!lease.id().equals(owner)) {
-            throw new RunTakenOverException(runId, owner, lease.id());
-        }
+        fence.check(runId);
         return !ledger.taskSucceeded(runId, task);
     }
 

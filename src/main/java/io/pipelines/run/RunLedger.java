@@ -114,12 +114,6 @@ public class RunLedger {
                 + "WHERE run_id = ? AND owner = ?", status.name(), error, runId, lease.id()) > 0;
     }
 
-    /** The instance that owns the run (queued it, runs it, or took it over), or null. */
-    public String ownerOf(long runId) {
-        return jdbc.queryForList("SELECT owner FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId)
-                .stream().findFirst().orElse(null);
-    }
-
     /** A QUEUED or RUNNING run that this instance took over from a dead one. */
     public record Orphan(long runId, String pipeline, LocalDate logicalDate, String previousOwner, int recoveries) {
     }
