@@ -38,15 +38,21 @@ public class PipelineSchedules implements CamelContextConfiguration {
     @Override
     public void afterApplicationStart(CamelContext camel) {
         catalog.verifyRoutes();
-        for (BatchPipeline p : properties.getBatch()) {
-            TemplatedRouteBuilder.builder(camel, TEMPLATE)
-                    .routeId(p.getName() + PipelineCatalog.SCHEDULE_SUFFIX)
-                    .parameter("pipeline", p.getName())
-                    .parameter("cron", p.getCron())
-                    .parameter("timeZone", p.getTimeZone())
-                    .add();
-            log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
-        }
+        triggers.whileCreating(() -> {
+            for (BatchPipeline p : properties.getBatch()) {
+                try {
+                    TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                            .routeId(p.getName() + PipelineCatalog.SCHEDULE_SUFFIX)
+                            .parameter("pipeline", p.getName())
+                            .parameter("cron", p.getCron())
+                            .parameter("timeZone", p.getTimeZone())
+                            .add();
+                } catch (Exception e) {
+                    throw new IllegalStateException("Schedule of pipeline " + p.getName() + " not made: " + e.getMessage(), e);
+                }
+                log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
+            }
+        });
         try {
             triggers.warnOfUnknown(catalog.names());
         } catch (SchedulerException e) {

@@ -3,12 +3,16 @@ package io.pipelines.run;
 import java.util.Collection;
 import java.util.Set;
 
+import java.sql.Statement;
+
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.TriggerKey;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,10 +27,37 @@ public class ScheduleTriggers {
     public static final String GROUP = "pipelines";
     private static final Logger log = LoggerFactory.getLogger(ScheduleTriggers.class);
 
-    private final Scheduler scheduler;
+    /** Key of the PostgreSQL advisory lock under which instances create the schedule routes. */
+    private static final long CREATION_LOCK = 0x70697065L; // "pipe"
 
-    public ScheduleTriggers(Scheduler scheduler) {
+    private final Scheduler scheduler;
+    private final JdbcTemplate jdbc;
+
+    public ScheduleTriggers(Scheduler scheduler, JdbcTemplate jdbc) {
         this.scheduler = scheduler;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Runs {@code work} (making schedule routes, whose endpoints store or update their triggers)
+     * while holding a warehouse advisory lock, so that instances starting at the same moment do
+     * not both create the same new trigger: camel-quartz then fails the second route ("Trigger
+     * could not be found") and the schedule may never fire.
+     */
+    public void whileCreating(Runnable work) {
+        jdbc.execute((ConnectionCallback<Void>) c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(" + CREATION_LOCK + ")");
+            }
+            try {
+                work.run();
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + CREATION_LOCK + ")");
+                }
+            }
+            return null;
+        });
     }
 
     public void pause(String pipeline) throws SchedulerException {

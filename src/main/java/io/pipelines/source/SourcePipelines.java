@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineSchedules;
+import io.pipelines.run.ScheduleTriggers;
 
 /**
  * Once Camel has started, makes the pipeline of every entry of pipelines.sources from the route
@@ -24,9 +25,11 @@ public class SourcePipelines implements CamelContextConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SourcePipelines.class);
 
     private final PipelineCatalog catalog;
+    private final ScheduleTriggers triggers;
 
-    public SourcePipelines(PipelineCatalog catalog) {
+    public SourcePipelines(PipelineCatalog catalog, ScheduleTriggers triggers) {
         this.catalog = catalog;
+        this.triggers = triggers;
     }
 
     @Override
@@ -39,12 +42,13 @@ public class SourcePipelines implements CamelContextConfiguration {
             task(camel, s, "extract", "sourceExtractTask");
             task(camel, s, "load", "sourceLoadTask");
             TemplatedRouteBuilder.builder(camel, PIPELINE_TEMPLATE).routeId(s.name()).parameter("pipeline", s.name()).add();
-            TemplatedRouteBuilder.builder(camel, PipelineSchedules.TEMPLATE)
+            // Under the lock in which instances make their schedules (see ScheduleTriggers#whileCreating).
+            triggers.whileCreating(() -> TemplatedRouteBuilder.builder(camel, PipelineSchedules.TEMPLATE)
                     .routeId(s.name() + PipelineCatalog.SCHEDULE_SUFFIX)
                     .parameter("pipeline", s.name())
                     .parameter("cron", s.cron())
                     .parameter("timeZone", s.settings().getTimeZone())
-                    .add();
+                    .add());
             log.info("Source pipeline {} ({} {} -> {}) scheduled at '{}' ({})", s.name(), s.type(), s.origin(),
                     s.stagingTable(), s.cron(), s.settings().getTimeZone());
         }
