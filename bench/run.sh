@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks of the pipelines (not part of the test command). Prints the tables and writes
 # bench/results.md. Usage: bench/run.sh [--only=B2] [B1 rows] [B2 events] [B3 rows]   (defaults 1000000 1000000 10000000)
-# --only=B2 runs B2 alone (to iterate on the stream) and writes target/bench-b2.md instead of bench/results.md.
+# --only=B1 or --only=B2 runs that workload alone (to iterate on it) and writes target/bench-b1.md or
+# target/bench-b2.md instead of bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ONLY=
 if [[ "${1:-}" == --only=* ]]; then
   ONLY=${1#--only=}; shift
-  [[ "$ONLY" == B2 ]] || { echo "only --only=B2 is supported"; exit 2; }
+  [[ "$ONLY" == B1 || "$ONLY" == B2 ]] || { echo "--only=B1 or --only=B2"; exit 2; }
 fi
 B1_ROWS=${1:-1000000}
 B2_EVENTS=${2:-1000000}
@@ -38,7 +39,7 @@ profile() {
     | awk -v THREAD="$2" -v MODE="$3" -f bench/profile.awk | sort | uniq -c | sort -rn | head -"$4" || true
 }
 
-if [[ -z "$ONLY" ]]; then
+if [[ -z "$ONLY" || "$ONLY" == B1 ]]; then
 echo "== B1: batch, $B1_ROWS rows (with the database-alone baseline and the naive route on $NAIVE_ROWS rows)"
 run b1 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b1.jfr,settings=profile \
   io.pipelines.bench.BatchBenchmark b1 "$B1_ROWS" "$PARTS" "$NAIVE_ROWS"
@@ -57,6 +58,7 @@ run b1 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b1.jfr,setting
   echo
 } >> "$PARTS"
 fi
+if [[ -z "$ONLY" || "$ONLY" == B2 ]]; then
 echo "== B2: stream, $B2_EVENTS events"
 run b2 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b2.jfr,settings=profile \
   io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" default true
@@ -74,6 +76,7 @@ run b2 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b2.jfr,setting
   echo '```'
   echo
 } >> "$PARTS"
+fi
 if [[ -z "$ONLY" ]]; then
 echo "== B2 again with micro-batches of 1,000 (the default before 2026-11-25)"
 run b2-1k -Xmx2g io.pipelines.bench.StreamBenchmark "$B2_EVENTS" "$PARTS" 1000 false
@@ -90,7 +93,7 @@ done
 echo >> "$PARTS"
 fi
 OUT=bench/results.md
-[[ -z "$ONLY" ]] || OUT=target/bench-b2.md
+[[ -z "$ONLY" ]] || OUT=target/bench-$(echo "$ONLY" | tr B b).md
 
 {
   echo "# Benchmark results"

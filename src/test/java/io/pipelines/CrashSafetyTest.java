@@ -33,8 +33,9 @@ class CrashSafetyTest extends ServiceProcessTest {
     private static final int BATCH_KILLS = 5;
     private static final List<LocalDate> DATES = LocalDate.parse("2024-02-01").datesUntil(LocalDate.parse("2024-02-05")).toList();
     private static final int ORDERS_PER_DATE = 30_000;
-    private static final List<String> TASKS = List.of("extract_orders", "validate_data", "load_to_staging",
-            "transform_data", "update_aggregates");
+    /** The tasks a kill waits for; extract_orders, whose pass also validates and loads, twice as often. */
+    private static final List<String> TASKS = List.of("extract_orders", "transform_data", "extract_orders",
+            "update_aggregates");
     private static final int EVENTS_PER_STREAM_KILL = 5_000;
     private static final Duration FINISH = Duration.ofMinutes(3);
 

@@ -43,6 +43,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Autowired
     RunLedger ledger;
     @Autowired
+    io.pipelines.run.PipelineCatalog catalog;
+    @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private static final List<String> TASKS =
@@ -63,6 +65,11 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
             assertThat(t.durationMs()).isNotNull();
         });
         RunRecord.Task extract = run.tasks().get(0);
+        assertThat(run.tasks().subList(1, 3)).as("validated and loaded in the extract's pass").allSatisfy(t -> {
+            assertThat(t.startedAt()).isEqualTo(extract.startedAt());
+            assertThat(t.finishedAt()).isAfterOrEqualTo(extract.finishedAt());
+            assertThat(t.attempts()).isEqualTo(1);
+        });
         assertThat(extract.rowsIn()).isEqualTo(source.rows());
         assertThat(extract.rowsOut()).isEqualTo(source.rows());
         assertThat(extract.lakeKeys()).anyMatch(k -> k.endsWith("/_manifest.json"))
@@ -82,6 +89,37 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(warehouse.lakeKeys(date)).as("several Parquet objects (150 rows each in tests), then the manifest")
                 .filteredOn(k -> k.endsWith(".parquet")).hasSize((int) Math.ceil(source.rows() / 150.0));
         assertThat(landed.get(0).get("created_at")).isInstanceOf(java.time.Instant.class);
+    }
+
+    @Test
+    void withoutTheSinglePassValidateAndLoadReadTheLandedObjectsBackWithTheSameResult() throws Exception {
+        LocalDate date = daysAgo(25);
+        RunRecord single = api.awaitFinished(trigger(date));
+        assertThat(single.status()).as("run error: %s", single.error()).isEqualTo(RunStatus.SUCCEEDED);
+        List<Map<String, Object>> staging = warehouse.stagingRows(date);
+        List<Map<String, Object>> analytics = warehouse.analyticsRows(date);
+
+        io.pipelines.config.PipelinesProperties.BatchPipeline p = catalog.batch("daily_sales_etl");
+        p.setSinglePass(false);
+        RunRecord twoPass;
+        try {
+            twoPass = api.awaitFinished(trigger(date));
+        } finally {
+            p.setSinglePass(true);
+        }
+
+        assertThat(twoPass.status()).as("run error: %s", twoPass.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(twoPass.tasks()).extracting(RunRecord.Task::task).containsExactlyElementsOf(TASKS);
+        for (int i = 1; i < 3; i++) {
+            assertThat(twoPass.tasks().get(i).startedAt()).as("%s after the extract", twoPass.tasks().get(i).task())
+                    .isAfterOrEqualTo(twoPass.tasks().get(0).finishedAt());
+        }
+        assertThat(twoPass.tasks().get(2).rowsOut()).isEqualTo(warehouse.source(date).rows());
+        assertThat(warehouse.stagingRows(date)).as("the same rows").isEqualTo(staging);
+        assertThat(warehouse.analyticsRows(date)).isEqualTo(analytics);
+        assertThat(jdbc.queryForList("SELECT DISTINCT run_id FROM staging.orders WHERE logical_date = ?", Long.class, date))
+                .containsExactly(twoPass.runId());
+        assertThat(warehouse.analytics(date)).isEqualTo(warehouse.source(date));
     }
 
     @Test

@@ -288,7 +288,15 @@ public class PipelinesProperties {
         /** This pipeline's retries; unset fields take pipelines.retry. */
         @Valid
         private Retry retry = new Retry();
+        /**
+         * Validate and load in the extract's pass: each row read goes to the Parquet writer, the
+         * quality suite and a COPY into staging at once, and the load commits only once the manifest
+         * is written and every expectation passed. Off: validate and load read the landed objects back.
+         */
+        private boolean singlePass = true;
 
+        public boolean isSinglePass() { return singlePass; }
+        public void setSinglePass(boolean singlePass) { this.singlePass = singlePass; }
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
         public String getDescription() { return description; }

@@ -10,11 +10,16 @@ import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
@@ -35,17 +40,47 @@ public final class ParquetFiles {
     private ParquetFiles() {
     }
 
+    /**
+     * A writer of records of {@code schema}: flat records of nullable scalars (the extracts' rows)
+     * through {@link FlatRecordWriteSupport}, any other through Avro's own write support; the files
+     * are the same either way.
+     */
     public static ParquetWriter<GenericRecord> writer(Path file, Schema schema, Map<String, String> metadata)
             throws IOException {
-        return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(schema)
-                .withDataModel(MODEL)
+        ParquetWriter.Builder<GenericRecord, ?> builder = FlatRecordWriteSupport.supports(schema)
+                ? new FlatBuilder(file, schema)
+                : AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file)).withSchema(schema).withDataModel(MODEL);
+        return builder
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withExtraMetaData(metadata)
                 .build();
+    }
+
+    private static final class FlatBuilder extends ParquetWriter.Builder<GenericRecord, FlatBuilder> {
+        private final Schema schema;
+
+        FlatBuilder(Path file, Schema schema) {
+            super(new LocalOutputFile(file));
+            this.schema = schema;
+        }
+
+        @Override
+        protected FlatBuilder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
+            return getWriteSupport(new HadoopParquetConfiguration(conf));
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration conf) {
+            return new FlatRecordWriteSupport(new AvroSchemaConverter(conf).convert(schema), schema, MODEL);
+        }
     }
 
     public static ParquetReader<GenericRecord> reader(Path file) throws IOException {

@@ -168,15 +168,44 @@ public class RunLedger {
             var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
                     + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?"
                     + OWNED);
-            ps.setObject(1, result.rowsIn());
-            ps.setObject(2, result.rowsOut());
-            ps.setLong(3, durationMs);
-            ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
+            setResult(con, ps, result, durationMs);
             ps.setLong(5, runId);
             ps.setString(6, task);
             ps.setString(7, lease.id());
             return ps;
         });
+    }
+
+    /**
+     * Records a task done within another one (the host) as succeeded: started when the host started,
+     * finished now; in the order of the run's tasks it comes after the host and the tasks recorded
+     * with it before.
+     */
+    public void finishFoldedTask(long runId, String host, String task, TaskResult result, long durationMs) {
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("INSERT INTO etl.task_runs (rows_in, rows_out, duration_ms, lake_keys, task, "
+                    + "run_id, status, started_at, finished_at) SELECT ?, ?, ?, ?, ?, h.run_id, 'SUCCEEDED', h.started_at, now() "
+                    + "FROM etl.task_runs h WHERE h.run_id = ? AND h.task = ?"
+                    + " AND EXISTS (SELECT 1 FROM etl.pipeline_runs r WHERE r.run_id = h.run_id AND r.owner = ?) "
+                    + "ON CONFLICT (run_id, task) DO UPDATE SET status = 'SUCCEEDED', attempts = etl.task_runs.attempts + 1, "
+                    + "started_at = EXCLUDED.started_at, finished_at = now(), rows_in = EXCLUDED.rows_in, "
+                    + "rows_out = EXCLUDED.rows_out, duration_ms = EXCLUDED.duration_ms, lake_keys = EXCLUDED.lake_keys, error = NULL");
+            setResult(con, ps, result, durationMs);
+            ps.setString(5, task);
+            ps.setLong(6, runId);
+            ps.setString(7, host);
+            ps.setString(8, lease.id());
+            return ps;
+        });
+    }
+
+    /** Parameters 1-4: rows in, rows out, duration, lake keys. */
+    private static void setResult(java.sql.Connection con, java.sql.PreparedStatement ps, TaskResult result,
+                                  long durationMs) throws SQLException {
+        ps.setObject(1, result.rowsIn());
+        ps.setObject(2, result.rowsOut());
+        ps.setLong(3, durationMs);
+        ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
     }
 
     /** A failed attempt that will be tried again: one more attempt, and the error that caused it. */
@@ -204,7 +233,7 @@ public class RunLedger {
             return Optional.empty();
         }
         List<RunRecord.Task> tasks = jdbc.query("SELECT task, status, attempts, started_at, finished_at, rows_in, "
-                + "rows_out, duration_ms, lake_keys, error FROM etl.task_runs WHERE run_id = ? ORDER BY started_at, task",
+                + "rows_out, duration_ms, lake_keys, error FROM etl.task_runs WHERE run_id = ? ORDER BY started_at, finished_at NULLS LAST, task",
                 (rs, n) -> new RunRecord.Task(rs.getString("task"), RunStatus.valueOf(rs.getString("status")),
                         rs.getInt("attempts"), instant(rs, "started_at"), instant(rs, "finished_at"),
                         (Long) rs.getObject("rows_in"), (Long) rs.getObject("rows_out"),

@@ -153,6 +153,13 @@ public class RunRoutePolicies implements RoutePolicyFactory {
                 log.info("{} run {} for {}: task {} SUCCEEDED in {} ms, rows in {}, rows out {}, {} lake object(s)",
                         run.pipeline(), run.runId(), run.logicalDate(), task, duration.toMillis(), result.rowsIn(),
                         result.rowsOut(), result.lakeKeys().size());
+                for (TaskResult.Folded folded : result.folded()) {
+                    ledger.finishFoldedTask(run.runId(), task, folded.task(), folded.result(), folded.durationMs());
+                    metrics.taskSucceeded(run.pipeline(), folded.task(), Duration.ofMillis(folded.durationMs()), folded.result());
+                    log.info("{} run {} for {}: task {} SUCCEEDED within task {} in {} ms, rows in {}, rows out {}",
+                            run.pipeline(), run.runId(), run.logicalDate(), folded.task(), task, folded.durationMs(),
+                            folded.result().rowsIn(), folded.result().rowsOut());
+                }
             } else {
                 exchange.setProperty(FAILED_TASK, task);
                 ledger.failTask(run.runId(), task, describe(error), duration.toMillis());

@@ -9,10 +9,21 @@ import java.util.List;
  * @param rowsIn   rows the task read (null when it does not read rows)
  * @param rowsOut  rows the task wrote or passed on
  * @param lakeKeys lake objects the task wrote or read
+ * @param folded   later tasks of the run that this one did as well, in the same pass over the data
+ *                 (recorded as succeeded with it; the run's route then skips them)
  */
-public record TaskResult(Long rowsIn, Long rowsOut, List<String> lakeKeys) {
+public record TaskResult(Long rowsIn, Long rowsOut, List<String> lakeKeys, List<Folded> folded) {
 
     public TaskResult {
         lakeKeys = lakeKeys == null ? List.of() : List.copyOf(lakeKeys);
+        folded = folded == null ? List.of() : List.copyOf(folded);
+    }
+
+    public TaskResult(Long rowsIn, Long rowsOut, List<String> lakeKeys) {
+        this(rowsIn, rowsOut, lakeKeys, List.of());
+    }
+
+    /** A later task done within this one: its name, how long it took (from this task's start), its result. */
+    public record Folded(String task, long durationMs, TaskResult result) {
     }
 }

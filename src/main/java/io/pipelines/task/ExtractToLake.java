@@ -13,7 +13,9 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Header;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -39,8 +41,11 @@ import io.pipelines.run.TaskResult;
 
 /**
  * Task extract: streams the rows of the logical date from the source (a cursor with a fetch size)
- * into Parquet objects of the run's lake folder, then commits the folder with its manifest. The
- * date's earlier runs stay until this one is loaded. Nothing is held in memory but one row group.
+ * into Parquet objects of the run's lake folder, then commits the folder with its manifest. With
+ * the pipeline's single pass (the default) the same rows are validated and loaded into staging at
+ * once ({@link InPassLoader}), and the tasks validate and load are then recorded as done with this
+ * one; the date's earlier runs stay until this run is loaded. Nothing is held in memory but one row
+ * group and a few chunks of rows.
  */
 @Component("extractTask")
 public class ExtractToLake {
@@ -54,15 +59,17 @@ public class ExtractToLake {
     private final LandedRuns landed;
     private final PipelinesProperties.Lake settings;
     private final RunFence fence;
+    private final InPassLoader inPass;
 
     public ExtractToLake(PipelineCatalog catalog, SourceConnections sources, Lake lake, LandedRuns landed,
-                         PipelinesProperties properties, RunFence fence) {
+                         PipelinesProperties properties, RunFence fence, InPassLoader inPass) {
         this.catalog = catalog;
         this.sources = sources;
         this.lake = lake;
         this.landed = landed;
         this.settings = properties.getLake();
         this.fence = fence;
+        this.inPass = inPass;
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
@@ -84,12 +91,19 @@ public class ExtractToLake {
         ProgressLog progress = new ProgressLog(log, pipeline + " run " + runId + " extract");
         List<Manifest.LakeObject> objects;
         String schemaJson;
+        InPassLoader.Load load = null;
         try (Connection c = dataSource.getConnection()) {
             // PostgreSQL streams with a cursor only inside a transaction.
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(NamedParameterUtils.substituteNamedParameters(query, window),
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(source.getFetchSize());
+                if (ps.isWrapperFor(PGStatement.class)) {
+                    // PostgreSQL sends this statement's rows in binary (no timestamp and numeric formatting
+                    // there, no parsing here); only this statement, so the connection's other statements
+                    // keep the driver's defaults.
+                    ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
+                }
                 Object[] values = NamedParameterUtils.buildValueArray(query, window, null);
                 for (int i = 0; i < values.length; i++) {
                     ps.setObject(i + 1, values[i]);
@@ -99,13 +113,23 @@ public class ExtractToLake {
                     schemaJson = rows.schema().toString();
                     Map<String, String> metadata = Map.of("pipelines.pipeline", pipeline,
                             "pipelines.run_id", Long.toString(runId), "pipelines.logical_date", date.toString());
-                    // Parquet is encoded and uploaded on a second thread while this one reads the source.
+                    load = inPass.open(p, runId, date, rows.schema());
+                    // Parquet is encoded and uploaded on a second thread, the suite and the COPY run on a third
+                    // one, while this one reads the source: each chunk of rows goes to both.
                     try (BackgroundPartWriter writer = new BackgroundPartWriter(new ParquetPartWriter(lake,
                             settings.getSpoolDir(), runFolder, rows.schema(), metadata, settings.getRowsPerObject()),
                             Thread.currentThread().getName() + "-parquet")) {
+                        List<GenericRecord> chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
                         while (rs.next()) {
-                            writer.write(rows.read(rs));
+                            chunk.add(rows.read(rs));
                             progress.row();
+                            if (chunk.size() == BackgroundPartWriter.CHUNK) {
+                                hand(chunk, writer, load);
+                                chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
+                            }
+                        }
+                        if (!chunk.isEmpty()) {
+                            hand(chunk, writer, load);
                         }
                         objects = writer.finish();
                     }
@@ -113,15 +137,31 @@ public class ExtractToLake {
             } finally {
                 c.rollback();
             }
+            long count = progress.rows();
+            Manifest manifest = new Manifest(pipeline, runId, date, count, schemaJson, objects, Instant.now());
+            // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
+            fence.check(runId);
+            String manifestKey = landed.commit(runFolder, manifest);
+            List<String> keys = new ArrayList<>(manifest.keys());
+            keys.add(manifestKey);
+            List<TaskResult.Folded> folded = load == null ? List.of() : load.finish(manifest, manifest.keys());
+            if (!folded.isEmpty()) {
+                LoadStaging.dropEarlierRuns(landed, p, runId, date);
+            }
+            return new TaskResult(count, count, keys, folded);
+        } finally {
+            if (load != null) {
+                load.close();
+            }
         }
-        long count = progress.rows();
-        Manifest manifest = new Manifest(pipeline, runId, date, count, schemaJson, objects, Instant.now());
-        // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
-        fence.check(runId);
-        String manifestKey = landed.commit(runFolder, manifest);
-        List<String> keys = new ArrayList<>(manifest.keys());
-        keys.add(manifestKey);
-        return new TaskResult(count, count, keys);
+    }
+
+    private static void hand(List<GenericRecord> chunk, BackgroundPartWriter writer, InPassLoader.Load load)
+            throws Exception {
+        writer.writeChunk(chunk);
+        if (load != null) {
+            load.accept(chunk);
+        }
     }
 
     private static void checkParameters(BatchPipeline p, ParsedSql query) {

@@ -42,10 +42,16 @@ public class LoadStaging {
         String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
         Manifest manifest = landed.manifest(runFolder);
         long loaded = loader.replaceDate(p.getStagingTable(), date, runId, manifest);
-        List<String> dropped = landed.dropOtherRuns(LakeKeys.datePartition(p.getLakePrefix(), date), runFolder);
-        if (!dropped.isEmpty()) {
-            log.info("{} run {}: dropped {} lake object(s) of earlier runs for {}", pipeline, runId, dropped.size(), date);
-        }
+        dropEarlierRuns(landed, p, runId, date);
         return new TaskResult(manifest.rows(), loaded, manifest.keys());
+    }
+
+    /** Once the date is loaded from this run: the date's earlier runs go from the lake. */
+    static void dropEarlierRuns(LandedRuns landed, BatchPipeline p, long runId, LocalDate date) {
+        List<String> dropped = landed.dropOtherRuns(LakeKeys.datePartition(p.getLakePrefix(), date),
+                LakeKeys.runFolder(p.getLakePrefix(), date, runId));
+        if (!dropped.isEmpty()) {
+            log.info("{} run {}: dropped {} lake object(s) of earlier runs for {}", p.getName(), runId, dropped.size(), date);
+        }
     }
 }

@@ -1,9 +1,9 @@
 package io.pipelines.warehouse;
 
 import java.sql.Connection;
+import java.util.List;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
+import org.apache.avro.Schema;
 
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
@@ -18,27 +18,18 @@ final class LandedCopy {
     }
 
     /** Returns the rows copied; fails (the caller rolls back) when they are not the manifest's count. */
-    static long copy(Connection c, LandedRuns landed, String copySql, Manifest manifest, String table, Object... leading)
-            throws Exception {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+    static long copy(Connection c, LandedRuns landed, String table, List<String> leadingColumns, Manifest manifest,
+                     String named, Object... leading) throws Exception {
         long copied;
-        try {
-            CopyTextWriter rows = new CopyTextWriter(copy);
-            landed.forEachRecord(manifest, record -> {
-                for (Object value : leading) {
-                    rows.field(value, false);
-                }
-                int width = record.getSchema().getFields().size();
-                for (int i = 0; i < width; i++) {
-                    rows.field(record.get(i), i == width - 1);
-                }
-            });
+        try (CopyRows rows = CopyRows.open(c, table, leadingColumns, new Schema.Parser().parse(manifest.schema()), leading)) {
+            landed.forEachRecord(manifest, rows::row);
             copied = rows.finish();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
         }
+        return checkCount(copied, manifest, named);
+    }
+
+    /** Fails (the caller rolls back) when the rows copied are not the manifest's count. */
+    static long checkCount(long copied, Manifest manifest, String table) {
         if (copied != manifest.rows()) {
             throw new IllegalStateException("Loaded " + copied + " rows into " + table + " but the manifest "
                     + "of run " + manifest.runId() + " counts " + manifest.rows() + ": nothing was loaded");

@@ -4,11 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.apache.avro.Schema;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.cluster.RunFence;
@@ -24,6 +22,9 @@ import io.pipelines.lake.Manifest;
 @Component
 public class StagingLoader {
 
+    /** The columns staging adds before the record's: the date and the run that loaded the row. */
+    public static final List<String> LEADING_COLUMNS = List.of("logical_date", "run_id");
+
     private final DataSource warehouse;
     private final LandedRuns landed;
 
@@ -38,9 +39,6 @@ public class StagingLoader {
     /** Returns the rows loaded. */
     public long replaceDate(String stagingTable, LocalDate date, long runId, Manifest manifest) throws Exception {
         String table = SqlIdentifiers.qualified(stagingTable, "staging table");
-        List<Schema.Field> fields = new Schema.Parser().parse(manifest.schema()).getFields();
-        String columns = fields.stream().map(f -> SqlIdentifiers.quote(f.name(), "column of " + stagingTable))
-                .collect(Collectors.joining(", "));
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -50,8 +48,7 @@ public class StagingLoader {
                     delete.setObject(1, date);
                     delete.executeUpdate();
                 }
-                long copied = LandedCopy.copy(c, landed, "COPY " + table + " (logical_date, run_id, " + columns
-                        + ") FROM STDIN", manifest, stagingTable, date, runId);
+                long copied = LandedCopy.copy(c, landed, stagingTable, LEADING_COLUMNS, manifest, stagingTable, date, runId);
                 c.commit();
                 return copied;
             } catch (Exception e) {

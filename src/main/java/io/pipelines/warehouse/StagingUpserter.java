@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.apache.avro.Schema;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.SqlIdentifiers;
@@ -33,13 +32,10 @@ public class StagingUpserter {
     public long upsert(Connection c, String stagingTable, List<String> tableColumns, List<String> keys, long runId,
                        Manifest manifest) throws Exception {
         String table = SqlIdentifiers.qualified(stagingTable, "warehouse-table");
-        List<Schema.Field> fields = new Schema.Parser().parse(manifest.schema()).getFields();
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMPORARY TABLE pipelines_upsert (LIKE " + table + " INCLUDING DEFAULTS) ON COMMIT DROP");
         }
-        String copied = fields.stream().map(f -> StagingSchema.quote(f.name())).collect(Collectors.joining(", "));
-        LandedCopy.copy(c, landed, "COPY pipelines_upsert (\"_run_id\", " + copied + ") FROM STDIN", manifest,
-                stagingTable, runId);
+        LandedCopy.copy(c, landed, "pipelines_upsert", List.of("_run_id"), manifest, stagingTable, runId);
         String all = tableColumns.stream().map(StagingSchema::quote).collect(Collectors.joining(", "));
         String key = keys.stream().map(StagingSchema::quote).collect(Collectors.joining(", "));
         Set<String> keySet = Set.copyOf(keys);

@@ -1,0 +1,225 @@
+package io.pipelines.task;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.cluster.RunFence;
+import io.pipelines.cluster.RunTakenOverException;
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.config.ProjectFiles;
+import io.pipelines.config.SqlIdentifiers;
+import io.pipelines.lake.Manifest;
+import io.pipelines.quality.ExpectationResult;
+import io.pipelines.quality.QualityResults;
+import io.pipelines.quality.QualitySuite;
+import io.pipelines.quality.QualitySuiteParser;
+import io.pipelines.quality.SuiteRun;
+import io.pipelines.run.TaskResult;
+import io.pipelines.util.ChunkWorker;
+import io.pipelines.warehouse.CopyRows;
+import io.pipelines.warehouse.StagingLoader;
+
+/**
+ * The validate and load tasks done inside the extract's pass (a batch pipeline's single pass): the
+ * rows the extract reads are checked against the quality suite and copied into the date's staging
+ * rows, on a thread of their own, in one warehouse transaction that holds the run (as the load task
+ * does) and commits only when the manifest is written, every expectation passed and the count is
+ * the manifest's. Anything else rolls the transaction back and leaves validate and load to their
+ * own tasks, which read the landed objects back: a failed expectation is then recorded and fails
+ * the run there, a warehouse error is retried there. Nothing is committed that the two-pass run
+ * would not have committed.
+ */
+@Component
+public class InPassLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(InPassLoader.class);
+
+    private final DataSource warehouse;
+    private final RunFence fence;
+    private final QualitySuiteParser parser;
+    private final QualityResults results;
+    private final Path spoolDir;
+
+    public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
+                        PipelinesProperties properties) {
+        this.warehouse = warehouse;
+        this.fence = fence;
+        this.parser = parser;
+        this.results = results;
+        this.spoolDir = properties.getLake().getSpoolDir();
+    }
+
+    /**
+     * Starts validating and loading the run's rows of {@code schema}; null when the pass cannot
+     * (single pass off, or the warehouse or the suite not ready: the tasks then do it as usual).
+     */
+    public Load open(BatchPipeline p, long runId, LocalDate date, Schema schema) {
+        if (!p.isSinglePass()) {
+            return null;
+        }
+        Load load = null;
+        try {
+            QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
+            load = new Load(p, runId, date, suite, schema);
+            load.begin();
+            return load;
+        } catch (RunTakenOverException e) {
+            if (load != null) {
+                load.close();
+            }
+            throw e;
+        } catch (Exception e) {
+            if (load != null) {
+                load.close();
+            }
+            log.warn("{} run {}: validating and loading in the extract's pass could not start ({}); "
+                    + "validate_data and load_to_staging will read the landed objects back", p.getName(), runId, e.toString());
+            return null;
+        }
+    }
+
+    /** One run's in-pass validate and load. */
+    public final class Load implements AutoCloseable {
+        private final BatchPipeline p;
+        private final long runId;
+        private final LocalDate date;
+        private final QualitySuite suite;
+        private final Schema schema;
+        private final long started = System.nanoTime();
+        private Connection c;
+        private SuiteRun check;
+        private CopyRows copy;
+        private ChunkWorker<GenericRecord> worker;
+        private boolean given;
+
+        private Load(BatchPipeline p, long runId, LocalDate date, QualitySuite suite, Schema schema) {
+            this.p = p;
+            this.runId = runId;
+            this.date = date;
+            this.suite = suite;
+            this.schema = schema;
+        }
+
+        private void begin() throws SQLException {
+            check = new SuiteRun(suite, schema, spoolDir);
+            c = warehouse.getConnection();
+            c.setAutoCommit(false);
+            // Only while the run is this instance's: one taken for dead must not load over the new owner.
+            fence.hold(c, runId);
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM "
+                    + SqlIdentifiers.qualified(p.getStagingTable(), "staging table") + " WHERE logical_date = ?")) {
+                delete.setObject(1, date);
+                delete.executeUpdate();
+            }
+            copy = CopyRows.open(c, p.getStagingTable(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
+            worker = new ChunkWorker<>(Thread.currentThread().getName() + "-load", records -> {
+                for (GenericRecord r : records) {
+                    check.accept(r);
+                    copy.row(r);
+                }
+            });
+        }
+
+        /** Hands a chunk of rows over (not to be changed afterwards); after a failure here, rows are ignored. */
+        public void accept(List<GenericRecord> chunk) throws InterruptedException {
+            if (given) {
+                return;
+            }
+            try {
+                worker.submit(chunk);
+            } catch (Exception e) {
+                giveUp(e);
+            }
+        }
+
+        /**
+         * Ends the pass once the manifest is written: commits the load when every expectation passed
+         * and the count is the manifest's, and returns validate_data's and load_to_staging's results;
+         * otherwise rolls back and returns none (the tasks then run on their own).
+         */
+        public List<TaskResult.Folded> finish(Manifest manifest, List<String> keys) throws InterruptedException {
+            if (given) {
+                return List.of();
+            }
+            try {
+                worker.finish();
+                long copied = copy.finish();
+                List<ExpectationResult> outcome = check.results();
+                long validated = elapsedMs();
+                if (outcome.stream().anyMatch(r -> !r.success())) {
+                    log.info("{} run {}: the quality suite {} failed in the extract's pass; nothing loaded, "
+                            + "validate_data reads the landed objects back to record it", p.getName(), runId, suite.name());
+                    c.rollback();
+                    return List.of();
+                }
+                if (copied != manifest.rows()) {
+                    throw new IllegalStateException("copied " + copied + " rows but the manifest counts " + manifest.rows());
+                }
+                results.save(runId, suite.name(), outcome);
+                c.commit();
+                log.info("{} run {}: {} expectation(s) of {} met and {} rows loaded into {} in the extract's pass",
+                        p.getName(), runId, outcome.size(), suite.name(), copied, p.getStagingTable());
+                return List.of(
+                        new TaskResult.Folded("validate_data", validated, new TaskResult(manifest.rows(), manifest.rows(), keys)),
+                        new TaskResult.Folded("load_to_staging", elapsedMs(), new TaskResult(manifest.rows(), copied, keys)));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                giveUp(e);
+                return List.of();
+            }
+        }
+
+        private long elapsedMs() {
+            return (System.nanoTime() - started) / 1_000_000;
+        }
+
+        private void giveUp(Exception e) {
+            given = true;
+            log.warn("{} run {}: validating and loading in the extract's pass failed ({}); the extract goes on, "
+                    + "validate_data and load_to_staging will read the landed objects back", p.getName(), runId, e.toString());
+            close();
+        }
+
+        /** Rolls back what was not committed and lets the connection and the checks go. */
+        @Override
+        public void close() {
+            if (worker != null) {
+                worker.close();
+            }
+            if (c != null) {
+                try {
+                    if (copy != null) {
+                        copy.close();
+                    }
+                    c.rollback();
+                } catch (SQLException e) {
+                    log.debug("Rollback of run {}'s in-pass load failed: {}", runId, e.toString());
+                }
+                try {
+                    c.setAutoCommit(true);
+                    c.close();
+                } catch (SQLException e) {
+                    log.debug("Closing run {}'s in-pass load connection failed: {}", runId, e.toString());
+                }
+                c = null;
+            }
+            if (check != null) {
+                check.close();
+            }
+        }
+    }
+}
