@@ -114,11 +114,14 @@ class ClusterTest extends ServiceProcessTest {
             HttpResponse<String> backfill = a.post("/api/pipelines/daily_sales_etl/backfill",
                     "{\"from\":\"" + dates.get(0) + "\",\"to\":\"" + dates.get(1) + "\"}");
             assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
-            // extract_orders validates and loads into staging in the same pass: kill it while that is in flight.
+            // extract_orders validates and loads into staging in the same pass: kill it while its COPY is in flight
+            // (instance a runs both runs; b has none to run).
             await("a load in flight on instance a").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
-                    jdbc.queryForObject("SELECT count(*) FROM etl.task_runs t JOIN etl.pipeline_runs r USING (run_id) "
+                    jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                            + "AND query LIKE 'COPY \"staging\".\"orders\"%'", Long.class) > 0
+                    && jdbc.queryForObject("SELECT count(*) FROM etl.task_runs t JOIN etl.pipeline_runs r USING (run_id) "
                             + "WHERE r.logical_date IN (?, ?) AND r.owner LIKE ? AND t.status = 'RUNNING' "
-                            + "AND t.task = 'extract_orders' AND t.started_at < now() - interval '50 milliseconds'", Long.class,
+                            + "AND t.task = 'extract_orders'", Long.class,
                             dates.get(0), dates.get(1), a.ownerPattern()) > 0);
 
             a.kill();

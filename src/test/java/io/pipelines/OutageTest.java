@@ -66,6 +66,9 @@ class OutageTest extends ServiceProcessTest {
             assertThat(spooled.get("stackTrace").asText()).contains("at ");
             assertThat(spooled.get("payload").get("lakeFolder").asText()).contains("run=" + runId);
             assertThat(spooled.get("payload").get("lakeKeys").isArray()).as("the run's lake objects listed").isTrue();
+            if (!spooled.get("task").asText().equals("extract_orders")) {
+                assertThat(spooled.get("payload").get("lakeKeys").toString()).contains("_manifest.json");
+            }
             assertThat(jdbc.queryForObject("SELECT status FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId))
                     .as("its end could not be recorded").isEqualTo("RUNNING");
 

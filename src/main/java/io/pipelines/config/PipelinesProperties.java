@@ -13,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.NotEmpty;
 
 /** Every setting of the service under {@code pipelines.*}, bound once; see application.yml. */
@@ -176,7 +177,16 @@ public class PipelinesProperties {
         /** Longest date range of one backfill, in days. */
         @Min(1)
         private int maxBackfillDays = 366;
+        /**
+         * How long an extract's single pass waits for its load (PostgreSQL taking the COPY, or a lock
+         * on the staging table) before it gives the in-pass load up; validate and load then run as
+         * tasks of their own after the extract.
+         */
+        @NotNull
+        private Duration loadStallTimeout = Duration.ofMinutes(2);
 
+        public Duration getLoadStallTimeout() { return loadStallTimeout; }
+        public void setLoadStallTimeout(Duration loadStallTimeout) { this.loadStallTimeout = loadStallTimeout; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public int getMaxBackfillDays() { return maxBackfillDays; }

@@ -1,6 +1,7 @@
 package io.pipelines.lake;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -102,15 +103,8 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
     private static ValueWriter writer(Schema s) {
         LogicalType logical = s.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal decimal && s.getType() == Schema.Type.BYTES) {
-            int scale = decimal.getScale();
-            return (out, v) -> {
-                BigDecimal d = (BigDecimal) v;
-                if (d.scale() != scale) {
-                    throw new AvroTypeException("Cannot encode decimal with scale " + d.scale() + " as scale " + scale
-                            + " without rounding");
-                }
-                out.addBinary(Binary.fromConstantByteArray(d.unscaledValue().toByteArray()));
-            };
+            return (out, v) -> out.addBinary(Binary.fromConstantByteArray(
+                    decimal((BigDecimal) v, decimal).unscaledValue().toByteArray()));
         }
         if (logical instanceof LogicalTypes.Date && s.getType() == Schema.Type.INT) {
             return (out, v) -> out.addInteger(Math.toIntExact(((LocalDate) v).toEpochDay()));
@@ -130,11 +124,42 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
             case FLOAT -> (out, v) -> out.addFloat(((Number) v).floatValue());
             case DOUBLE -> (out, v) -> out.addDouble(((Number) v).doubleValue());
             case BOOLEAN -> (out, v) -> out.addBoolean((Boolean) v);
-            case STRING -> (out, v) -> out.addBinary(v instanceof String text ? Binary.fromString(text)
+            case STRING -> (out, v) -> out.addBinary(v instanceof String text && !hasSurrogate(text) ? Binary.fromString(text)
                     : v instanceof Utf8 u ? Binary.fromReusedByteArray(u.getBytes(), 0, u.getByteLength())
+                    // Avro's way, which refuses unpaired surrogates (String.getBytes would write '?').
                     : Binary.fromCharSequence((CharSequence) v));
             default -> null;
         };
+    }
+
+    /** The value as Avro's decimal conversion writes it: rescaled when no digit is lost, within the precision. */
+    private static BigDecimal decimal(BigDecimal value, LogicalTypes.Decimal type) {
+        BigDecimal d = value;
+        boolean rescaled = false;
+        if (d.scale() != type.getScale()) {
+            try {
+                d = d.setScale(type.getScale(), RoundingMode.UNNECESSARY);
+                rescaled = true;
+            } catch (ArithmeticException e) {
+                throw new AvroTypeException("Cannot encode decimal with scale " + value.scale() + " as scale "
+                        + type.getScale() + " without rounding");
+            }
+        }
+        if (d.precision() > type.getPrecision()) {
+            throw new AvroTypeException("Cannot encode decimal with precision " + d.precision() + " as max precision "
+                    + type.getPrecision() + (rescaled ? ". This is after safely adjusting scale from " + value.scale()
+                    + " to required " + type.getScale() : ""));
+        }
+        return d;
+    }
+
+    private static boolean hasSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long micros(Instant t) {

@@ -29,6 +29,8 @@ public final class JdbcAvroSchema {
 
     private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_DECIMAL_PRECISION = 38;
+    /** PostgreSQL's character types, whose binary form is their text. */
+    private static final java.util.Set<String> TEXT_TYPES = java.util.Set.of("text", "varchar", "bpchar", "name");
 
     @FunctionalInterface
     private interface ColumnReader {
@@ -58,6 +60,25 @@ public final class JdbcAvroSchema {
             readers.add(reader(type));
         }
         return new JdbcAvroSchema(fields.endRecord(), readers);
+    }
+
+    /**
+     * Whether the rows of a PostgreSQL result read the same when the server sends them in binary: true
+     * when every column is read through a typed getter or is text. Columns kept as their text
+     * (unconstrained numeric, bytea, json, ...) are not: the driver would make their text from the
+     * binary value, which differs (1E-7 for 0.0000001, a Java array name for bytes).
+     */
+    public static boolean readsAlikeInBinary(ResultSetMetaData meta) throws SQLException {
+        if (meta == null) {
+            return false;
+        }
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (avroType(meta, i).getType() == Schema.Type.STRING
+                    && !TEXT_TYPES.contains(meta.getColumnTypeName(i).toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Schema schema() {

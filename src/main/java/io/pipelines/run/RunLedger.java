@@ -1,6 +1,8 @@
 package io.pipelines.run;
 
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -165,9 +167,10 @@ public class RunLedger {
 
     public void finishTask(long runId, String task, TaskResult result, long durationMs) {
         jdbc.update(con -> {
+            // A task already recorded as succeeded in its own load's transaction (finishInPass) keeps that record.
             var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
                     + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?"
-                    + OWNED);
+                    + " AND status <> 'SUCCEEDED'" + OWNED);
             setResult(con, ps, result, durationMs);
             ps.setLong(5, runId);
             ps.setString(6, task);
@@ -177,30 +180,56 @@ public class RunLedger {
     }
 
     /**
-     * Records a task done within another one (the host) as succeeded: started when the host started,
-     * finished now; in the order of the run's tasks it comes after the host and the tasks recorded
-     * with it before.
+     * In the transaction of {@code c} (the one that commits the host task's load): records the host
+     * task and the later tasks it did in the same pass as succeeded, atomically with that load, so
+     * that a run stopped right after the commit resumes after them, never before. The tasks done with
+     * it start when the host started and end now; returns them with their durations.
      */
-    public void finishFoldedTask(long runId, String host, String task, TaskResult result, long durationMs) {
-        jdbc.update(con -> {
-            var ps = con.prepareStatement("INSERT INTO etl.task_runs (rows_in, rows_out, duration_ms, lake_keys, task, "
-                    + "run_id, status, started_at, finished_at) SELECT ?, ?, ?, ?, ?, h.run_id, 'SUCCEEDED', h.started_at, now() "
-                    + "FROM etl.task_runs h WHERE h.run_id = ? AND h.task = ?"
-                    + " AND EXISTS (SELECT 1 FROM etl.pipeline_runs r WHERE r.run_id = h.run_id AND r.owner = ?) "
+    public List<TaskResult.Folded> finishInPass(Connection c, long runId, String host, TaskResult hostResult,
+                                                List<TaskResult.Folded> folded) throws SQLException {
+        String elapsed = "(extract(epoch FROM clock_timestamp() - %s) * 1000)::bigint";
+        try (PreparedStatement ps = c.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', "
+                + "finished_at = clock_timestamp(), duration_ms = " + elapsed.formatted("started_at") + ", rows_in = ?, "
+                + "rows_out = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?" + OWNED)) {
+            ps.setObject(1, hostResult.rowsIn());
+            ps.setObject(2, hostResult.rowsOut());
+            ps.setArray(3, c.createArrayOf("text", hostResult.lakeKeys().toArray()));
+            ps.setLong(4, runId);
+            ps.setString(5, host);
+            ps.setString(6, lease.id());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("Run " + runId + " has no task " + host + " of this instance to finish");
+            }
+        }
+        List<TaskResult.Folded> recorded = new ArrayList<>();
+        for (TaskResult.Folded f : folded) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl.task_runs (task, run_id, status, started_at, "
+                    + "finished_at, duration_ms, rows_in, rows_out, lake_keys) SELECT ?, h.run_id, 'SUCCEEDED', h.started_at, "
+                    + "clock_timestamp(), " + elapsed.formatted("h.started_at") + ", ?, ?, ? FROM etl.task_runs h "
+                    + "WHERE h.run_id = ? AND h.task = ? "
                     + "ON CONFLICT (run_id, task) DO UPDATE SET status = 'SUCCEEDED', attempts = etl.task_runs.attempts + 1, "
-                    + "started_at = EXCLUDED.started_at, finished_at = now(), rows_in = EXCLUDED.rows_in, "
-                    + "rows_out = EXCLUDED.rows_out, duration_ms = EXCLUDED.duration_ms, lake_keys = EXCLUDED.lake_keys, error = NULL");
-            setResult(con, ps, result, durationMs);
-            ps.setString(5, task);
-            ps.setLong(6, runId);
-            ps.setString(7, host);
-            ps.setString(8, lease.id());
-            return ps;
-        });
+                    + "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, "
+                    + "rows_in = EXCLUDED.rows_in, rows_out = EXCLUDED.rows_out, lake_keys = EXCLUDED.lake_keys, error = NULL "
+                    + "RETURNING duration_ms")) {
+                ps.setString(1, f.task());
+                ps.setObject(2, f.result().rowsIn());
+                ps.setObject(3, f.result().rowsOut());
+                ps.setArray(4, c.createArrayOf("text", f.result().lakeKeys().toArray()));
+                ps.setLong(5, runId);
+                ps.setString(6, host);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("Run " + runId + " has no task " + host + " to record " + f.task() + " with");
+                    }
+                    recorded.add(new TaskResult.Folded(f.task(), rs.getLong(1), f.result()));
+                }
+            }
+        }
+        return recorded;
     }
 
     /** Parameters 1-4: rows in, rows out, duration, lake keys. */
-    private static void setResult(java.sql.Connection con, java.sql.PreparedStatement ps, TaskResult result,
+    private static void setResult(Connection con, PreparedStatement ps, TaskResult result,
                                   long durationMs) throws SQLException {
         ps.setObject(1, result.rowsIn());
         ps.setObject(2, result.rowsOut());

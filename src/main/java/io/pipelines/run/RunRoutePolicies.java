@@ -154,7 +154,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
                         run.pipeline(), run.runId(), run.logicalDate(), task, duration.toMillis(), result.rowsIn(),
                         result.rowsOut(), result.lakeKeys().size());
                 for (TaskResult.Folded folded : result.folded()) {
-                    ledger.finishFoldedTask(run.runId(), task, folded.task(), folded.result(), folded.durationMs());
+                    // Recorded by the task itself, in the transaction of its load (RunLedger.finishInPass).
                     metrics.taskSucceeded(run.pipeline(), folded.task(), Duration.ofMillis(folded.durationMs()), folded.result());
                     log.info("{} run {} for {}: task {} SUCCEEDED within task {} in {} ms, rows in {}, rows out {}",
                             run.pipeline(), run.runId(), run.logicalDate(), folded.task(), task, folded.durationMs(),

@@ -9,8 +9,9 @@ import java.util.List;
  * @param rowsIn   rows the task read (null when it does not read rows)
  * @param rowsOut  rows the task wrote or passed on
  * @param lakeKeys lake objects the task wrote or read
- * @param folded   later tasks of the run that this one did as well, in the same pass over the data
- *                 (recorded as succeeded with it; the run's route then skips them)
+ * @param folded   later tasks of the run that this one did as well, in the same pass over the data,
+ *                 already recorded as succeeded by the task (the run's route then skips them); their
+ *                 metrics and log lines come with this task's
  */
 public record TaskResult(Long rowsIn, Long rowsOut, List<String> lakeKeys, List<Folded> folded) {
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.postgresql.PGStatement;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ import io.pipelines.lake.Manifest;
 import io.pipelines.lake.ParquetPartWriter;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
+import io.pipelines.run.RunRoutePolicies;
 import io.pipelines.run.TaskResult;
 
 /**
@@ -73,7 +75,8 @@ public class ExtractToLake {
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
+                          @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         BatchPipeline p = catalog.batch(pipeline);
         String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
         landed.clear(runFolder);
@@ -98,7 +101,7 @@ public class ExtractToLake {
             try (PreparedStatement ps = c.prepareStatement(NamedParameterUtils.substituteNamedParameters(query, window),
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(source.getFetchSize());
-                if (ps.isWrapperFor(PGStatement.class)) {
+                if (ps.isWrapperFor(PGStatement.class) && JdbcAvroSchema.readsAlikeInBinary(ps.getMetaData())) {
                     // PostgreSQL sends this statement's rows in binary (no timestamp and numeric formatting
                     // there, no parsing here); only this statement, so the connection's other statements
                     // keep the driver's defaults.
@@ -144,9 +147,17 @@ public class ExtractToLake {
             String manifestKey = landed.commit(runFolder, manifest);
             List<String> keys = new ArrayList<>(manifest.keys());
             keys.add(manifestKey);
-            List<TaskResult.Folded> folded = load == null ? List.of() : load.finish(manifest, manifest.keys());
-            if (!folded.isEmpty()) {
+            TaskResult result = new TaskResult(count, count, keys);
+            List<TaskResult.Folded> folded = load == null ? List.of() : load.finish(manifest, task, result);
+            if (folded.isEmpty()) {
+                return result;
+            }
+            // Loaded and recorded: nothing after this point may fail the task (its retry would extract again).
+            try {
                 LoadStaging.dropEarlierRuns(landed, p, runId, date);
+            } catch (RuntimeException e) {
+                log.warn("{} run {}: the date's earlier runs could not be dropped from the lake ({}); they stay "
+                        + "until the date's next loaded run drops them", pipeline, runId, e.toString());
             }
             return new TaskResult(count, count, keys, folded);
         } finally {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -27,6 +29,7 @@ import io.pipelines.quality.QualityResults;
 import io.pipelines.quality.QualitySuite;
 import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.quality.SuiteRun;
+import io.pipelines.run.RunLedger;
 import io.pipelines.run.TaskResult;
 import io.pipelines.util.ChunkWorker;
 import io.pipelines.warehouse.CopyRows;
@@ -34,13 +37,15 @@ import io.pipelines.warehouse.StagingLoader;
 
 /**
  * The validate and load tasks done inside the extract's pass (a batch pipeline's single pass): the
- * rows the extract reads are checked against the quality suite and copied into the date's staging
- * rows, on a thread of their own, in one warehouse transaction that holds the run (as the load task
- * does) and commits only when the manifest is written, every expectation passed and the count is
- * the manifest's. Anything else rolls the transaction back and leaves validate and load to their
- * own tasks, which read the landed objects back: a failed expectation is then recorded and fails
- * the run there, a warehouse error is retried there. Nothing is committed that the two-pass run
- * would not have committed.
+ * rows the extract reads are checked against the quality suite and copied into staging, on a thread
+ * of their own, in one warehouse transaction. It commits only when the manifest is written, every
+ * expectation passed and the count is the manifest's; then, in that transaction, it takes the run
+ * (as the load task does: a run taken over meanwhile is not committed), removes the date's other
+ * rows and records the extract, validate and load tasks as succeeded. Until then it holds no lock
+ * another run or instance waits for. Anything else rolls the transaction back and leaves validate
+ * and load to their own tasks, which read the landed objects back: a failed expectation is then
+ * recorded and fails the run there, a warehouse error is retried there. Nothing is committed that
+ * the two-pass run would not have committed.
  */
 @Component
 public class InPassLoader {
@@ -51,15 +56,19 @@ public class InPassLoader {
     private final RunFence fence;
     private final QualitySuiteParser parser;
     private final QualityResults results;
+    private final RunLedger ledger;
     private final Path spoolDir;
+    private final Duration stall;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
-                        PipelinesProperties properties) {
+                        RunLedger ledger, PipelinesProperties properties) {
         this.warehouse = warehouse;
         this.fence = fence;
         this.parser = parser;
         this.results = results;
+        this.ledger = ledger;
         this.spoolDir = properties.getLake().getSpoolDir();
+        this.stall = properties.getRuns().getLoadStallTimeout();
     }
 
     /**
@@ -76,11 +85,6 @@ public class InPassLoader {
             load = new Load(p, runId, date, suite, schema);
             load.begin();
             return load;
-        } catch (RunTakenOverException e) {
-            if (load != null) {
-                load.close();
-            }
-            throw e;
         } catch (Exception e) {
             if (load != null) {
                 load.close();
@@ -117,12 +121,9 @@ public class InPassLoader {
             check = new SuiteRun(suite, schema, spoolDir);
             c = warehouse.getConnection();
             c.setAutoCommit(false);
-            // Only while the run is this instance's: one taken for dead must not load over the new owner.
-            fence.hold(c, runId);
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM "
-                    + SqlIdentifiers.qualified(p.getStagingTable(), "staging table") + " WHERE logical_date = ?")) {
-                delete.setObject(1, date);
-                delete.executeUpdate();
+            try (Statement st = c.createStatement()) {
+                // A lock on the staging table (DDL, LOCK TABLE) is waited for no longer than a stalled COPY.
+                st.execute("SET LOCAL lock_timeout = " + stall.toMillis());
             }
             copy = CopyRows.open(c, p.getStagingTable(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
             worker = new ChunkWorker<>(Thread.currentThread().getName() + "-load", records -> {
@@ -139,7 +140,9 @@ public class InPassLoader {
                 return;
             }
             try {
-                worker.submit(chunk);
+                worker.submit(chunk, stall);
+            } catch (InterruptedException e) {
+                throw e;
             } catch (Exception e) {
                 giveUp(e);
             }
@@ -147,35 +150,49 @@ public class InPassLoader {
 
         /**
          * Ends the pass once the manifest is written: commits the load when every expectation passed
-         * and the count is the manifest's, and returns validate_data's and load_to_staging's results;
-         * otherwise rolls back and returns none (the tasks then run on their own).
+         * and the count is the manifest's, recording {@code task} (the extract, with {@code result})
+         * and validate_data and load_to_staging as succeeded in the same transaction, and returns
+         * the two; otherwise rolls back and returns none (the tasks then run on their own). Fails
+         * when the run was taken over by another instance meanwhile.
          */
-        public List<TaskResult.Folded> finish(Manifest manifest, List<String> keys) throws InterruptedException {
+        public List<TaskResult.Folded> finish(Manifest manifest, String task, TaskResult result) throws InterruptedException {
             if (given) {
                 return List.of();
             }
             try {
-                worker.finish();
+                worker.finish(stall);
                 long copied = copy.finish();
                 List<ExpectationResult> outcome = check.results();
                 long validated = elapsedMs();
                 if (outcome.stream().anyMatch(r -> !r.success())) {
                     log.info("{} run {}: the quality suite {} failed in the extract's pass; nothing loaded, "
                             + "validate_data reads the landed objects back to record it", p.getName(), runId, suite.name());
-                    c.rollback();
+                    close();
                     return List.of();
                 }
                 if (copied != manifest.rows()) {
                     throw new IllegalStateException("copied " + copied + " rows but the manifest counts " + manifest.rows());
                 }
+                // Only while the run is this instance's: one taken for dead must not load over the new owner.
+                fence.hold(c, runId);
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM "
+                        + SqlIdentifiers.qualified(p.getStagingTable(), "staging table")
+                        + " WHERE logical_date = ? AND run_id <> ?")) {
+                    delete.setObject(1, date);
+                    delete.setLong(2, runId);
+                    delete.executeUpdate();
+                }
                 results.save(runId, suite.name(), outcome);
+                List<String> keys = manifest.keys();
+                List<TaskResult.Folded> done = ledger.finishInPass(c, runId, task, result, List.of(
+                        new TaskResult.Folded("validate_data", validated, new TaskResult(manifest.rows(), manifest.rows(), keys)),
+                        new TaskResult.Folded("load_to_staging", elapsedMs(), new TaskResult(manifest.rows(), copied, keys))));
                 c.commit();
                 log.info("{} run {}: {} expectation(s) of {} met and {} rows loaded into {} in the extract's pass",
                         p.getName(), runId, outcome.size(), suite.name(), copied, p.getStagingTable());
-                return List.of(
-                        new TaskResult.Folded("validate_data", validated, new TaskResult(manifest.rows(), manifest.rows(), keys)),
-                        new TaskResult.Folded("load_to_staging", elapsedMs(), new TaskResult(manifest.rows(), copied, keys)));
-            } catch (InterruptedException e) {
+                return done;
+            } catch (InterruptedException | RunTakenOverException e) {
+                close();
                 throw e;
             } catch (Exception e) {
                 giveUp(e);
@@ -194,30 +211,40 @@ public class InPassLoader {
             close();
         }
 
-        /** Rolls back what was not committed and lets the connection and the checks go. */
+        /**
+         * Rolls back what was not committed and lets the connection, the thread and the checks go. A
+         * load thread still blocked writing to the warehouse after it was stopped gets its
+         * connection aborted (the server then rolls back) rather than waited for.
+         */
         @Override
         public void close() {
             if (worker != null) {
                 worker.close();
             }
             if (c != null) {
-                try {
-                    if (copy != null) {
-                        copy.close();
-                    }
-                    c.rollback();
-                } catch (SQLException e) {
-                    log.debug("Rollback of run {}'s in-pass load failed: {}", runId, e.toString());
-                }
-                try {
-                    c.setAutoCommit(true);
-                    c.close();
-                } catch (SQLException e) {
-                    log.debug("Closing run {}'s in-pass load connection failed: {}", runId, e.toString());
-                }
+                Connection connection = c;
                 c = null;
+                try {
+                    if (worker != null && worker.isAlive()) {
+                        connection.abort(Runnable::run);
+                    } else {
+                        if (copy != null) {
+                            copy.close();
+                        }
+                        connection.rollback();
+                        connection.setAutoCommit(true);
+                    }
+                } catch (SQLException e) {
+                    log.debug("Rolling back run {}'s in-pass load failed: {}", runId, e.toString());
+                } finally {
+                    try {
+                        connection.close();
+                    } catch (SQLException e) {
+                        log.debug("Closing run {}'s in-pass load connection failed: {}", runId, e.toString());
+                    }
+                }
             }
-            if (check != null) {
+            if (check != null && (worker == null || !worker.isAlive())) {
                 check.close();
             }
         }

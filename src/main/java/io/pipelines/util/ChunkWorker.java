@@ -1,6 +1,7 @@
 package io.pipelines.util;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,10 +39,22 @@ public final class ChunkWorker<T> implements AutoCloseable {
 
     /** Hands a chunk over (the caller must not change it afterwards); fails with the worker's failure. */
     public void submit(List<T> chunk) throws IOException, InterruptedException {
+        submit(chunk, null);
+    }
+
+    /**
+     * Hands a chunk over, waiting at most {@code stall} (null: as long as it takes) for the worker to
+     * make room; fails with the worker's failure, or with {@link StalledException} when it made none.
+     */
+    public void submit(List<T> chunk, Duration stall) throws IOException, InterruptedException {
+        long deadline = stall == null ? Long.MAX_VALUE : System.nanoTime() + stall.toNanos();
         while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
             rethrow();
             if (!thread.isAlive()) {
                 throw new IOException("The worker thread " + thread.getName() + " stopped");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new StalledException(thread.getName() + " took no rows for " + stall);
             }
         }
         rethrow();
@@ -49,11 +62,37 @@ public final class ChunkWorker<T> implements AutoCloseable {
 
     /** Waits until every chunk handed over is handled; fails with the worker's failure. */
     public void finish() throws IOException, InterruptedException {
-        submit(end);
-        thread.join();
+        finish(null);
+    }
+
+    /**
+     * Waits until every chunk handed over is handled, at most {@code stall} (null: as long as it
+     * takes) for each chunk still queued; fails with the worker's failure or {@link StalledException}.
+     */
+    public void finish(Duration stall) throws IOException, InterruptedException {
+        submit(end, stall);
+        while (thread.isAlive()) {
+            int queued = queue.size();
+            thread.join(stall == null ? 0 : stall.toMillis());
+            if (thread.isAlive() && queue.size() >= queued && stall != null) {
+                throw new StalledException(thread.getName() + " handled nothing for " + stall);
+            }
+        }
         rethrow();
         if (!finished) {
             throw new IOException("The worker thread " + thread.getName() + " stopped before the end");
+        }
+    }
+
+    /** Whether the worker thread still runs (it may be blocked in its handler). */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** The worker made no progress for longer than it was given. */
+    public static final class StalledException extends IOException {
+        public StalledException(String message) {
+            super(message);
         }
     }
 
@@ -91,14 +130,22 @@ public final class ChunkWorker<T> implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (when the caller gives up): chunks not handled yet are dropped. */
+    /**
+     * Stops the thread (when the caller gives up): chunks not handled yet are dropped. Waits up to
+     * 10 s for it to end, even when the caller was interrupted (see {@link #isAlive()} after).
+     */
     @Override
     public void close() {
         thread.interrupt();
+        boolean interrupted = Thread.interrupted();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

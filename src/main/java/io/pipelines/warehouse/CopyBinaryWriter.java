@@ -199,7 +199,7 @@ final class CopyBinaryWriter {
     private static void instant(Object value, CopyBinaryWriter out) {
         Instant t = (Instant) value;
         out.putInt(8);
-        out.putLong((t.getEpochSecond() - POSTGRES_EPOCH_SECOND) * 1_000_000 + t.getNano() / 1000);
+        out.putLong(Math.addExact(Math.multiplyExact(t.getEpochSecond() - POSTGRES_EPOCH_SECOND, 1_000_000L), t.getNano() / 1000));
     }
 
     private static void localTimestamp(Object value, CopyBinaryWriter out) {
