@@ -3,6 +3,7 @@ package io.pipelines.task;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -107,6 +108,7 @@ public class InPassLoader {
         private SuiteRun check;
         private CopyRows copy;
         private ChunkWorker<GenericRecord> worker;
+        private boolean replaces;
         private boolean given;
 
         private Load(BatchPipeline p, long runId, LocalDate date, QualitySuite suite, Schema schema) {
@@ -124,6 +126,17 @@ public class InPassLoader {
             try (Statement st = c.createStatement()) {
                 // A lock on the staging table (DDL, LOCK TABLE) is waited for no longer than a stalled COPY.
                 st.execute("SET LOCAL lock_timeout = " + stall.toMillis());
+            }
+            // Whether the date has rows of other runs to replace: only one run of a date is active at a
+            // time, so none can appear meanwhile, and a first load of the date deletes nothing at its end.
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + stagingTable()
+                    + " WHERE logical_date = ? AND run_id <> ?)")) {
+                ps.setObject(1, date);
+                ps.setLong(2, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    replaces = rs.getBoolean(1);
+                }
             }
             copy = CopyRows.open(c, p.getStagingTable(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
             worker = new ChunkWorker<>(Thread.currentThread().getName() + "-load", records -> {
@@ -175,12 +188,13 @@ public class InPassLoader {
                 }
                 // Only while the run is this instance's: one taken for dead must not load over the new owner.
                 fence.hold(c, runId);
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM "
-                        + SqlIdentifiers.qualified(p.getStagingTable(), "staging table")
-                        + " WHERE logical_date = ? AND run_id <> ?")) {
-                    delete.setObject(1, date);
-                    delete.setLong(2, runId);
-                    delete.executeUpdate();
+                if (replaces) {
+                    try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + stagingTable()
+                            + " WHERE logical_date = ? AND run_id <> ?")) {
+                        delete.setObject(1, date);
+                        delete.setLong(2, runId);
+                        delete.executeUpdate();
+                    }
                 }
                 results.save(runId, suite.name(), outcome);
                 List<String> keys = manifest.keys();
@@ -198,6 +212,10 @@ public class InPassLoader {
                 giveUp(e);
                 return List.of();
             }
+        }
+
+        private String stagingTable() {
+            return SqlIdentifiers.qualified(p.getStagingTable(), "staging table");
         }
 
         private long elapsedMs() {
