@@ -31,20 +31,26 @@ public class ParquetPartWriter implements Closeable {
     private final Schema schema;
     private final Map<String, String> metadata;
     private final int rowsPerObject;
+    private final Runnable beforeUpload;
     private final List<Manifest.LakeObject> written = new ArrayList<>();
 
     private ParquetWriter<GenericRecord> current;
     private Path currentFile;
     private long currentRows;
 
+    /**
+     * {@code beforeUpload} runs before each part is uploaded and stops the writing by throwing (the
+     * run's ownership check: an instance whose run was taken over uploads no further part).
+     */
     public ParquetPartWriter(Lake lake, Path spoolDir, String folder, Schema schema, Map<String, String> metadata,
-                             int rowsPerObject) {
+                             int rowsPerObject, Runnable beforeUpload) {
         this.lake = lake;
         this.spoolDir = spoolDir;
         this.folder = folder;
         this.schema = schema;
         this.metadata = metadata;
         this.rowsPerObject = rowsPerObject;
+        this.beforeUpload = beforeUpload;
     }
 
     public void write(GenericRecord record) throws IOException {
@@ -76,6 +82,7 @@ public class ParquetPartWriter implements Closeable {
             String key = LakeKeys.part(folder, written.size());
             long bytes = Files.size(currentFile);
             String sha256 = sha256(currentFile);
+            beforeUpload.run();
             lake.put(key, currentFile);
             written.add(new Manifest.LakeObject(key, currentRows, bytes, sha256));
         } finally {

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pipelines.cluster.RunFence;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.BackgroundPartWriter;
 import io.pipelines.lake.Lake;
@@ -50,10 +51,11 @@ public class SourceExtract {
     private final LandedRuns landed;
     private final ObjectMapper json;
     private final PipelinesProperties.Lake settings;
+    private final RunFence fence;
 
     public SourceExtract(PipelineCatalog catalog, JdbcSourceReader jdbcReader, HttpSourceReader httpReader,
                          WatermarkStore watermarks, SchemaVersions schemaVersions, Lake lake, LandedRuns landed,
-                         ObjectMapper json, PipelinesProperties properties) {
+                         ObjectMapper json, PipelinesProperties properties, RunFence fence) {
         this.catalog = catalog;
         this.jdbcReader = jdbcReader;
         this.httpReader = httpReader;
@@ -63,6 +65,7 @@ public class SourceExtract {
         this.landed = landed;
         this.json = json;
         this.settings = properties.getLake();
+        this.fence = fence;
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
@@ -82,10 +85,13 @@ public class SourceExtract {
         }
         Increment increment = new Increment(source.name(), runId, date, from, landing.last, summary.bound(),
                 summary.pagesRead(), landing.progress.rows(), landing.version, landing.columns, landing.change);
+        // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
+        fence.check(runId);
         lake.put(runFolder + Increment.FILE, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(increment),
                 "application/json");
         Manifest manifest = new Manifest(pipeline, runId, date, landing.progress.rows(), landing.schema.toString(),
                 landing.objects, Instant.now());
+        fence.check(runId);
         String manifestKey = landed.commit(runFolder, manifest);
         List<String> keys = new ArrayList<>(manifest.keys());
         keys.add(runFolder + Increment.FILE);
@@ -156,7 +162,7 @@ public class SourceExtract {
             Map<String, String> metadata = Map.of("pipelines.pipeline", source.name(), "pipelines.run_id", Long.toString(runId),
                     "pipelines.logical_date", date.toString(), SCHEMA_VERSION_METADATA, Integer.toString(version));
             writer = new BackgroundPartWriter(new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder, schema, metadata,
-                    settings.getRowsPerObject()), Thread.currentThread().getName() + "-parquet");
+                    settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
         }
 
         @Override

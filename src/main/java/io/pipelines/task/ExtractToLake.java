@@ -120,7 +120,9 @@ public class ExtractToLake {
                     // Parquet is encoded and uploaded on a second thread, the suite and the COPY run on a third
                     // one, while this one reads the source: each chunk of rows goes to both.
                     try (BackgroundPartWriter writer = new BackgroundPartWriter(new ParquetPartWriter(lake,
-                            settings.getSpoolDir(), runFolder, rows.schema(), metadata, settings.getRowsPerObject()),
+                            settings.getSpoolDir(), runFolder, rows.schema(), metadata, settings.getRowsPerObject(),
+                            // An instance taken for dead uploads no further part into the folder the new owner writes.
+                            () -> fence.check(runId)),
                             Thread.currentThread().getName() + "-parquet")) {
                         List<GenericRecord> chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
                         while (rs.next()) {
