@@ -45,7 +45,7 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
         super(parquetSchema, schema, model);
         for (Schema.Field f : schema.getFields()) {
             names.add(f.name());
-            writers.add(writer(valueSchema(f.schema())));
+            writers.add(writer(AvroFields.valueType(f.schema())));
         }
     }
 
@@ -58,7 +58,7 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
             Schema s = f.schema();
             if (s.getType() != Schema.Type.UNION || s.getTypes().size() != 2
                     || s.getTypes().stream().noneMatch(b -> b.getType() == Schema.Type.NULL)
-                    || writer(valueSchema(s)) == null) {
+                    || writer(AvroFields.valueType(s)) == null) {
                 return false;
             }
         }
@@ -93,10 +93,6 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
             }
         }
         consumer.endMessage();
-    }
-
-    private static Schema valueSchema(Schema union) {
-        return union.getTypes().stream().filter(b -> b.getType() != Schema.Type.NULL).findFirst().orElseThrow();
     }
 
     /** The writer of a field's non-null values, as Avro's write support converts them; null for other types. */

@@ -40,16 +40,7 @@ public class PipelineSchedules implements CamelContextConfiguration {
         catalog.verifyRoutes();
         triggers.whileCreating(() -> {
             for (BatchPipeline p : properties.getBatch()) {
-                try {
-                    TemplatedRouteBuilder.builder(camel, TEMPLATE)
-                            .routeId(p.getName() + PipelineCatalog.SCHEDULE_SUFFIX)
-                            .parameter("pipeline", p.getName())
-                            .parameter("cron", p.getCron())
-                            .parameter("timeZone", p.getTimeZone())
-                            .add();
-                } catch (Exception e) {
-                    throw new IllegalStateException("Schedule of pipeline " + p.getName() + " not made: " + e.getMessage(), e);
-                }
+                addScheduleRoute(camel, p.getName(), p.getCron(), p.getTimeZone());
                 log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
             }
         });
@@ -57,6 +48,23 @@ public class PipelineSchedules implements CamelContextConfiguration {
             triggers.warnOfUnknown(catalog.names());
         } catch (SchedulerException e) {
             throw new IllegalStateException("The Quartz job store (etl.qrtz_*) could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The schedule route of a pipeline (batch or source), from the template: call it under
+     * {@link ScheduleTriggers#whileCreating}, the lock in which instances make their schedules.
+     */
+    public static void addScheduleRoute(CamelContext camel, String pipeline, String cron, String timeZone) {
+        try {
+            TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                    .routeId(pipeline + PipelineCatalog.SCHEDULE_SUFFIX)
+                    .parameter("pipeline", pipeline)
+                    .parameter("cron", cron)
+                    .parameter("timeZone", timeZone)
+                    .add();
+        } catch (Exception e) {
+            throw new IllegalStateException("Schedule of pipeline " + pipeline + " not made: " + e.getMessage(), e);
         }
     }
 }

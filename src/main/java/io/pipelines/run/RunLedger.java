@@ -171,7 +171,10 @@ public class RunLedger {
             var ps = con.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', finished_at = now(), "
                     + "rows_in = ?, rows_out = ?, duration_ms = ?, lake_keys = ?, error = NULL WHERE run_id = ? AND task = ?"
                     + " AND status <> 'SUCCEEDED'" + OWNED);
-            setResult(con, ps, result, durationMs);
+            ps.setObject(1, result.rowsIn());
+            ps.setObject(2, result.rowsOut());
+            ps.setLong(3, durationMs);
+            ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
             ps.setLong(5, runId);
             ps.setString(6, task);
             ps.setString(7, lease.id());
@@ -183,10 +186,11 @@ public class RunLedger {
      * In the transaction of {@code c} (the one that commits the host task's load): records the host
      * task and the later tasks it did in the same pass as succeeded, atomically with that load, so
      * that a run stopped right after the commit resumes after them, never before. The tasks done with
-     * it start when the host started and end now; returns them with their durations.
+     * it ({@code folded}, in their order, each with {@code foldedResult}: they read and wrote the
+     * same rows) start when the host started and end now; returns them with their durations.
      */
     public List<TaskResult.Folded> finishInPass(Connection c, long runId, String host, TaskResult hostResult,
-                                                List<TaskResult.Folded> folded) throws SQLException {
+                                                List<String> folded, TaskResult foldedResult) throws SQLException {
         String elapsed = "(extract(epoch FROM clock_timestamp() - %s) * 1000)::bigint";
         try (PreparedStatement ps = c.prepareStatement("UPDATE etl.task_runs SET status = 'SUCCEEDED', "
                 + "finished_at = clock_timestamp(), duration_ms = " + elapsed.formatted("started_at") + ", rows_in = ?, "
@@ -202,7 +206,7 @@ public class RunLedger {
             }
         }
         List<TaskResult.Folded> recorded = new ArrayList<>();
-        for (TaskResult.Folded f : folded) {
+        for (String task : folded) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl.task_runs (task, run_id, status, started_at, "
                     + "finished_at, duration_ms, rows_in, rows_out, lake_keys) SELECT ?, h.run_id, 'SUCCEEDED', h.started_at, "
                     + "clock_timestamp(), " + elapsed.formatted("h.started_at") + ", ?, ?, ? FROM etl.task_runs h "
@@ -211,30 +215,21 @@ public class RunLedger {
                     + "started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, "
                     + "rows_in = EXCLUDED.rows_in, rows_out = EXCLUDED.rows_out, lake_keys = EXCLUDED.lake_keys, error = NULL "
                     + "RETURNING duration_ms")) {
-                ps.setString(1, f.task());
-                ps.setObject(2, f.result().rowsIn());
-                ps.setObject(3, f.result().rowsOut());
-                ps.setArray(4, c.createArrayOf("text", f.result().lakeKeys().toArray()));
+                ps.setString(1, task);
+                ps.setObject(2, foldedResult.rowsIn());
+                ps.setObject(3, foldedResult.rowsOut());
+                ps.setArray(4, c.createArrayOf("text", foldedResult.lakeKeys().toArray()));
                 ps.setLong(5, runId);
                 ps.setString(6, host);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IllegalStateException("Run " + runId + " has no task " + host + " to record " + f.task() + " with");
+                        throw new IllegalStateException("Run " + runId + " has no task " + host + " to record " + task + " with");
                     }
-                    recorded.add(new TaskResult.Folded(f.task(), rs.getLong(1), f.result()));
+                    recorded.add(new TaskResult.Folded(task, rs.getLong(1), foldedResult));
                 }
             }
         }
         return recorded;
-    }
-
-    /** Parameters 1-4: rows in, rows out, duration, lake keys. */
-    private static void setResult(Connection con, PreparedStatement ps, TaskResult result,
-                                  long durationMs) throws SQLException {
-        ps.setObject(1, result.rowsIn());
-        ps.setObject(2, result.rowsOut());
-        ps.setLong(3, durationMs);
-        ps.setArray(4, con.createArrayOf("text", result.lakeKeys().toArray()));
     }
 
     /** A failed attempt that will be tried again: one more attempt, and the error that caused it. */

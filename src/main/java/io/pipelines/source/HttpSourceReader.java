@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.SourceSettings;
+import io.pipelines.lake.AvroFields;
 
 /**
  * Reads the records of an HTTP API endpoint, page after page (page number, offset, a cursor token
@@ -71,11 +72,11 @@ public class HttpSourceReader implements SourceReader {
                 return new Summary(null, pages);
             }
             SourceSettings s = source.settings();
-            String cursorType = SourceColumn.stagingType(SourceColumn.nonNull(fieldSchema(schema, source, s.getCursorColumn(),
+            String cursorType = SourceColumn.stagingType(AvroFields.valueType(fieldSchema(schema, source, s.getCursorColumn(),
                     "cursor-column")));
             List<String> keyTypes = new ArrayList<>();
             for (String key : s.getKeyColumns()) {
-                keyTypes.add(SourceColumn.stagingType(SourceColumn.nonNull(fieldSchema(schema, source, key, "key-columns"))));
+                keyTypes.add(SourceColumn.stagingType(AvroFields.valueType(fieldSchema(schema, source, key, "key-columns"))));
             }
             rows.begin(schema);
             try (BufferedReader in = Files.newBufferedReader(spool)) {
@@ -293,7 +294,7 @@ public class HttpSourceReader implements SourceReader {
             if (v == null || v.isNull()) {
                 continue;
             }
-            record.put(f.pos(), switch (SourceColumn.nonNull(f.schema()).getType()) {
+            record.put(f.pos(), switch (AvroFields.valueType(f.schema()).getType()) {
                 case LONG -> v.asLong();
                 case DOUBLE -> v.asDouble();
                 case BOOLEAN -> v.asBoolean();

@@ -6,6 +6,8 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
+import io.pipelines.lake.AvroFields;
+
 /**
  * A column of a source as staging stores it: its name and its PostgreSQL type (one of
  * smallint-free plain types: integer, bigint, numeric, real, double precision, boolean, date,
@@ -15,14 +17,7 @@ public record SourceColumn(String name, String type) {
 
     /** The columns of a landed schema, with the staging type of each Avro type. */
     public static List<SourceColumn> of(Schema record) {
-        return record.getFields().stream().map(f -> new SourceColumn(f.name(), stagingType(nonNull(f.schema())))).toList();
-    }
-
-    static Schema nonNull(Schema schema) {
-        if (schema.getType() == Schema.Type.UNION) {
-            return schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
-        }
-        return schema;
+        return record.getFields().stream().map(f -> new SourceColumn(f.name(), stagingType(AvroFields.valueType(f.schema())))).toList();
     }
 
     static String stagingType(Schema type) {

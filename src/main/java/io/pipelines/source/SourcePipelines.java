@@ -43,12 +43,8 @@ public class SourcePipelines implements CamelContextConfiguration {
             task(camel, s, "load", "sourceLoadTask");
             TemplatedRouteBuilder.builder(camel, PIPELINE_TEMPLATE).routeId(s.name()).parameter("pipeline", s.name()).add();
             // Under the lock in which instances make their schedules (see ScheduleTriggers#whileCreating).
-            triggers.whileCreating(() -> TemplatedRouteBuilder.builder(camel, PipelineSchedules.TEMPLATE)
-                    .routeId(s.name() + PipelineCatalog.SCHEDULE_SUFFIX)
-                    .parameter("pipeline", s.name())
-                    .parameter("cron", s.cron())
-                    .parameter("timeZone", s.settings().getTimeZone())
-                    .add());
+            triggers.whileCreating(() -> PipelineSchedules.addScheduleRoute(camel, s.name(), s.cron(),
+                    s.settings().getTimeZone()));
             log.info("Source pipeline {} ({} {} -> {}) scheduled at '{}' ({})", s.name(), s.type(), s.origin(),
                     s.stagingTable(), s.cron(), s.settings().getTimeZone());
         }

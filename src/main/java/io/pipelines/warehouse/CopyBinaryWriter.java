@@ -18,6 +18,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.postgresql.copy.CopyIn;
 
+import io.pipelines.lake.AvroFields;
+
 /**
  * Streams rows into a PostgreSQL {@code COPY ... FROM STDIN (FORMAT binary)}, a buffer at a time:
  * each field as the server stores it (integers and floats big-endian, numeric in base-10000 digits,
@@ -68,7 +70,7 @@ final class CopyBinaryWriter {
         if (type == null) {
             return null;
         }
-        Schema value = valueSchema(schema);
+        Schema value = AvroFields.valueType(schema);
         LogicalType logical = value.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal) {
             return type.equals("numeric") ? CopyBinaryWriter::numeric : null;
@@ -98,18 +100,6 @@ final class CopyBinaryWriter {
             case STRING -> type.equals("text") || type.equals("varchar") ? CopyBinaryWriter::text : null;
             default -> null;
         };
-    }
-
-    /** The Avro type of a field, without its null branch. */
-    static Schema valueSchema(Schema schema) {
-        if (schema.getType() == Schema.Type.UNION) {
-            for (Schema branch : schema.getTypes()) {
-                if (branch.getType() != Schema.Type.NULL) {
-                    return branch;
-                }
-            }
-        }
-        return schema;
     }
 
     void row(Object[] leading, GenericRecord record, int width) throws SQLException {

@@ -12,7 +12,7 @@ import io.pipelines.lake.Manifest;
  * Streams a landed run's records into a {@code COPY ... FROM STDIN} of the caller's transaction,
  * each row led by the same values (the run id, say), and checks the count against the manifest.
  */
-final class LandedCopy {
+public final class LandedCopy {
 
     private LandedCopy() {
     }
@@ -29,7 +29,7 @@ final class LandedCopy {
     }
 
     /** Fails (the caller rolls back) when the rows copied are not the manifest's count. */
-    static long checkCount(long copied, Manifest manifest, String table) {
+    public static long checkCount(long copied, Manifest manifest, String table) {
         if (copied != manifest.rows()) {
             throw new IllegalStateException("Loaded " + copied + " rows into " + table + " but the manifest "
                     + "of run " + manifest.runId() + " counts " + manifest.rows() + ": nothing was loaded");
