@@ -6,15 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import javax.management.JMX;
 import javax.management.MBeanServer;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pipelines.api.PipelineControlMBean;
 import io.pipelines.api.PipelineJmx;
@@ -22,6 +29,7 @@ import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.TestApi;
+import io.pipelines.support.TestDates;
 import io.pipelines.support.TestApi.Response;
 
 /** The REST API, its login, its answers to bad input, the metrics and the JMX operations. */
@@ -29,6 +37,14 @@ class ControlApiTest extends PipelinesIntegrationTest {
 
     private static final String RUNS = "/api/pipelines/daily_sales_etl/runs";
     private static final String BACKFILL = "/api/pipelines/daily_sales_etl/backfill";
+    private static final List<String> TASKS =
+            List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
+    private static final LocalDate REPORTED = TestDates.ControlApi.REPORTED;
+    private static final LocalDate JMX_DATE = TestDates.ControlApi.JMX;
+    private static final LocalDate REFUSED = TestDates.ControlApi.REFUSED;
+    private static final LocalDate REFUSED_FROM = TestDates.ControlApi.REFUSED_FROM;
+    private static final LocalDate REFUSED_TO = TestDates.ControlApi.REFUSED_TO;
+    private static final LocalDate FAILED_TASK = TestDates.ControlApi.FAILED_TASK;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -43,8 +59,8 @@ class ControlApiTest extends PipelinesIntegrationTest {
     @Test
     void postsAnswer401WithoutCredentialsAndQueueNothing() {
         long before = runCount();
-        assertThat(api.postWithoutLogin(RUNS, "{\"logicalDate\":\"" + daysAgo(1) + "\"}").status()).isEqualTo(401);
-        assertThat(api.postWithoutLogin(BACKFILL, "{\"from\":\"" + daysAgo(2) + "\",\"to\":\"" + daysAgo(1) + "\"}").status())
+        assertThat(api.postWithoutLogin(RUNS, "{\"logicalDate\":\"" + REFUSED + "\"}").status()).isEqualTo(401);
+        assertThat(api.postWithoutLogin(BACKFILL, "{\"from\":\"" + REFUSED_FROM + "\",\"to\":\"" + REFUSED_TO + "\"}").status())
                 .isEqualTo(401);
         assertThat(runCount()).isEqualTo(before);
     }
@@ -55,6 +71,18 @@ class ControlApiTest extends PipelinesIntegrationTest {
         Response camel = api.get("/actuator/jolokia/search/org.apache.camel:type=routes,*");
         assertThat(camel.status()).isEqualTo(200);
         assertThat(camel.body()).contains("daily_sales_etl.extract_orders");
+    }
+
+    @Autowired
+    org.quartz.Scheduler quartz;
+
+    @Test
+    void theSharedTestServiceHasItsSchedulesButFiresNone() throws Exception {
+        // The tests' service runs nothing on its own (pipelines.cluster.fire-schedules=false): no hourly source
+        // run between or during tests, and nothing at midnight; its triggers are there all the same.
+        assertThat(quartz.isInStandbyMode()).as("Quartz scheduler in standby").isTrue();
+        assertThat(quartz.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals("pipelines")))
+                .extracting(org.quartz.TriggerKey::getName).contains("daily_sales_etl", "mysql_customers", "postgres_orders");
     }
 
     @Test
@@ -89,13 +117,13 @@ class ControlApiTest extends PipelinesIntegrationTest {
 
     @Test
     void anUnknownPipelineIs404WithProblemDetailsAndChangesNothing() {
-        long before = runCount();
-        assertProblem(api.post("/api/pipelines/no_such_pipeline/runs", "{\"logicalDate\":\"" + daysAgo(1) + "\"}"),
+        long before = runCount("no_such_pipeline");
+        assertProblem(api.post("/api/pipelines/no_such_pipeline/runs", "{\"logicalDate\":\"" + REFUSED + "\"}"),
                 404, null);
         assertProblem(api.post("/api/pipelines/no_such_pipeline/backfill",
-                "{\"from\":\"" + daysAgo(2) + "\",\"to\":\"" + daysAgo(1) + "\"}"), 404, null);
+                "{\"from\":\"" + REFUSED_FROM + "\",\"to\":\"" + REFUSED_TO + "\"}"), 404, null);
         assertProblem(api.get("/api/runs/987654321"), 404, null);
-        assertThat(runCount()).isEqualTo(before);
+        assertThat(runCount("no_such_pipeline")).isEqualTo(before).isZero();
     }
 
     @ParameterizedTest
@@ -122,28 +150,31 @@ class ControlApiTest extends PipelinesIntegrationTest {
 
     @Test
     void aDateAfterTodayIs400() {
+        // Two days ahead: still after the service's today if midnight passes between here and there.
+        LocalDate future = LocalDate.now(ZoneOffset.UTC).plusDays(2);
         long before = runCount();
-        Response response = api.post(RUNS, "{\"logicalDate\":\"" + daysAgo(-1) + "\"}");
+        Response response = api.post(RUNS, "{\"logicalDate\":\"" + future + "\"}");
         assertProblem(response, 400, "logicalDate");
-        assertThat(response.json().get("detail").asText()).contains("after today");
-        assertProblem(api.post(BACKFILL, "{\"from\":\"" + daysAgo(1) + "\",\"to\":\"" + daysAgo(-3) + "\"}"), 400, "to");
-        assertThat(runCount()).isEqualTo(before);
+        assertThat(response.json().get("detail").asText()).matches("logicalDate " + future
+                + " is after today \\(\\d{4}-\\d{2}-\\d{2} in UTC\\): a logical date must have begun");
+        assertProblem(api.post(BACKFILL, "{\"from\":\"" + REFUSED_TO + "\",\"to\":\"" + future + "\"}"), 400, "to");
+        assertThat(runCount()).isEqualTo(before).isZero();
     }
 
     @Test
     void aBackfillFromAfterToIs400AndQueuesNoRun() {
         long before = runCount();
-        Response response = api.post(BACKFILL, "{\"from\":\"" + daysAgo(1) + "\",\"to\":\"" + daysAgo(5) + "\"}");
+        Response response = api.post(BACKFILL, "{\"from\":\"" + REFUSED_TO + "\",\"to\":\"" + REFUSED_FROM + "\"}");
         assertProblem(response, 400, "from");
-        assertThat(response.json().get("detail").asText()).contains("after");
-        assertProblem(api.post(BACKFILL, "{\"from\":\"" + daysAgo(1) + "\"}"), 400, "to");
+        assertThat(response.json().get("detail").asText()).isEqualTo("from (" + REFUSED_TO + ") is after to (" + REFUSED_FROM + ")");
+        assertProblem(api.post(BACKFILL, "{\"from\":\"" + REFUSED_TO + "\"}"), 400, "to");
         assertThat(runCount()).isEqualTo(before);
     }
 
     @Test
     void sqlLookingPathValuesAre400Or404AndChangeNothing() {
         long before = runCount();
-        String body = "{\"logicalDate\":\"" + daysAgo(1) + "\"}";
+        String body = "{\"logicalDate\":\"" + REFUSED + "\"}";
         Response quoted = api.post("/api/pipelines/x'%20OR%20'1'='1/runs", body);
         assertProblem(quoted, 404, null);
         Response semicolon = api.post("/api/pipelines/x%3BDROP%20TABLE%20etl.pipeline_runs/runs", body);
@@ -164,46 +195,103 @@ class ControlApiTest extends PipelinesIntegrationTest {
     }
 
     @Test
-    void aRunIsReportedWithItsTasksAndCountedInTheMetrics() {
-        Response queued = api.post(RUNS, "{\"logicalDate\":\"" + daysAgo(4) + "\"}");
+    void aRunIsReportedWithItsTasksAndCountedInTheMetrics() throws Exception {
+        long rows = warehouse.source(REPORTED).rows();
+        long categories = warehouse.sourceDailySales(REPORTED).size();
+        assertThat(rows).as("demo orders of %s", REPORTED).isGreaterThan(300);
+        Map<String, Double> durationsBefore = new LinkedHashMap<>();
+        Map<String, Double> rowsBefore = new LinkedHashMap<>();
+        for (String task : TASKS) {
+            durationsBefore.put(task, api.metric("pipeline_task_duration_seconds_count", "pipeline", "daily_sales_etl", "task", task));
+            rowsBefore.put(task, api.metric("pipeline_rows_processed_total", "pipeline", "daily_sales_etl", "task", task));
+        }
+        double exchangesBefore = api.metric("camel_exchanges_total", "routeId", "daily_sales_etl");
+
+        Response queued = api.post(RUNS, "{\"logicalDate\":\"" + REPORTED + "\"}");
         assertThat(queued.status()).isEqualTo(202);
         RunRecord run = api.awaitFinished(queued.json().get("runId").asLong());
-        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
 
         Response report = api.get("/api/runs/" + run.runId());
         assertThat(report.status()).isEqualTo(200);
-        assertThat(report.json().get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(report.json().get("logicalDate").asText()).isEqualTo(daysAgo(4).toString());
-        assertThat(report.json().get("tasks")).hasSize(5).allSatisfy(t -> {
-            assertThat(t.get("status").asText()).isEqualTo("SUCCEEDED");
-            assertThat(t.has("rowsIn")).isTrue();
-            assertThat(t.get("rowsOut").isNumber()).isTrue();
-            assertThat(t.get("durationMs").isNumber()).isTrue();
-            assertThat(t.get("lakeKeys").isArray()).isTrue();
-        });
+        JsonNode body = report.json();
+        assertThat(body.get("runId").asLong()).isEqualTo(run.runId());
+        assertThat(body.get("pipeline").asText()).isEqualTo("daily_sales_etl");
+        assertThat(body.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(body.get("logicalDate").asText()).isEqualTo(REPORTED.toString());
+        assertThat(body.get("triggeredBy").asText()).isEqualTo("api");
+        assertThat(body.get("recoveries").asInt()).isZero();
+        assertThat(body.get("error").isNull()).isTrue();
+        // The lake layout of DESIGN.md, written out here: part-NNNNN.parquet of at most 150 rows (the tests' setting), then the manifest.
+        String folder = "raw/sales/orders/dt=" + REPORTED + "/run=" + run.runId() + "/";
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i * 150L < rows; i++) {
+            parts.add(folder + String.format("part-%05d.parquet", i));
+        }
+        List<String> partsAndManifest = new ArrayList<>(parts);
+        partsAndManifest.add(folder + "_manifest.json");
+        JsonNode tasks = body.get("tasks");
+        assertThat(tasks).extracting(t -> t.get("task").asText()).containsExactlyElementsOf(TASKS);
+        assertTask(tasks.get(0), rows, rows, partsAndManifest);
+        assertTask(tasks.get(1), rows, rows, parts);
+        assertTask(tasks.get(2), rows, rows, parts);
+        assertTask(tasks.get(3), null, rows, List.of());
+        assertTask(tasks.get(4), null, categories, List.of());
 
-        String metrics = api.get("/actuator/prometheus").body();
-        assertThat(metrics)
-                .contains("pipeline_task_duration_seconds_count{application=\"pipelines\",pipeline=\"daily_sales_etl\",task=\"extract_orders\"}")
-                .contains("pipeline_rows_processed_total{application=\"pipelines\",pipeline=\"daily_sales_etl\",task=\"load_to_staging\"}")
-                .contains("camel_exchanges_total");
+        for (String task : TASKS) {
+            assertThat(api.metric("pipeline_task_duration_seconds_count", "pipeline", "daily_sales_etl", "task", task)
+                    - durationsBefore.get(task)).as("attempts of %s timed", task).isEqualTo(1.0);
+        }
+        assertThat(api.metric("pipeline_rows_processed_total", "pipeline", "daily_sales_etl", "task", "extract_orders")
+                - rowsBefore.get("extract_orders")).isEqualTo(rows);
+        assertThat(api.metric("pipeline_rows_processed_total", "pipeline", "daily_sales_etl", "task", "load_to_staging")
+                - rowsBefore.get("load_to_staging")).isEqualTo(rows);
+        assertThat(api.metric("pipeline_rows_processed_total", "pipeline", "daily_sales_etl", "task", "update_aggregates")
+                - rowsBefore.get("update_aggregates")).isEqualTo(categories);
+        assertThat(api.metric("camel_exchanges_total", "routeId", "daily_sales_etl") - exchangesBefore)
+                .as("the pipeline route's exchanges").isEqualTo(1.0);
+    }
+
+    private static void assertTask(JsonNode task, Long rowsIn, long rowsOut, List<String> lakeKeys) {
+        String name = task.get("task").asText();
+        assertThat(task.get("status").asText()).as(name).isEqualTo("SUCCEEDED");
+        assertThat(task.get("attempts").asInt()).as(name).isEqualTo(1);
+        if (rowsIn == null) {
+            assertThat(task.get("rowsIn").isNull()).as("%s rowsIn", name).isTrue();
+        } else {
+            assertThat(task.get("rowsIn").asLong()).as("%s rowsIn", name).isEqualTo(rowsIn);
+        }
+        assertThat(task.get("rowsOut").asLong()).as("%s rowsOut", name).isEqualTo(rowsOut);
+        assertThat(task.get("durationMs").isIntegralNumber()).as("%s durationMs", name).isTrue();
+        assertThat(task.get("durationMs").asLong()).as("%s durationMs", name).isNotNegative();
+        List<String> keys = new ArrayList<>();
+        task.get("lakeKeys").forEach(k -> keys.add(k.asText()));
+        assertThat(keys).as("%s lakeKeys", name).containsExactlyElementsOf(lakeKeys);
+        assertThat(task.get("error").isNull()).as("%s error", name).isTrue();
     }
 
     @Test
     void aFailedTaskIsCountedWithItsErrorType() throws Exception {
-        LocalDate date = daysAgo(102);
+        LocalDate date = FAILED_TASK;
         try (var c = api.salesDatabase(); var st = c.createStatement()) {
             st.executeUpdate("INSERT INTO public.orders (order_id, customer_id, product_category, total, currency, status, "
                     + "created_at, updated_at) VALUES (1, 1, 'books', NULL, 'USD', 'completed', '" + date + "T10:00:00Z', '"
                     + date + "T10:00:00Z')");
         }
+        String[] failures = {"pipeline", "daily_sales_etl", "task", "validate_data", "error_type", "QualityCheckFailedException"};
+        double before = api.metric("pipeline_task_failures_total", failures);
+        double anyBefore = api.metric("pipeline_task_failures_total", "pipeline", "daily_sales_etl");
+
         Response queued = api.post(RUNS, "{\"logicalDate\":\"" + date + "\"}");
         RunRecord run = api.awaitFinished(queued.json().get("runId").asLong());
-        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(run.error()).contains("expect_column_values_to_not_be_null(total)");
 
-        assertThat(api.get("/actuator/prometheus").body()).contains("pipeline_task_failures_total{application=\"pipelines\","
-                + "error_type=\"QualityCheckFailedException\",pipeline=\"daily_sales_etl\",task=\"validate_data\"}");
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).startsWith("task validate_data failed: QualityCheckFailedException: ")
+                .contains("expect_column_values_to_not_be_null(total)");
+        assertThat(api.metric("pipeline_task_failures_total", failures) - before).as("the failed attempt, counted once")
+                .isEqualTo(1.0);
+        assertThat(api.metric("pipeline_task_failures_total", "pipeline", "daily_sales_etl") - anyBefore)
+                .as("no other failure counted").isEqualTo(1.0);
     }
 
     @Test
@@ -213,14 +301,15 @@ class ControlApiTest extends PipelinesIntegrationTest {
                 PipelineControlMBean.class);
         assertThat(mbean.getState()).isEqualTo("started");
 
-        long runId = mbean.trigger(daysAgo(5).toString());
+        long runId = mbean.trigger(JMX_DATE.toString());
         RunRecord run = api.awaitFinished(runId);
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(run.triggeredBy()).isEqualTo("jmx");
 
         long before = runCount();
         assertThatThrownBy(() -> mbean.trigger("yesterday")).hasMessageContaining("YYYY-MM-DD");
-        assertThatThrownBy(() -> mbean.backfill(daysAgo(1).toString(), daysAgo(3).toString())).hasMessageContaining("after");
+        assertThatThrownBy(() -> mbean.backfill(REFUSED_TO.toString(), REFUSED_FROM.toString()))
+                .hasMessageContaining("from (" + REFUSED_TO + ") is after to (" + REFUSED_FROM + ")");
         assertThat(runCount()).isEqualTo(before);
 
         mbean.suspend();
@@ -241,11 +330,20 @@ class ControlApiTest extends PipelinesIntegrationTest {
         }
     }
 
+    /** Runs of daily_sales_etl queued since this test began, whatever their date. */
     private long runCount() {
-        return jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs", Long.class);
+        return runCount("daily_sales_etl");
     }
 
-    private static LocalDate daysAgo(int days) {
-        return LocalDate.now(ZoneOffset.UTC).minusDays(days);
+    private long runCount(String pipeline) {
+        return jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs WHERE pipeline = ? AND queued_at >= ?", Long.class,
+                pipeline, testStarted);
+    }
+
+    private java.sql.Timestamp testStarted;
+
+    @BeforeEach
+    void noteTheWarehouseTime() {
+        testStarted = jdbc.queryForObject("SELECT now()", java.sql.Timestamp.class);
     }
 }

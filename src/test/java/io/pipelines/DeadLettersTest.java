@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +26,7 @@ import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
 import io.pipelines.support.AlertReceiver;
 import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.TestDates;
 import io.pipelines.support.TestApi.Response;
 
 /** Tasks that fail for good: dead letters, alerts, replay, and the file they fall back to. */
@@ -41,7 +41,8 @@ class DeadLettersTest extends PipelinesIntegrationTest {
 
     @Test
     void aTaskThatFailsForGoodLeavesADeadLetterAndAnAlertAndItsReplayFinishesTheRun() throws Exception {
-        LocalDate date = LocalDate.now(ZoneOffset.UTC).minusDays(25);
+        LocalDate date = TestDates.DeadLetters.FAILED_FOR_GOOD;
+        double retriesBefore = api.metric("pipeline_task_retries_total", "pipeline", "daily_sales_etl", "task", "extract_orders");
         RunRecord failed;
         try (Connection c = api.salesDatabase(); var st = c.createStatement()) {
             st.execute("ALTER TABLE public.orders RENAME TO orders_away");
@@ -58,10 +59,12 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         assertThat(letter.get("pipeline").asText()).isEqualTo("daily_sales_etl");
         assertThat(letter.get("task").asText()).isEqualTo("extract_orders");
         assertThat(letter.get("logicalDate").asText()).isEqualTo(date.toString());
-        assertThat(letter.get("errorClass").asText()).endsWith("PSQLException");
-        assertThat(letter.get("message").asText()).contains("orders");
+        assertThat(letter.get("errorClass").asText()).isEqualTo("org.postgresql.util.PSQLException");
+        assertThat(letter.get("message").asText()).startsWith("ERROR: relation \"public.orders\" does not exist");
         assertThat(letter.get("stackTrace").asText()).contains("at io.pipelines.task.ExtractToLake");
-        assertThat(letter.get("attempts").asInt()).isEqualTo(4);
+        assertThat(letter.get("attempts").asInt()).as("the first attempt and 3 retries").isEqualTo(4);
+        assertThat(api.metric("pipeline_task_retries_total", "pipeline", "daily_sales_etl", "task", "extract_orders")
+                - retriesBefore).as("retries counted").isEqualTo(3.0);
         assertThat(letter.get("payload").get("lakeFolder").asText()).endsWith("dt=" + date + "/run=" + failed.runId() + "/");
         long id = letter.get("id").asLong();
         assertThat(AlertReceiver.received()).anySatisfy(alert -> assertThat(alert)
@@ -80,12 +83,13 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         assertThat(warehouse.staging(date)).isEqualTo(warehouse.source(date));
         assertThat(deadLetterOf(failed.runId(), "REPLAYED").get("replayedAt").isNull()).isFalse();
 
-        long runs = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs", Long.class);
+        String runsOfTheDate = "SELECT count(*) FROM etl.pipeline_runs WHERE pipeline = 'daily_sales_etl' AND logical_date = ?";
+        assertThat(jdbc.queryForObject(runsOfTheDate, Long.class, date)).isOne();
         Response again = api.post("/api/dead-letters/" + id + "/replay", "");
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.json().get("replayed").asBoolean()).as("replaying twice does no harm").isFalse();
         assertThat(again.json().get("runStatus").asText()).isEqualTo("SUCCEEDED");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs", Long.class)).isEqualTo(runs);
+        assertThat(jdbc.queryForObject(runsOfTheDate, Long.class, date)).as("no new run").isOne();
         assertThat(api.get("/api/runs/" + failed.runId()).json().get("status").asText()).isEqualTo("SUCCEEDED");
     }
 
@@ -105,9 +109,10 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         settings.getDeadLetters().setDir(dir);
         JdbcTemplate down = new JdbcTemplate(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/warehouse"));
         // A run that the warehouse outage left RUNNING: its end could not be recorded.
+        LocalDate date = TestDates.DeadLetters.SPOOLED;
         long runId = jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by) "
-                + "VALUES ('spool_test', current_date, 'RUNNING', 'test') RETURNING run_id", Long.class);
-        DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", runId, LocalDate.now(), "java.io.IOException",
+                + "VALUES ('spool_test', ?, 'RUNNING', 'test') RETURNING run_id", Long.class, date);
+        DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", runId, date, "java.io.IOException",
                 "warehouse down", "trace", 4, Instant.now(), Map.of("lakeFolder", "s3://lake/x/"), "NEW", null);
 
         DeadLetter spooled = new DeadLetterStore(down, json, settings).store(letter);

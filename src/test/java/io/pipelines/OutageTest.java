@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipelines.support.ServiceProcessTest;
 import io.pipelines.support.ServiceProcess;
 import io.pipelines.support.TcpProxy;
+import io.pipelines.support.TestDates;
 
 /**
  * The warehouse, then the source database, unreachable for longer than the retry budget of a
@@ -29,20 +30,21 @@ import io.pipelines.support.TcpProxy;
 class OutageTest extends ServiceProcessTest {
 
     private static final Duration WAIT = Duration.ofMinutes(2);
+    /** What an attempt gets from the service's pool while the warehouse is unreachable. */
+    private static final String WAREHOUSE_DOWN = "org.springframework.jdbc.CannotGetJdbcConnectionException";
 
     @Autowired
     ObjectMapper json;
 
     @Test
     void aWarehouseOutageLongerThanTheRetriesSpoolsTheDeadLetterAndItsReplayFinishesTheRun() throws Exception {
-        LocalDate date = LocalDate.parse("2024-04-01");
-        warehouse.addSourceOrders(date, 9_000_000_000L, 20_000);
+        LocalDate date = TestDates.Outage.WAREHOUSE;
+        warehouse.addSourceOrders(date, 9_000_000_000L, 100_000);
         // The service's lease lapses during the outage: this test's own service must not take its run over.
         testServiceTakesNoRunsOver();
-        int postgres = environment.getRequiredProperty("pipelines.local.postgres-port", Integer.class);
         Path spoolDir = Path.of("target", "test-dead-letters", "outage-warehouse");
         deleteSpool(spoolDir);
-        try (TcpProxy warehouseLink = new TcpProxy(postgres);
+        try (TcpProxy warehouseLink = postgresLink();
              ServiceProcess service = new ServiceProcess("outage-warehouse", environment, List.of(
                      "spring.quartz.scheduler-name=pipelines-outage-test",
                      "pipelines.stream.enabled=false",
@@ -50,9 +52,10 @@ class OutageTest extends ServiceProcessTest {
                      "spring.datasource.hikari.connection-timeout=1000",
                      "pipelines.dead-letters.drain-interval=1s")).start()) {
             long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
-            // The extract's pass validates and loads into staging as it reads: cut the warehouse during it.
-            await("the run extracting and loading").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM etl.task_runs WHERE run_id = ? AND task = 'extract_orders'", Long.class, runId) > 0);
+            // The extract's pass validates and loads into staging as it reads: cut the warehouse while its COPY runs,
+            // so the outage hits extract_orders (which cannot end without the warehouse: the manifest is written by
+            // the run's owner only).
+            awaitCopyInFlight();
 
             warehouseLink.cut();
             String spool = await("the dead letter spooled to disk").atMost(WAIT).until(() -> spooled(spoolDir),
@@ -60,15 +63,14 @@ class OutageTest extends ServiceProcessTest {
             JsonNode spooled = json.readTree(spool.lines().findFirst().orElseThrow());
             assertThat(spooled.get("pipeline").asText()).isEqualTo("daily_sales_etl");
             assertThat(spooled.get("logicalDate").asText()).isEqualTo(date.toString());
-            assertThat(spooled.get("task").asText()).as("the task the outage hit (it may outlast the pass)")
-                    .isIn("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
-            assertThat(spooled.get("errorClass").asText()).isNotBlank();
-            assertThat(spooled.get("stackTrace").asText()).contains("at ");
-            assertThat(spooled.get("payload").get("lakeFolder").asText()).contains("run=" + runId);
-            assertThat(spooled.get("payload").get("lakeKeys").isArray()).as("the run's lake objects listed").isTrue();
-            if (!spooled.get("task").asText().equals("extract_orders")) {
-                assertThat(spooled.get("payload").get("lakeKeys").toString()).contains("_manifest.json");
-            }
+            assertThat(spooled.get("task").asText()).as("the task the outage hit").isEqualTo("extract_orders");
+            assertThat(spooled.get("runId").asLong()).isEqualTo(runId);
+            assertThat(spooled.get("attempts").asInt()).as("the first attempt and 3 retries").isEqualTo(4);
+            assertThat(spooled.get("errorClass").asText()).isEqualTo(WAREHOUSE_DOWN);
+            assertThat(spooled.get("stackTrace").asText()).startsWith(WAREHOUSE_DOWN + ": ").contains("\n\tat ");
+            assertThat(spooled.get("payload").get("lakeFolder").asText())
+                    .isEqualTo("s3://lake/raw/sales/orders/dt=" + date + "/run=" + runId + "/");
+            assertThat(spooled.get("payload").get("lakeKeys")).as("no part uploaded without the owner's check").isEmpty();
             assertThat(jdbc.queryForObject("SELECT status FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId))
                     .as("its end could not be recorded").isEqualTo("RUNNING");
 
@@ -88,10 +90,9 @@ class OutageTest extends ServiceProcessTest {
 
     @Test
     void aSourceOutageLongerThanTheRetriesLeavesADeadLetterAndItsReplayFinishesTheRun() throws Exception {
-        LocalDate date = LocalDate.parse("2024-04-02");
+        LocalDate date = TestDates.Outage.SOURCE;
         warehouse.addSourceOrders(date, 9_100_000_000L, 5_000);
-        int postgres = environment.getRequiredProperty("pipelines.local.postgres-port", Integer.class);
-        try (TcpProxy sourceLink = new TcpProxy(postgres);
+        try (TcpProxy sourceLink = postgresLink();
              ServiceProcess service = new ServiceProcess("outage-source", environment, List.of(
                      "spring.quartz.scheduler-name=pipelines-outage-test",
                      "pipelines.stream.enabled=false",
@@ -105,8 +106,11 @@ class OutageTest extends ServiceProcessTest {
                     + "logical_date FROM etl.dead_letters WHERE run_id = ?", runId);
             assertThat(letter.get("task")).isEqualTo("extract_orders");
             assertThat(letter.get("attempts")).as("the first attempt and 3 retries").isEqualTo(4);
-            assertThat((String) letter.get("error_class")).contains("SQL");
-            assertThat((String) letter.get("stack_trace")).contains("at ");
+            assertThat(letter.get("error_class")).isEqualTo("java.sql.SQLTransientConnectionException");
+            assertThat((String) letter.get("message"))
+                    .startsWith("source-sales - Connection is not available, request timed out after 1000ms");
+            assertThat((String) letter.get("stack_trace")).startsWith("java.sql.SQLTransientConnectionException: ")
+                    .contains("\n\tat ");
             assertThat(letter.get("logical_date").toString()).isEqualTo(date.toString());
             assertThat(warehouse.staging(date).rows()).as("nothing loaded").isZero();
 
@@ -118,6 +122,60 @@ class OutageTest extends ServiceProcessTest {
             assertThat(again.statusCode()).as("replaying twice does no harm: %s", again.body()).isIn(200, 202);
         }
         warehouse.assertLoadedExactlyOnce(date);
+    }
+
+    @Test
+    void aWarehouseThatStallsDuringTheSinglePassIsGivenUpAndValidateAndLoadRunAsTasksOfTheirOwn() throws Exception {
+        LocalDate date = TestDates.Outage.STALLED;
+        warehouse.addSourceOrders(date, 9_200_000_000L, 150_000);
+        // The service's heartbeat stops while the warehouse hangs: this test's own service must not take its run over.
+        testServiceTakesNoRunsOver();
+        try (TcpProxy warehouseLink = postgresLink();
+             ServiceProcess service = new ServiceProcess("outage-stall", environment, List.of(
+                     "spring.quartz.scheduler-name=pipelines-outage-test",
+                     "pipelines.stream.enabled=false",
+                     "spring.datasource.url=jdbc:postgresql://127.0.0.1:" + warehouseLink.port() + "/warehouse",
+                     // A pause of the warehouse shorter than a lease: this instance stays the run's owner.
+                     "pipelines.cluster.lease=60s",
+                     "pipelines.cluster.heartbeat-interval=5s",
+                     "PIPELINES_LOAD_STALL_TIMEOUT=2s")).start()) {
+            long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
+            awaitCopyInFlight();
+
+            // The warehouse takes nothing for longer than the stall timeout: the pass gives its load up.
+            warehouseLink.pause();
+            await("the pass given up").atMost(WAIT).until(() -> Files.readString(service.log()),
+                    log -> log.contains("daily_sales_etl run " + runId + ": validating and loading in the extract's pass failed "
+                            + "(io.pipelines.util.ChunkWorker$StalledException: "));
+            warehouseLink.resume();
+            awaitSucceeded(runId);
+
+            List<Map<String, Object>> tasks = jdbc.queryForList("SELECT task, status, attempts, started_at, finished_at, rows_out "
+                    + "FROM etl.task_runs WHERE run_id = ? ORDER BY started_at, finished_at", runId);
+            assertThat(tasks).extracting(t -> t.get("task") + " " + t.get("status") + " " + t.get("attempts") + " " + t.get("rows_out"))
+                    .containsExactly("extract_orders SUCCEEDED 1 150000", "validate_data SUCCEEDED 1 150000",
+                            "load_to_staging SUCCEEDED 1 150000", "transform_data SUCCEEDED 1 150000",
+                            "update_aggregates SUCCEEDED 1 4");
+            Object extractEnd = tasks.get(0).get("finished_at");
+            assertThat(tasks.subList(1, 3)).as("validated and loaded after the extract, reading the lake back")
+                    .allSatisfy(t -> assertThat((java.sql.Timestamp) t.get("started_at")).isAfterOrEqualTo((java.sql.Timestamp) extractEnd));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.quality_results WHERE run_id = ? AND success", Long.class,
+                    runId)).as("the suite's results, recorded once").isEqualTo(jdbc.queryForObject(
+                    "SELECT count(*) FROM etl.quality_results WHERE run_id = ?", Long.class, runId)).isPositive();
+        }
+        warehouse.assertLoadedExactlyOnce(date);
+    }
+
+    /** A link to the embedded PostgreSQL (warehouse and source database) that the test can cut or hang. */
+    private TcpProxy postgresLink() throws java.io.IOException {
+        return new TcpProxy(environment.getRequiredProperty("pipelines.local.postgres-port", Integer.class));
+    }
+
+    /** Waits until a COPY into staging.orders is in flight: a run's extract is in its pass. */
+    private void awaitCopyInFlight() {
+        await("a COPY into staging.orders in flight").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() ->
+                jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                        + "AND query LIKE 'COPY \"staging\".\"orders\"%'", Long.class) > 0);
     }
 
     /** What the service spooled to disk: its file, and the one it is draining (renamed while the drain works). */

@@ -79,6 +79,8 @@ public class PipelinesProperties {
         private Duration recoveryInterval = Duration.ofSeconds(10);
         /** A run orphaned more often than this (the service dies under it each time) is failed, not resumed. */
         private int maxRecoveries = 3;
+        /** Whether this instance fires the shared schedules; false: it runs what it is given and takes runs over, but fires none. */
+        private boolean fireSchedules = true;
 
         public String getInstanceId() { return instanceId; }
         public void setInstanceId(String instanceId) { this.instanceId = instanceId; }
@@ -90,6 +92,8 @@ public class PipelinesProperties {
         public void setRecoveryInterval(Duration recoveryInterval) { this.recoveryInterval = recoveryInterval; }
         public int getMaxRecoveries() { return maxRecoveries; }
         public void setMaxRecoveries(int maxRecoveries) { this.maxRecoveries = maxRecoveries; }
+        public boolean isFireSchedules() { return fireSchedules; }
+        public void setFireSchedules(boolean fireSchedules) { this.fireSchedules = fireSchedules; }
     }
 
     /** Where tasks that failed for good are kept. */

@@ -77,18 +77,22 @@ public class FailedTasks {
             return; // not a failure of the task: the instance that took the run over goes on with it
         }
         DeadLetter letter = new DeadLetter(null, pipeline, task, runId, date, error.getClass().getName(), error.getMessage(),
-                stackTrace(error), attempts(runId, task), Instant.now(), payload(pipeline, runId, date), "NEW", null);
+                stackTrace(error), attempts(runId, task, exchange), Instant.now(), payload(pipeline, runId, date), "NEW", null);
         DeadLetter stored = store.store(letter);
         kafka.publish(deadLetters.getTopic(), stored.pipeline(), stored);
         alert(stored);
     }
 
-    private int attempts(long runId, String task) {
+    /**
+     * The task's attempts as its record counts them (over every dispatch of the run, a resumed one
+     * included); while the warehouse is down, the attempts of this dispatch: the first and its retries.
+     */
+    private int attempts(long runId, String task, Exchange exchange) {
         try {
             return ledger.find(runId).map(RunRecord::tasks).orElse(List.of()).stream()
                     .filter(t -> t.task().equals(task)).mapToInt(RunRecord.Task::attempts).findFirst().orElse(1);
         } catch (RuntimeException warehouseDown) {
-            return 0; // unknown: the ledger cannot be read
+            return 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         }
     }
 

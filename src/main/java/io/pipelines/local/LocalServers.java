@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -122,7 +121,7 @@ public final class LocalServers {
             DataSource admin = postgres.getPostgresDatabase();
             createDatabase(admin, "sales");
             createDatabase(admin, "warehouse");
-            int generated = DemoOrders.ensure(postgres.getDatabase("postgres", "sales"), LocalDate.now(Clock.systemUTC()),
+            int generated = DemoOrders.ensure(postgres.getDatabase("postgres", "sales"), settings.getDemo().today(),
                     settings.getDemo());
             if (generated > 0) {
                 log.info("Generated " + generated + " demo orders in sales.public.orders");
@@ -152,7 +151,7 @@ public final class LocalServers {
         Path mariaDir = dataDir.resolve("mariadb");
         stopOrphaned(LocalMariaDb.pidFile(mariaDir), "mariadbd", "MariaDB", mariaDir, log);
         mariaDb = LocalMariaDb.start(mariaDir, settings.getMariadbPort(), "crm");
-        LocalDate today = LocalDate.now(Clock.systemUTC());
+        LocalDate today = settings.getDemo().today();
         int customers = DemoCustomers.ensure(mariaDb.jdbcUrl("crm"), today, settings.getDemo().getCustomers(),
                 settings.getDemo().getSeed());
         if (customers > 0) {

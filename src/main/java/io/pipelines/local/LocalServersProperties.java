@@ -1,6 +1,8 @@
 package io.pipelines.local;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -55,6 +57,8 @@ public class LocalServersProperties {
     public static class Demo {
         /** Days before today that get demo orders. */
         private int days = 30;
+        /** The day the demo data counts back from (YYYY-MM-DD; its orders end the day before); empty: the real today. Tests pin it. */
+        private String today = "";
         /** Average orders per day (each day gets 80 to 120 % of it). */
         private int ordersPerDay = 3000;
         /** Seed of the generator: the same rows for the same date on every machine. */
@@ -67,6 +71,20 @@ public class LocalServersProperties {
         private int products = 250;
 
         public int getDays() { return days; }
+        public String getToday() { return today; }
+        public void setToday(String today) { this.today = today; }
+
+        /** {@link #today}, or the real one (UTC) when none is set. */
+        public LocalDate today() {
+            if (today == null || today.isBlank()) {
+                return LocalDate.now(Clock.systemUTC());
+            }
+            try {
+                return LocalDate.parse(today.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("pipelines.local.demo.today must be a date YYYY-MM-DD, not '" + today + "'", e);
+            }
+        }
         public void setDays(int days) { this.days = days; }
         public int getOrdersPerDay() { return ordersPerDay; }
         public void setOrdersPerDay(int ordersPerDay) { this.ordersPerDay = ordersPerDay; }

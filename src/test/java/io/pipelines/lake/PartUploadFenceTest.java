@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +18,7 @@ import io.pipelines.cluster.RunFence;
 import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.run.RunLedger;
 import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.TestDates;
 
 /**
  * An instance whose run was taken over while it extracts uploads no further part into the run's
@@ -42,14 +42,15 @@ class PartUploadFenceTest extends PipelinesIntegrationTest {
 
     @Test
     void noPartIsUploadedOnceTheRunBelongsToAnotherInstance() throws Exception {
-        long runId = ledger.enqueue("daily_sales_etl", List.of(LocalDate.parse("2023-02-01")), "test").get(0);
+        long runId = ledger.enqueue("daily_sales_etl", List.of(TestDates.PartUploadFence.TAKEN_OVER), "test").get(0);
         String folder = "raw/test/fence/run=" + runId + "/";
         try (ParquetPartWriter writer = new ParquetPartWriter(lake, Path.of("target", "test-spool"), folder, SCHEMA,
                 Map.of(), 10, () -> fence.check(runId))) {
             for (long i = 0; i < 25; i++) {
                 if (i == 20) {
                     // Two parts uploaded; the run is taken over while the third one fills.
-                    jdbc.update("UPDATE etl.pipeline_runs SET owner = 'another-instance' WHERE run_id = ?", runId);
+                    // Taken by an instance that is alive: the test's own service does not take it back.
+                    jdbc.update("UPDATE etl.pipeline_runs SET owner = ? WHERE run_id = ?", warehouse.liveOtherInstance(), runId);
                 }
                 GenericData.Record r = new GenericData.Record(SCHEMA);
                 r.put("id", i);

@@ -13,6 +13,11 @@ import io.pipelines.run.RunStatus;
 /** The sources configured out of the box load the local profile's demo data: sales orders and the products API. */
 class DemoSourcesTest extends SourceTestSupport {
 
+    @Override
+    protected java.time.LocalDate logicalDate() {
+        return io.pipelines.support.TestDates.Sources.DEMO;
+    }
+
     @Test
     void postgresOrdersLoadsTheSalesOrdersThenOnlyTheChangedOnes() throws Exception {
         RunRecord first = run("postgres_orders");

@@ -27,6 +27,11 @@ import io.pipelines.support.TestSources;
  */
 class HttpSourcesTest extends SourceTestSupport {
 
+    @Override
+    protected java.time.LocalDate logicalDate() {
+        return io.pipelines.support.TestDates.Sources.HTTP;
+    }
+
     private final WireMockServer wire = TestSources.api();
 
     private static String item(int id, String updatedAt) {

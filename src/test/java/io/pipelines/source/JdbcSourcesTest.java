@@ -2,6 +2,10 @@ package io.pipelines.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
+import io.pipelines.support.TableLock;
+import io.pipelines.support.TestDates;
 
 /**
  * Sources of pipelines.sources read from real databases (the embedded PostgreSQL and MariaDB):
@@ -19,6 +25,11 @@ import io.pipelines.run.RunStatus;
  * neither skipped nor loaded twice; re-running harmless; lineage recorded and served.
  */
 class JdbcSourcesTest extends SourceTestSupport {
+
+    @Override
+    protected java.time.LocalDate logicalDate() {
+        return io.pipelines.support.TestDates.Sources.JDBC;
+    }
 
     @Test
     void rowsSharingTheLargestCursorValueAreNeitherSkippedNorLoadedTwiceAcrossRunBoundaries() throws Exception {
@@ -82,6 +93,8 @@ class JdbcSourcesTest extends SourceTestSupport {
 
     @Autowired
     private SourceLoad sourceLoad;
+    @Autowired
+    private io.pipelines.run.RunLedger ledger;
 
     @Test
     void theLoadTaskRunAgainAfterItCommittedLoadsNothingMoreAndSucceeds() throws Exception {
@@ -119,6 +132,52 @@ class JdbcSourcesTest extends SourceTestSupport {
         var stale = org.assertj.core.api.Assertions.catchThrowable(() -> sourceLoad.run("t_reload", run.runId(), run.logicalDate()));
         assertThat(stale).isInstanceOf(SourceRejectedException.class).hasMessageContaining("the watermark moved");
         assertThat(count("staging.t_reload")).isEqualTo(4);
+    }
+
+    @Test
+    void runsOfOneSourceGoOneAtATimeAndRowsWrittenDuringARunAreLoadedByTheNext() throws Exception {
+        source("sales", "CREATE TABLE public.t_serial (id bigint PRIMARY KEY, note text, updated_at timestamp NOT NULL)",
+                "INSERT INTO public.t_serial VALUES (1, 'a', '2026-05-01 10:00'), (2, 'b', '2026-05-01 11:00')");
+        assertThat(task(run("t_serial"), "load").rowsOut()).as("the first load makes staging.t_serial").isEqualTo(2);
+        source("sales", "INSERT INTO public.t_serial VALUES (3, 'c', '2026-05-01 12:00')");
+        LocalDate first = TestDates.Sources.ONE_AT_A_TIME.get(0);
+        LocalDate second = TestDates.Sources.ONE_AT_A_TIME.get(1);
+
+        long firstRun;
+        long secondRun;
+        try (TableLock held = warehouse.lockWarehouseTable("staging.t_serial")) {
+            // The first run has read its rows (up to the bound it took at its start) and waits to load them.
+            firstRun = queue("t_serial", first);
+            await("the first run loading").atMost(Duration.ofSeconds(30)).until(() -> taskStatus(firstRun, "load"),
+                    "RUNNING"::equals);
+            // Rows written while it runs: two new ones and a change.
+            source("sales", "INSERT INTO public.t_serial VALUES (4, 'd', '2026-05-01 13:00'), (5, 'e', '2026-05-01 13:00')",
+                    "UPDATE public.t_serial SET note = 'a2', updated_at = '2026-05-01 14:00' WHERE id = 1");
+            secondRun = queue("t_serial", second);
+            await("the second run waiting for the first").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> ledger.find(secondRun).orElseThrow().status() == RunStatus.QUEUED
+                            && ledger.find(secondRun).orElseThrow().tasks().isEmpty());
+        }
+        RunRecord one = api.awaitFinished(firstRun);
+        RunRecord two = api.awaitFinished(secondRun);
+
+        assertThat(one.status()).as("run error: %s", one.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(two.status()).as("run error: %s", two.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(task(one, "extract").rowsOut()).as("the first run: the row written before it").isEqualTo(1);
+        assertThat(task(one, "load").rowsOut()).isEqualTo(1);
+        assertThat(task(two, "extract").startedAt()).as("the second run starts once the first has finished")
+                .isAfterOrEqualTo(one.finishedAt());
+        assertThat(task(two, "extract").rowsOut()).as("the second run: the rows written during the first").isEqualTo(3);
+        assertThat(task(two, "load").rowsOut()).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT id || note FROM staging.t_serial ORDER BY id", String.class))
+                .containsExactly("1a2", "2b", "3c", "4d", "5e");
+        assertThat(jdbc.queryForObject("SELECT cursor_value || ' ' || key_values::text FROM etl.watermarks WHERE source = 't_serial'",
+                String.class)).isEqualTo("2026-05-01T14:00 [\"1\"]");
+    }
+
+    private String taskStatus(long runId, String task) {
+        return ledger.find(runId).orElseThrow().tasks().stream().filter(t -> t.task().equals(task))
+                .map(t -> t.status().name()).findFirst().orElse("none");
     }
 
     @Test

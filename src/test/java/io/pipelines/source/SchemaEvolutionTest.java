@@ -20,6 +20,11 @@ import io.pipelines.support.TestSources;
  */
 class SchemaEvolutionTest extends SourceTestSupport {
 
+    @Override
+    protected java.time.LocalDate logicalDate() {
+        return io.pipelines.support.TestDates.Sources.SCHEMA_EVOLUTION;
+    }
+
     @Autowired
     Lake lake;
 

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,12 +23,19 @@ abstract class SourceTestSupport extends PipelinesIntegrationTest {
     @Autowired
     protected PipelinesProperties properties;
 
-    /** Runs the pipeline (POST /api/pipelines/{name}/runs) and waits until the run has finished. */
+    /** The logical date of this class's source runs (a label: a source reads by watermark), from TestDates. */
+    protected abstract LocalDate logicalDate();
+
+    /** Runs the pipeline (POST /api/pipelines/{name}/runs) for {@link #logicalDate()} and waits until the run has finished. */
     protected RunRecord run(String pipeline) {
-        var response = api.post("/api/pipelines/" + pipeline + "/runs",
-                "{\"logicalDate\":\"" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "\"}");
+        return api.awaitFinished(queue(pipeline, logicalDate()));
+    }
+
+    /** Queues a run of the pipeline for a date; returns its id. */
+    protected long queue(String pipeline, LocalDate date) {
+        var response = api.post("/api/pipelines/" + pipeline + "/runs", "{\"logicalDate\":\"" + date + "\"}");
         assertThat(response.status()).as(response.body()).isEqualTo(202);
-        return api.awaitFinished(response.json().get("runId").asLong());
+        return response.json().get("runId").asLong();
     }
 
     /** Executes statements on a source database (a writable connection of its own). */

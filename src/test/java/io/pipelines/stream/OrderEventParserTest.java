@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The streaming read of order events gives exactly what the tree read gives: the same event, or the same reason. */
+/**
+ * Order events read from their bytes: edge cases against a table of literal events and reasons, and
+ * the streaming read against the tree read (the same event, or the same reason).
+ */
 class OrderEventParserTest {
 
     private static final String VALID = "{\"event_id\":\"e-1\",\"order_id\":7,\"customer_id\":42,"
@@ -29,6 +32,78 @@ class OrderEventParserTest {
         assertThat(parsed.rejection()).isNull();
         assertThat(parsed.event()).isEqualTo(new OrderEvent("e-1", 7, 42, "books", new BigDecimal("12.50"), "EUR",
                 Instant.parse("2026-11-25T10:15:30.123Z")));
+    }
+
+    /** A record and what the parser must make of it: the event written out, or the reason of its rejection. */
+    private record Case(String record, OrderEvent event, String rejection) {
+    }
+
+    private static Case valid(String record, OrderEvent event) {
+        return new Case(record, event, null);
+    }
+
+    private static Case rejected(String record, String reason) {
+        return new Case(record, null, reason);
+    }
+
+    private static OrderEvent event(String id, String total, String time) {
+        return new OrderEvent(id, 7, 42, "books", new BigDecimal(total), "EUR", Instant.parse(time));
+    }
+
+    @Test
+    void edgeCasesGiveTheseEventsOrTheseReasons() {
+        String time = "2026-11-25T10:15:30.123Z";
+        List<Case> cases = List.of(
+                valid(VALID, event("e-1", "12.50", time)),
+                valid(VALID.replace("12.5", "12"), event("e-1", "12.00", time)),
+                valid(VALID.replace("12.5", "12.300"), event("e-1", "12.30", time)),
+                valid(VALID.replace("12.5", "1e2"), event("e-1", "100.00", time)),
+                valid(VALID.replace("12.5", "9999999999.99"), event("e-1", "9999999999.99", time)),
+                rejected(VALID.replace("12.5", "12.345"), "field total must fit numeric(12,2)"),
+                rejected(VALID.replace("12.5", "12345678901.5"), "field total must fit numeric(12,2)"),
+                rejected(VALID.replace("12.5", "\"12.5\""), "field total must be a number"),
+                rejected(VALID.replace("12.5", "null"), "missing field total"),
+                rejected(VALID.replace("\"order_id\":7", "\"order_id\":7.0"), "field order_id must be a whole number"),
+                rejected(VALID.replace("\"order_id\":7", "\"order_id\":99999999999999999999"),
+                        "field order_id must be a whole number"),
+                rejected(VALID.replace("\"order_id\":7", "\"order_id\":\"7\""), "field order_id must be a whole number"),
+                rejected(VALID.replace("\"order_id\":7,", ""), "missing field order_id"),
+                rejected(VALID.replace("\"e-1\"", "\"  \""), "field event_id must be a non-empty string"),
+                rejected(VALID.replace("\"e-1\"", "{\"nested\":1}"), "field event_id must be a non-empty string"),
+                rejected(VALID.replace("\"e-1\"", "\"" + "x".repeat(201) + "\""), "field event_id is longer than 200 characters"),
+                valid(VALID.replace("\"e-1\"", "\"" + "x".repeat(200) + "\""), event("x".repeat(200), "12.50", time)),
+                rejected(VALID.replace("\"EUR\"", "42"), "field currency must be a non-empty string"),
+                valid(VALID.replace("\"books\"", "\"b\\u00f6cher \\\"x\\\"\""),
+                        new OrderEvent("e-1", 7, 42, "b\u00f6cher \"x\"", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
+                valid(VALID.replace(time, "2026-11-25T10:15:30Z"), event("e-1", "12.50", "2026-11-25T10:15:30Z")),
+                valid(VALID.replace(time, "2026-11-25T10:15:30.123456789Z"), event("e-1", "12.50", "2026-11-25T10:15:30.123456789Z")),
+                valid(VALID.replace(time, "2026-11-25T10:15:30+01:00"), event("e-1", "12.50", "2026-11-25T09:15:30Z")),
+                rejected(VALID.replace(time, "2026-11-25 10:15:30Z"),
+                        "field event_time must be an ISO-8601 UTC timestamp such as 2026-11-25T10:15:30Z"),
+                rejected(VALID.replace(time, "2026-02-30T10:15:30Z"),
+                        "field event_time must be an ISO-8601 UTC timestamp such as 2026-11-25T10:15:30Z"),
+                rejected(VALID.replace(time, "2026-11-25T10:15:30"),
+                        "field event_time must be an ISO-8601 UTC timestamp such as 2026-11-25T10:15:30Z"),
+                rejected(VALID.replace("\"" + time + "\"", "1764065730"),
+                        "field event_time must be an ISO-8601 UTC timestamp string"),
+                rejected(VALID.replace(",\"event_time\":\"" + time + "\"", ""), "missing field event_time"),
+                valid(VALID.replace("}", ",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"more\":true}"), event("e-1", "12.50", time)),
+                valid(VALID.replace("}", ",\"event_id\":\"e-2\"}"), event("e-2", "12.50", time)),
+                rejected("{}", "missing field event_id"),
+                rejected("[]", "not a JSON object"),
+                rejected("[" + VALID + "]", "not a JSON object"),
+                rejected("42", "not a JSON object"),
+                rejected("\"text\"", "not a JSON object"),
+                rejected("null", "not a JSON object"),
+                rejected("not json", "not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, "
+                        + "Object or token 'null', 'true' or 'false')"),
+                rejected("{\"event_id\":", "not valid JSON: Unexpected end-of-input within/between Object entries"),
+                rejected("", "empty record"));
+
+        for (Case c : cases) {
+            OrderEventParser.Parsed parsed = parser.parse(bytes(c.record()));
+            assertThat(parsed).as(c.record()).isEqualTo(new OrderEventParser.Parsed(c.event(), c.rejection()));
+        }
     }
 
     @Test

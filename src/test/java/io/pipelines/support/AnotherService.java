@@ -22,6 +22,9 @@ public final class AnotherService {
                 // context in this JVM needs a name of its own (in production each instance is a JVM).
                 "--spring.quartz.scheduler-name=pipelines-" + UUID.randomUUID(),
                 "--pipelines.local.demo.rate=0",
+                "--pipelines.local.demo.today=" + TestDates.DEMO_TODAY_TEXT,
+                // It fires no schedule, as the test's own service (its Quartz scheduler is a cluster of its own).
+                "--pipelines.cluster.fire-schedules=false",
                 "--pipelines.lake.spool-dir=target/test-spool",
                 "--pipelines.dead-letters.dir=target/test-dead-letters",
                 "--pipelines.security.username=other",

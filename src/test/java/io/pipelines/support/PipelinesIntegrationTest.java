@@ -13,7 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The whole service on the local profile's embedded servers (started once per test JVM and shared):
  * every integration test class extends this one, so that they all reuse one application context.
- * Each test works on dates of its own.
+ * Each test works on dates of its own (TestDates); no schedule fires here.
  */
 @CamelSpringBootTest
 // JMX and the Prometheus endpoint as in production (Camel's and Spring's tests turn them off by default).
@@ -45,6 +45,12 @@ import org.springframework.test.context.DynamicPropertySource;
             "pipelines.retry.max-delay=2s",
             "pipelines.dead-letters.dir=target/test-dead-letters",
             "pipelines.local.demo.orders-per-day=400",
+            // The demo orders are on the 30 days before this fixed day: the tests' dates (TestDates) have the same
+            // data whatever day the suite runs, also across midnight.
+            "pipelines.local.demo.today=" + TestDates.DEMO_TODAY_TEXT,
+            // No schedule fires in the shared context (the hourly demo sources would run between and during tests);
+            // a test that needs one fires it itself, or starts an instance that fires them.
+            "pipelines.cluster.fire-schedules=false",
             // Small objects, so that a day of demo orders spans several of them.
             "pipelines.lake.rows-per-object=150",
             "pipelines.lake.spool-dir=target/test-spool",

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,20 +24,25 @@ import org.springframework.core.env.Environment;
 /**
  * The service as an operating-system process of its own (what production runs), on the embedded
  * servers of the test JVM, in a profile that starts none: so that a test can kill it with SIGKILL,
- * which no in-JVM context can undergo. Its log goes to target/service-processes/.
+ * which no in-JVM context can undergo. Its log goes to target/service-processes/. It listens on a
+ * port its web server picks at each start (read from its log: no port chosen here and bound later
+ * by another process), and fires no schedule unless a test turns that on
+ * ({@code pipelines.cluster.fire-schedules=true}).
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path LOGS = Path.of("target", "service-processes");
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final List<String> command;
+    private static final java.util.regex.Pattern STARTED_ON_PORT = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)");
+
     private final String name;
-    private final int port;
+    private final Map<String, String> settings = new LinkedHashMap<>();
     private final String password = UUID.randomUUID().toString();
     private Process process;
     private File log;
     private int starts;
+    private volatile int port;
 
     /**
      * @param name     for its log files
@@ -46,11 +50,10 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public ServiceProcess(String name, Environment testContext, List<String> settings) throws IOException {
         this.name = name;
-        this.port = freePort();
         String postgres = "jdbc:postgresql://127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.postgres-port");
         List<String> args = new ArrayList<>(List.of(
                 "spring.profiles.active=process",
-                "server.port=" + port,
+                "server.port=0",
                 "spring.datasource.url=" + postgres + "/warehouse",
                 "spring.datasource.username=postgres",
                 "pipelines.connections.sales.url=" + postgres + "/sales",
@@ -67,20 +70,31 @@ public final class ServiceProcess implements AutoCloseable {
                 "pipelines.cluster.lease=3s",
                 "pipelines.cluster.heartbeat-interval=1s",
                 "pipelines.cluster.recovery-interval=1s",
+                "pipelines.cluster.fire-schedules=false",
                 "pipelines.retry.initial-delay=500ms",
                 "pipelines.retry.max-delay=2s",
                 "logging.level.kafka=WARN",
                 "logging.level.org.apache.kafka=WARN"));
         args.addAll(settings);
-        // One argument per name, the last given winning (Spring joins a repeated argument's values with commas).
-        Map<String, String> byName = new LinkedHashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            byName.put(a.substring(0, eq), a.substring(eq + 1));
-        }
-        this.command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        args.forEach(this::set);
+    }
+
+    /**
+     * Sets {@code name=value} for the next start (one value per name, the last given winning: Spring would
+     * join a repeated argument's values with commas); a process restarted with another setting is what an
+     * operator's change of configuration and restart does.
+     */
+    public ServiceProcess set(String setting) {
+        int eq = setting.indexOf('=');
+        settings.put(setting.substring(0, eq), setting.substring(eq + 1));
+        return this;
+    }
+
+    private List<String> command() throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", classpath(), "io.pipelines.PipelinesApplication"));
-        byName.forEach((key, value) -> command.add("--" + key + "=" + value));
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+        return command;
     }
 
     /** Starts the process and waits until its health endpoint says UP. */
@@ -95,7 +109,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Files.createDirectories(LOGS);
         log = LOGS.resolve(name + "-" + (++starts) + ".log").toFile();
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        port = 0;
+        process = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log).start();
         return this;
     }
 
@@ -105,7 +120,10 @@ public final class ServiceProcess implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting: see " + log);
                     }
-                    return healthy();
+                    if (port == 0) {
+                        port = portFromLog();
+                    }
+                    return port != 0 && healthy();
                 });
         return this;
     }
@@ -116,10 +134,25 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    /** SIGTERM: the graceful stop. */
+    /** SIGTERM: the graceful stop; returns the exit status once the process has ended. */
     public int stop() throws InterruptedException {
+        terminate();
+        return awaitExit();
+    }
+
+    /** SIGTERM, without waiting for the process to end (it may be finishing runs meanwhile). */
+    public void terminate() {
         process.destroy();
+    }
+
+    /** Waits until the process has ended; returns its exit status. */
+    public int awaitExit() throws InterruptedException {
         return process.waitFor();
+    }
+
+    /** The log of the current (or last) start. */
+    public Path log() {
+        return log.toPath();
     }
 
     /** How the process names itself as an owner of runs: {@code <name>:<pid>:<random>}; a SQL LIKE pattern. */
@@ -175,9 +208,11 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** The port the web server of the current start took, once it has logged it; 0 before. */
+    private int portFromLog() throws IOException {
+        try (var lines = Files.lines(log.toPath())) {
+            return lines.map(STARTED_ON_PORT::matcher).filter(java.util.regex.Matcher::find)
+                    .mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElse(0);
         }
     }
 }

@@ -84,7 +84,8 @@ public class StreamFixture {
 
     /**
      * Plans {@code count} events from {@code base}, 7.2 s apart (so about 500 an hour), round robin over
-     * the partitions, out of order by up to 20 s, some late by 10 minutes, some sent twice, some poison.
+     * the partitions, out of order by up to 20 s, some late by 10 minutes, some sent twice, some poison
+     * (from 600 events on, each kind is there whatever the seed).
      */
     public List<ProducerRecord<byte[], byte[]>> plan(String prefix, int count, Instant base, long seed) {
         Random random = new Random(seed);
@@ -93,7 +94,9 @@ public class StreamFixture {
         for (int i = 0; i < count; i++) {
             int partition = i % PARTITIONS;
             Instant time = base.plusMillis(7_200L * i - random.nextInt(20_000));
-            if (random.nextDouble() < 0.03) {
+            // Some 10 minutes late; those early in an hour are late for a window already final. Event 520 of
+            // each 500 always is (its partition has seen events past the hour's end plus the 30 s allowed).
+            if (random.nextDouble() < 0.03 || (i >= 500 && i % 500 == 20)) {
                 time = time.minus(Duration.ofMinutes(10));
             }
             String id = prefix + "-e" + i;
@@ -103,18 +106,56 @@ public class StreamFixture {
                     + "\"event_time\":\"" + time + "\"}";
             ProducerRecord<byte[], byte[]> record = record(partition, prefix + "-k" + i, json);
             records.add(record);
-            if (random.nextDouble() < 0.05) {
+            if (random.nextDouble() < 0.05 || i % 100 == 50) {
                 sentAgain.add(record(partition, prefix + "-k" + i, json));
             }
             if (!sentAgain.isEmpty() && random.nextDouble() < 0.2) {
                 records.add(sentAgain.remove(0));
             }
-            if (random.nextDouble() < 0.02) {
+            if (random.nextDouble() < 0.02 || i % 100 == 99) {
                 records.add(record(partition, prefix + "-poison" + i, poison(i, prefix)));
             }
         }
         records.addAll(sentAgain);
         return records;
+    }
+
+    /** One valid order event to a partition, written by hand: key {@code <id>-k}, customer 1, order 1, USD. */
+    public ProducerRecord<byte[], byte[]> event(int partition, String id, String category, String total, Instant time) {
+        return record(partition, id + "-k", "{\"event_id\":\"" + id + "\",\"order_id\":1,\"customer_id\":1,"
+                + "\"product_category\":\"" + category + "\",\"total\":" + total + ",\"currency\":\"USD\","
+                + "\"event_time\":\"" + time + "\"}");
+    }
+
+    /** The poison record number {@code i} of a prefix, as {@link #plan} makes them (its kind: i % 4). */
+    public ProducerRecord<byte[], byte[]> poisonRecord(int partition, String prefix, int i) {
+        return record(partition, prefix + "-poison" + i, poison(i, prefix));
+    }
+
+    /** Why the stream must reject the poison record of this key (a key of {@link #plan}), or the start of it. */
+    public static String reason(String poisonKey) {
+        int i = Integer.parseInt(poisonKey.substring(poisonKey.lastIndexOf("-poison") + "-poison".length()));
+        return switch (i % 4) {
+            case 0 -> "not valid JSON: Unexpected end-of-input";
+            case 1 -> "missing field event_time";
+            case 2 -> "field order_id must be a whole number";
+            default -> "not a JSON object";
+        };
+    }
+
+    /** Valid events sent after an event of their partition with a later event time, and not late: out of order. */
+    private static long outOfOrder(List<Sent> sent, Set<String> late) {
+        Map<Integer, Instant> latest = new HashMap<>();
+        long count = 0;
+        for (Sent s : sent.stream().filter(Sent::valid).sorted(java.util.Comparator.comparingInt(Sent::partition)
+                .thenComparingLong(Sent::offset)).toList()) {
+            Instant seen = latest.get(s.partition());
+            if (seen != null && s.eventTime().isBefore(seen) && !late.contains(s.eventId())) {
+                count++;
+            }
+            latest.merge(s.partition(), s.eventTime(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return count;
     }
 
     private static String poison(int i, String prefix) {
@@ -207,9 +248,21 @@ public class StreamFixture {
         return new Expected(distinct, total, hourly, late, poison, positions);
     }
 
-    /** The warehouse, the dead letter topic and the lake hold exactly what the test's events must give. */
-    public void assertExactly(String prefix, Expected expected) throws Exception {
+    /**
+     * The warehouse, the dead letter topic and the lake hold exactly what the test's events must give.
+     * The events sent must have had every kind the stream is made for: late, sent twice, out of order
+     * within a window, and poison; a run without one of them could not tell a stream that mishandles it.
+     */
+    public void assertExactly(String prefix, List<Sent> sent, Map<Integer, Instant> watermarksBefore) throws Exception {
+        assertExactly(prefix, expected(sent, watermarksBefore), sent);
+    }
+
+    private void assertExactly(String prefix, Expected expected, List<Sent> sent) throws Exception {
         assertThat(expected.poisonKeys()).as("the plan has poison records").isNotEmpty();
+        assertThat(expected.late()).as("the plan has late events").isNotEmpty();
+        assertThat(sent.stream().filter(Sent::valid).count()).as("the plan has events sent twice")
+                .isGreaterThan(expected.distinctEvents().size());
+        assertThat(outOfOrder(sent, expected.late())).as("the plan has events out of order (not late)").isPositive();
         assertThat(loadedEvents(prefix)).as("staging.order_events holds exactly the distinct valid events")
                 .isEqualTo(expected.distinctEvents());
         assertThat(loadedTotal(prefix)).isEqualByComparingTo(expected.distinctTotal());
@@ -218,11 +271,15 @@ public class StreamFixture {
         assertThat(lateEvents(prefix)).isEqualTo(expected.late());
         Map<String, Map<String, String>> dlq = deadLetters(prefix);
         assertThat(dlq.keySet()).as("the dead letter topic holds exactly the poison records").isEqualTo(expected.poisonKeys());
-        assertThat(dlq.values()).allSatisfy(headers -> {
-            assertThat(headers).containsEntry("dlq.source.topic", settings.getTopic())
-                    .containsKeys("dlq.source.partition", "dlq.source.offset", "dlq.reason")
+        for (Sent poison : sent.stream().filter(s -> !s.valid()).toList()) {
+            Map<String, String> headers = dlq.get(poison.key());
+            assertThat(headers).as("dead letter headers of %s", poison.key())
+                    .containsEntry("dlq.source.topic", settings.getTopic())
+                    .containsEntry("dlq.source.partition", String.valueOf(poison.partition()))
+                    .containsEntry("dlq.source.offset", String.valueOf(poison.offset()))
                     .doesNotContainKey("twice");
-        });
+            assertThat(headers.get("dlq.reason")).as("reason of %s", poison.key()).startsWith(reason(poison.key()));
+        }
         List<String> letters = tableDeadLetters(prefix);
         assertThat(new HashSet<>(letters)).as("etl.dead_letters holds exactly the poison records").isEqualTo(expected.poisonKeys());
         assertThat(letters).as("each poison record in etl.dead_letters once").hasSameSizeAs(expected.poisonKeys());

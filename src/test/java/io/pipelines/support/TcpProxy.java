@@ -12,30 +12,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy on a loopback port in front of a server, that a test can cut (every connection
- * reset, new ones refused: the server is unreachable) and restore on the same port. It makes one
- * process lose a server that the others keep.
+ * reset, new ones closed at once: the server is unreachable), restore, or pause (connections stay
+ * open but nothing passes either way: a server that hangs). It makes one process lose a server
+ * that the others keep. It keeps its port bound from start to close, so no other process can take
+ * it meanwhile.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
-    private final int port;
+    private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket server;
+    private final Object gate = new Object();
+    private volatile boolean cut;
+    private volatile boolean paused;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = listen(0);
-        this.port = server.getLocalPort();
-        accept(server);
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread acceptor = new Thread(this::accept, "tcp-proxy-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     public int port() {
-        return port;
+        return server.getLocalPort();
     }
 
-    /** The server becomes unreachable: open connections are reset, new ones refused. */
-    public synchronized void cut() throws IOException {
-        server.close();
+    /** The server becomes unreachable: open connections are reset, new ones closed as soon as they come. */
+    public void cut() throws IOException {
+        cut = true;
+        resume();
         for (Socket s : open) {
             s.close();
         }
@@ -43,37 +50,39 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Reachable again, on the same port. */
-    public synchronized void restore() throws IOException {
-        if (server.isClosed()) {
-            server = listen(port);
-            accept(server);
+    public void restore() {
+        cut = false;
+    }
+
+    /** Nothing passes any more, either way, on any connection, until {@link #resume()}: the server hangs. */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
         }
     }
 
-    private static ServerSocket listen(int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return socket;
-    }
-
-    private void accept(ServerSocket listening) {
-        Thread acceptor = new Thread(() -> {
-            while (!listening.isClosed()) {
-                try {
-                    Socket client = listening.accept();
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                    open.add(client);
-                    open.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
-                } catch (IOException closed) {
-                    // cut: the listening socket was closed
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                if (cut) {
+                    client.close();
+                    continue;
                 }
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                open.add(client);
+                open.add(upstream);
+                pipe(client, upstream);
+                pipe(upstream, client);
+            } catch (IOException closed) {
+                // the proxy was closed, or one connection failed: the next one is accepted as usual
             }
-        }, "tcp-proxy-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        }
     }
 
     private void pipe(Socket from, Socket to) {
@@ -82,11 +91,14 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    awaitNotPaused();
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // connection cut or closed by either side
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -96,6 +108,14 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pipe");
         t.setDaemon(true);
         t.start();
+    }
+
+    private void awaitNotPaused() throws InterruptedException {
+        synchronized (gate) {
+            while (paused) {
+                gate.wait();
+            }
+        }
     }
 
     private static void closeQuietly(Socket socket) {
@@ -109,5 +129,6 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        server.close();
     }
 }

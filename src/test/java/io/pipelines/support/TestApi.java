@@ -66,6 +66,31 @@ public class TestApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), false);
     }
 
+    /**
+     * The value of a Prometheus metric, summed over its series that carry every given tag
+     * ({@code "pipeline", "daily_sales_etl", "task", "extract_orders"}); 0 when there is none yet.
+     * Tests compare it before and after what they do: the delta is what that did.
+     */
+    public double metric(String name, String... tags) {
+        String body = get("/actuator/prometheus").body();
+        double sum = 0;
+        for (String line : body.lines().toList()) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            String labels = line.substring(name.length(), line.lastIndexOf('}') + 1);
+            boolean all = true;
+            for (int i = 0; i < tags.length; i += 2) {
+                String tag = tags[i] + "=\"" + tags[i + 1] + "\"";
+                all &= labels.contains("{" + tag) || labels.contains("," + tag);
+            }
+            if (all) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** Waits until the run has finished (SUCCEEDED or FAILED) and returns it. */
     public RunRecord awaitFinished(long runId) {
         return await("run " + runId + " finished").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))

@@ -47,6 +47,7 @@ public final class TestSources {
         jdbc(registry, "t_evolve", "sales", "public.t_evolve", "id");
         jdbc(registry, "t_added", "sales", "public.t_added", "id");
         jdbc(registry, "t_reload", "sales", "public.t_reload", "id");
+        jdbc(registry, "t_serial", "sales", "public.t_serial", "id");
         jdbc(registry, "t_unreachable", "t_nowhere", "public.t_unreachable", "id");
         registry.add("pipelines.sources.t_unreachable.retry.max-retries", () -> "1");
         http(registry, "t_api_page", "/page-items", "page");

@@ -57,10 +57,11 @@ public class Warehouse {
     }
 
     /**
-     * The date is in the warehouse exactly once, as in the source: staging, analytics and the daily
-     * aggregate equal the source (counts and sums), no order twice, every row loaded by one run
-     * whose manifest is in the lake and counts those rows, and nothing else left in the date's
-     * lake partition.
+     * The date is in the warehouse and the lake exactly once, as in the source: staging, analytics
+     * and the daily aggregate equal the source (counts and sums), no order twice, every row loaded
+     * by one run whose manifest is in the lake and counts those rows, that run's Parquet objects
+     * read back hold exactly the source's orders (count, sum of totals, the set of order ids), and
+     * nothing else is left in the date's lake partition.
      */
     public void assertLoadedExactlyOnce(LocalDate date) throws Exception {
         assertThat(staging(date)).as("staging.orders of %s", date).isEqualTo(source(date));
@@ -77,6 +78,45 @@ public class Warehouse {
         expected.add(LakeKeys.manifest(folder));
         assertThat(lakeKeys(date)).as("the date's lake partition holds the loaded run's objects and manifest only")
                 .containsExactlyInAnyOrderElementsOf(expected);
+        List<GenericRecord> landed = new ArrayList<>();
+        for (String key : manifest.keys()) {
+            LakeReader.forEachRecord(lake, key, landed::add);
+        }
+        BigDecimal total = landed.stream().map(r -> (BigDecimal) r.get("total")).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(new Totals(landed.size(), total)).as("the loaded run's Parquet objects of %s, read back", date)
+                .isEqualTo(source(date));
+        assertThat(landed.stream().map(r -> (Long) r.get("order_id")).collect(java.util.stream.Collectors.toSet()))
+                .as("the order ids in the lake for %s", date).hasSize(landed.size()).isEqualTo(sourceOrderIds(date));
+    }
+
+    /** The ids of the date's orders in the source. */
+    public java.util.Set<Long> sourceOrderIds(LocalDate date) throws Exception {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (List<Object> r : sourceQuery("SELECT order_id FROM public.orders WHERE created_at >= ? AND created_at < ?", date)) {
+            ids.add(((Number) r.get(0)).longValue());
+        }
+        return ids;
+    }
+
+    /**
+     * Another instance of the service that is alive (a lease renewed, as far as this test's service can
+     * tell, for a day): its runs are not taken over by the test's own service. Returns its id.
+     */
+    public String liveOtherInstance() {
+        String id = "live-other-instance:" + java.util.UUID.randomUUID();
+        jdbc.update("INSERT INTO etl.instances (instance_id, host, pid, heartbeat_at) VALUES (?, 'test', 0, now() + interval '1 day')",
+                id);
+        return id;
+    }
+
+    /** A lock on a table of the warehouse, held until closed (see {@link TableLock}). */
+    public TableLock lockWarehouseTable(String table) throws Exception {
+        return TableLock.on(jdbc.getDataSource().getConnection(), table);
+    }
+
+    /** A lock on a table of the sales source database, held until closed. */
+    public TableLock lockSourceTable(String table) throws Exception {
+        return TableLock.on(api.salesDatabase(), table);
     }
 
     public Totals source(LocalDate date) throws Exception {

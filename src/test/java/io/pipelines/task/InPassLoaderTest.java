@@ -26,6 +26,7 @@ import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.TaskResult;
 import io.pipelines.support.PipelinesIntegrationTest;
+import io.pipelines.support.TestDates;
 
 /**
  * The load done in the extract's pass commits only what the two-pass load would: every expectation
@@ -56,7 +57,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
 
     @Test
     void aPassThatMetEveryExpectationReplacesTheDateAndRecordsTheThreeTasksWithIt() throws Exception {
-        LocalDate date = LocalDate.parse("2023-01-02");
+        LocalDate date = TestDates.InPassLoader.COMMITTED;
         long earlier = earlierLoad(date);
         long runId = runExtracting(date);
 
@@ -77,7 +78,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
 
     @Test
     void aFailedExpectationLoadsNothingAndLeavesTheTasksToRunOnTheirOwn() throws Exception {
-        LocalDate date = LocalDate.parse("2023-01-03");
+        LocalDate date = TestDates.InPassLoader.FAILED_EXPECTATION;
         long earlier = earlierLoad(date);
         long runId = runExtracting(date);
 
@@ -90,7 +91,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
 
     @Test
     void aCountOtherThanTheManifestsLoadsNothing() throws Exception {
-        LocalDate date = LocalDate.parse("2023-01-04");
+        LocalDate date = TestDates.InPassLoader.COUNT_MISMATCH;
         long earlier = earlierLoad(date);
         long runId = runExtracting(date);
 
@@ -102,7 +103,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
 
     @Test
     void aRunTakenOverDuringThePassIsNotLoadedByTheInstanceThatLostIt() throws Exception {
-        LocalDate date = LocalDate.parse("2023-01-05");
+        LocalDate date = TestDates.InPassLoader.TAKEN_OVER;
         long earlier = earlierLoad(date);
         long runId = runExtracting(date);
         BatchPipeline p = catalog.batch("daily_sales_etl");
@@ -111,8 +112,8 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
         try (InPassLoader.Load load = loader.open(p, runId, date, SCHEMA)) {
             assertThat(load).isNotNull();
             load.accept(rows);
-            // While this instance reads, another one takes the run over.
-            jdbc.update("UPDATE etl.pipeline_runs SET owner = 'another-instance' WHERE run_id = ?", runId);
+            // While this instance reads, another one (alive: the test's own service does not take the run back) takes it over.
+            jdbc.update("UPDATE etl.pipeline_runs SET owner = ? WHERE run_id = ?", warehouse.liveOtherInstance(), runId);
             assertThatThrownBy(() -> load.finish(manifest(runId, date, 1_000), "extract_orders", result(1_000)))
                     .isInstanceOf(RunTakenOverException.class);
         }
