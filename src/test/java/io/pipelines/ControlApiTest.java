@@ -17,6 +17,7 @@ import javax.management.MBeanServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -127,24 +128,34 @@ class ControlApiTest extends PipelinesIntegrationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"logicalDate\":\"2026-02-30\"}",
-            "{\"logicalDate\":\"25/11/2026\"}",
-            "{\"logicalDate\":\"2026-11-01'; DROP TABLE etl.pipeline_runs; --\"}",
-            "{\"logicalDate\":20261101}",
-            "{\"logicalDate\":null}",
-            "{}"})
-    void aMalformedLogicalDateIs400NamingTheFieldAndChangesNothing(String body) {
+    @CsvSource(delimiter = '|', textBlock = """
+            {"logicalDate":"2026-02-30"}                                       | logicalDate must be a date of the form YYYY-MM-DD
+            {"logicalDate":"25/11/2026"}                                       | logicalDate must be a date of the form YYYY-MM-DD
+            {"logicalDate":"2026-11-01'; DROP TABLE etl.pipeline_runs; --"}    | logicalDate must be a date of the form YYYY-MM-DD
+            {"logicalDate":20261101}                                           | logicalDate must be a string of the form YYYY-MM-DD
+            {"logicalDate":null}                                               | logicalDate is required (YYYY-MM-DD)
+            {}                                                                 | logicalDate is required (YYYY-MM-DD)
+            """)
+    void aMalformedLogicalDateIs400NamingTheFieldAndChangesNothing(String body, String detail) {
         long before = runCount();
-        assertProblem(api.post(RUNS, body), 400, "logicalDate");
+        Response response = api.post(RUNS, body);
+        assertProblem(response, 400, "logicalDate");
+        assertThat(response.json().get("detail").asText()).isEqualTo(detail);
         assertThat(runCount()).isEqualTo(before);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[1,2]", "{\"logicalDate\":", ""})
-    void aBodyThatIsNotAJsonObjectIs400(String body) {
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            not json           | The request body is not valid JSON (line 1, column 4)
+            [1,2]              | The request body must be a JSON object
+            `{"logicalDate":`  | The request body is not valid JSON (line 1, column 16)
+            ``                 | The request needs a JSON object body
+            """)
+    void aBodyThatIsNotAJsonObjectIs400(String body, String detail) {
         long before = runCount();
-        assertProblem(api.post(RUNS, body), 400, null);
+        Response response = api.post(RUNS, body == null ? "" : body);
+        assertProblem(response, 400, null);
+        assertThat(response.json().get("detail").asText()).isEqualTo(detail);
         assertThat(runCount()).isEqualTo(before);
     }
 

@@ -95,11 +95,20 @@ class DeadLettersTest extends PipelinesIntegrationTest {
 
     @Test
     void badFiltersAndUnknownDeadLettersAreRefused() {
-        assertThat(api.get("/api/dead-letters?status=LOST").status()).isEqualTo(400);
-        assertThat(api.get("/api/dead-letters?limit=0").json().get("field").asText()).isEqualTo("limit");
-        assertThat(api.post("/api/dead-letters/abc/replay", "").status()).isEqualTo(400);
-        assertThat(api.post("/api/dead-letters/987654321/replay", "").status()).isEqualTo(404);
+        assertProblem(api.get("/api/dead-letters?status=LOST"), 400, "status", "status must be one of [NEW, REPLAYED]");
+        assertProblem(api.get("/api/dead-letters?limit=0"), 400, "limit", "limit must be a whole number from 1 to 1000");
+        assertProblem(api.post("/api/dead-letters/abc/replay", ""), 400, "id", "id must be a whole number");
+        assertProblem(api.post("/api/dead-letters/987654321/replay", ""), 404, null, "No dead letter with id 987654321");
         assertThat(api.getWithoutLogin("/api/dead-letters").status()).isEqualTo(401);
+    }
+
+    private static void assertProblem(Response response, int status, String field, String detail) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").asText()).isEqualTo(detail);
+        if (field != null) {
+            assertThat(response.json().get("field").asText()).isEqualTo(field);
+        }
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.pipelines.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
@@ -19,7 +18,7 @@ import io.pipelines.run.RunStatus;
 @Component("deadLetterApi")
 public class DeadLetterApi {
 
-    private static final Set<String> STATUSES = Set.of("NEW", "REPLAYED");
+    private static final List<String> STATUSES = List.of("NEW", "REPLAYED");
 
     private final DeadLetterStore store;
     private final RunLedger ledger;
