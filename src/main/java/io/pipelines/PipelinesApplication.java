@@ -11,7 +11,17 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class PipelinesApplication {
 
+    /** Exit status of a service that could not start (a bad setting, route, SQL file or suite, a server down). */
+    public static final int START_FAILED = 1;
+
     public static void main(String[] args) {
-        SpringApplication.run(PipelinesApplication.class, args);
+        try {
+            SpringApplication.run(PipelinesApplication.class, args);
+        } catch (Throwable e) {
+            // Spring Boot has logged why. Exit at once: the local profile's embedded servers (child processes,
+            // threads that are not daemons) would keep the process alive with nothing to serve; exiting runs
+            // the shutdown hook that stops them.
+            System.exit(START_FAILED);
+        }
     }
 }

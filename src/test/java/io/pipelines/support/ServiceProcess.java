@@ -49,7 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
      * @param settings extra settings (name=value, without --), after the defaults, so they win
      */
     public ServiceProcess(String name, Environment testContext, List<String> settings) throws IOException {
-        this.name = name;
+        this(name);
         String postgres = "jdbc:postgresql://127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.postgres-port");
         List<String> args = new ArrayList<>(List.of(
                 "spring.profiles.active=process",
@@ -77,6 +77,39 @@ public final class ServiceProcess implements AutoCloseable {
                 "logging.level.org.apache.kafka=WARN"));
         args.addAll(settings);
         args.forEach(this::set);
+    }
+
+    private ServiceProcess(String name) {
+        this.name = name;
+    }
+
+    /**
+     * The service on the local profile, as {@code ./mvnw spring-boot:run} starts it: its own embedded
+     * servers (on free ports, data in {@code dataDir}, made afresh), no demo events.
+     */
+    public static ServiceProcess local(String name, Path dataDir, List<String> settings) {
+        ServiceProcess service = new ServiceProcess(name);
+        List<String> args = new ArrayList<>(List.of(
+                "spring.profiles.active=local",
+                "server.port=0",
+                "pipelines.local.data-dir=" + dataDir,
+                "pipelines.local.clean-start=true",
+                "pipelines.local.postgres-port=0",
+                "pipelines.local.s3-port=0",
+                "pipelines.local.kafka-port=0",
+                "pipelines.local.kafka-controller-port=0",
+                "pipelines.local.mariadb-port=0",
+                "pipelines.local.products-api-port=0",
+                "pipelines.local.demo.rate=0",
+                "pipelines.local.demo.orders-per-day=10",
+                "pipelines.security.username=" + name,
+                "pipelines.security.password=" + service.password,
+                "pipelines.cluster.fire-schedules=false",
+                "logging.level.kafka=WARN",
+                "logging.level.org.apache.kafka=WARN"));
+        args.addAll(settings);
+        args.forEach(service::set);
+        return service;
     }
 
     /**
@@ -148,6 +181,14 @@ public final class ServiceProcess implements AutoCloseable {
     /** Waits until the process has ended; returns its exit status. */
     public int awaitExit() throws InterruptedException {
         return process.waitFor();
+    }
+
+    /** Waits at most {@code atMost} for the process to end; returns its exit status, or fails if it still runs. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still runs after " + atMost + " (log: " + log + ")");
+        }
+        return process.exitValue();
     }
 
     /** The log of the current (or last) start. */
