@@ -94,6 +94,25 @@ class DeadLettersTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void aStreamRecordsReplayThatKafkaDoesNotTakeLeavesItsDeadLetterToBeReplayedAgain() {
+        // A record's dead letter whose topic the broker refuses (a name Kafka does not allow): the send fails.
+        String value = java.util.Base64.getEncoder().encodeToString("{\"event_id\":".getBytes(StandardCharsets.UTF_8));
+        long id = jdbc.queryForObject("INSERT INTO etl.dead_letters (pipeline, task, error_class, message, attempts, failed_at, "
+                + "payload) VALUES ('orders_stream', 'parse', 'RejectedRecord', 'not valid JSON', 1, now(), "
+                + "jsonb_build_object('topic', 'no such topic!', 'partition', 0, 'offset', 7, 'key', null, 'value', ?::text)) "
+                + "RETURNING id", Long.class, value);
+
+        Response replay = api.post("/api/dead-letters/" + id + "/replay", "");
+
+        assertThat(replay.status()).as(replay.body()).isEqualTo(503);
+        assertThat(replay.json().get("detail").asText()).startsWith("Dead letter " + id + " could not be sent to no such topic! again (")
+                .endsWith("); it stays NEW: replay it once Kafka takes it");
+        assertThat(jdbc.queryForObject("SELECT status FROM etl.dead_letters WHERE id = ?", String.class, id))
+                .as("still to be replayed").isEqualTo("NEW");
+        jdbc.update("UPDATE etl.dead_letters SET status = 'REPLAYED' WHERE id = ?", id);
+    }
+
+    @Test
     void badFiltersAndUnknownDeadLettersAreRefused() {
         assertProblem(api.get("/api/dead-letters?status=LOST"), 400, "status", "status must be one of [NEW, REPLAYED]");
         assertProblem(api.get("/api/dead-letters?limit=0"), 400, "limit", "limit must be a whole number from 1 to 1000");

@@ -77,9 +77,8 @@ public class DeadLetterApi {
     private boolean replayRecord(DeadLetter letter) {
         try {
             return streamLetters.replay(letter);
-        } catch (Exception e) {
-            throw new IllegalStateException("Dead letter " + letter.id() + " could not be sent to " + letter.payload().get("topic")
-                    + " again: " + e.getMessage(), e);
+        } catch (StreamDeadLetters.ReplayNotSentException e) {
+            throw new ApiProblem(503, "Service Unavailable", e.getMessage(), null);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,15 +40,17 @@ public class StreamDeadLetters {
     private static final Logger log = LoggerFactory.getLogger(StreamDeadLetters.class);
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final KafkaNotices kafka;
     private final DeadLetterStore store;
     private final String pipeline;
     private final String topic;
 
-    public StreamDeadLetters(JdbcTemplate jdbc, ObjectMapper json, KafkaNotices kafka, DeadLetterStore store,
-                             PipelinesProperties properties) {
+    public StreamDeadLetters(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, KafkaNotices kafka,
+                             DeadLetterStore store, PipelinesProperties properties) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.json = json;
         this.kafka = kafka;
         this.store = store;
@@ -85,21 +88,43 @@ public class StreamDeadLetters {
         return letter.runId() == null && letter.payload().containsKey("topic");
     }
 
-    /** Sends the original record to its topic again, unless it was replayed before; true when sent. */
-    public boolean replay(DeadLetter letter) throws Exception {
+    /**
+     * Sends the original record to its topic again, unless it was replayed before; true when sent. The
+     * letter is marked replayed in a transaction that commits only once the broker has the record: a send
+     * that fails leaves it NEW, to be replayed again (a replay at the same time waits for this one, then
+     * finds it replayed). Should the commit itself fail after the send, a later replay sends it once more.
+     */
+    public boolean replay(DeadLetter letter) {
         if (!"NEW".equals(letter.status())) {
             return false;
         }
         Map<String, Object> p = letter.payload();
         byte[] key = p.get("key") == null ? null : Base64.getDecoder().decode((String) p.get("key"));
         byte[] value = p.get("value") == null ? null : Base64.getDecoder().decode((String) p.get("value"));
-        if (!store.markReplayed(letter.id())) {
-            return false; // replayed meanwhile
+        boolean sent = Boolean.TRUE.equals(tx.execute(status -> {
+            if (!store.markReplayed(letter.id())) {
+                return false; // replayed meanwhile
+            }
+            try {
+                kafka.send((String) p.get("topic"), key, value);
+            } catch (Exception e) {
+                throw new ReplayNotSentException("Dead letter " + letter.id() + " could not be sent to " + p.get("topic")
+                        + " again (" + e.getMessage() + "); it stays NEW: replay it once Kafka takes it", e);
+            }
+            return true;
+        }));
+        if (sent) {
+            log.info("{}: dead letter {} replayed: record {}-{}@{} sent to {} again", pipeline, letter.id(), p.get("topic"),
+                    p.get("partition"), p.get("offset"), p.get("topic"));
         }
-        kafka.send((String) p.get("topic"), key, value);
-        log.info("{}: dead letter {} replayed: record {}-{}@{} sent to {} again", pipeline, letter.id(), p.get("topic"),
-                p.get("partition"), p.get("offset"), p.get("topic"));
-        return true;
+        return sent;
+    }
+
+    /** A replay whose record the broker did not take: nothing changed, the letter can be replayed again. */
+    public static class ReplayNotSentException extends RuntimeException {
+        ReplayNotSentException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static Map<String, Object> payload(MicroBatch.Entry e) {
