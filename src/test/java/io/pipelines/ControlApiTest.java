@@ -160,6 +160,15 @@ class ControlApiTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void aForceThatIsNotTrueOrFalseIs400() {
+        long before = runCount();
+        Response response = api.post(RUNS, "{\"logicalDate\":\"" + REFUSED + "\",\"force\":\"yes\"}");
+        assertProblem(response, 400, "force");
+        assertThat(response.json().get("detail").asText()).isEqualTo("force must be true or false");
+        assertThat(runCount()).isEqualTo(before);
+    }
+
+    @Test
     void aDateAfterTodayIs400() {
         // Two days ahead: still after the service's today if midnight passes between here and there.
         LocalDate future = LocalDate.now(ZoneOffset.UTC).plusDays(2);

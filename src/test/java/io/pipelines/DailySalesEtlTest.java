@@ -284,6 +284,90 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void aReRunThatFindsNoRowsLeavesTheLoadedDateAsItWasUnlessForced() throws Exception {
+        LocalDate date = TestDates.DailySalesEtl.EMPTIED;
+        insertOrders(date, 1, 20, new BigDecimal("2.50"));
+        RunRecord good = api.awaitFinished(trigger(date));
+        assertThat(good.status()).as("run error: %s", good.error()).isEqualTo(RunStatus.SUCCEEDED);
+        Totals loaded = warehouse.staging(date);
+        Map<String, List<Object>> dailySales = warehouse.dailySales(date);
+        List<String> lake = warehouse.lakeKeys(date);
+        double refusedBefore = api.metric("pipeline_task_failures_total", "pipeline", "daily_sales_etl",
+                "task", "load_to_staging", "error_type", "LoadRefusedException");
+        // The source purged (or a wrong connection, a replica behind): the re-run reads nothing.
+        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM public.orders WHERE created_at >= ? AND created_at < ?")) {
+            ps.setObject(1, date.atStartOfDay().atOffset(ZoneOffset.UTC));
+            ps.setObject(2, date.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+            assertThat(ps.executeUpdate()).isEqualTo(20);
+        }
+
+        RunRecord empty = api.awaitFinished(trigger(date));
+
+        assertThat(empty.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(empty.error()).isEqualTo("task load_to_staging failed: LoadRefusedException: staging.orders for " + date
+                + ": run " + empty.runId() + " would replace the 20 loaded row(s) with 0, fewer than 50 % of them "
+                + "(pipelines.batch[daily_sales_etl].min-replace-share); refused: the earlier load and its lake objects "
+                + "are kept. If the source really holds that few, run the date again with \"force\": true");
+        assertThat(empty.tasks()).extracting(RunRecord.Task::task, RunRecord.Task::status, RunRecord.Task::attempts)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("extract_orders", RunStatus.SUCCEEDED, 1),
+                        org.assertj.core.groups.Tuple.tuple("validate_data", RunStatus.SUCCEEDED, 1),
+                        org.assertj.core.groups.Tuple.tuple("load_to_staging", RunStatus.FAILED, 1));
+        assertThat(empty.force()).isFalse();
+        assertThat(warehouse.staging(date)).as("the earlier load kept").isEqualTo(loaded);
+        assertThat(jdbc.queryForList("SELECT DISTINCT run_id FROM staging.orders WHERE logical_date = ?", Long.class, date))
+                .containsExactly(good.runId());
+        assertThat(warehouse.analytics(date)).isEqualTo(loaded);
+        assertThat(warehouse.dailySales(date)).isEqualTo(dailySales);
+        assertThat(warehouse.lakeKeys(date)).as("the earlier run's lake objects kept").containsAll(lake);
+        assertThat(api.metric("pipeline_task_failures_total", "pipeline", "daily_sales_etl", "task", "load_to_staging",
+                "error_type", "LoadRefusedException") - refusedBefore).isEqualTo(1.0);
+
+        // Forced (the source really is empty now): the run goes on from its load and replaces the date.
+        TestApi.Response resumed = api.post("/api/runs/" + empty.runId() + "/resume", "{\"force\": true}");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(202);
+        RunRecord forced = api.awaitFinished(empty.runId());
+
+        assertThat(forced.status()).as("run error: %s", forced.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(forced.force()).isTrue();
+        assertThat(api.get("/api/runs/" + forced.runId()).json().get("force").asBoolean()).isTrue();
+        assertThat(warehouse.staging(date).rows()).isZero();
+        assertThat(warehouse.analytics(date).rows()).isZero();
+        assertThat(warehouse.dailySales(date)).isEmpty();
+        assertThat(warehouse.lakeKeys(date)).singleElement().satisfies(k -> assertThat(k)
+                .isEqualTo("raw/sales/orders/dt=" + date + "/run=" + forced.runId() + "/_manifest.json"));
+    }
+
+    @Test
+    void aReRunWithUnderHalfTheLoadedRowsIsRefusedAndOneWithHalfIsLoaded() throws Exception {
+        LocalDate date = TestDates.DailySalesEtl.SHRUNK;
+        insertOrders(date, 1, 10, new BigDecimal("1.00"));
+        assertThat(api.awaitFinished(trigger(date)).status()).isEqualTo(RunStatus.SUCCEEDED);
+        deleteOrders(date, 5, 10); // 4 of the 10 left
+
+        RunRecord four = api.awaitFinished(trigger(date));
+        assertThat(four.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(four.error()).contains("would replace the 10 loaded row(s) with 4, fewer than 50 % of them");
+        assertThat(warehouse.staging(date).rows()).isEqualTo(10);
+
+        insertOrders(date, 5, 1, new BigDecimal("1.00")); // 5 of 10: exactly half
+        RunRecord five = api.awaitFinished(trigger(date));
+        assertThat(five.status()).as("run error: %s", five.error()).isEqualTo(RunStatus.SUCCEEDED);
+        warehouse.assertLoadedExactlyOnce(date);
+        assertThat(warehouse.staging(date).rows()).isEqualTo(5);
+    }
+
+    /** Deletes the date's orders numbered {@code from} to {@code to} (as {@link #insertOrders} numbers them). */
+    private void deleteOrders(LocalDate date, int from, int to) throws Exception {
+        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM public.orders WHERE order_id BETWEEN ? AND ?")) {
+            ps.setLong(1, date.toEpochDay() * 1_000_000L + from);
+            ps.setLong(2, date.toEpochDay() * 1_000_000L + to);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
     void aDuplicateOrderIdFailsTheRunAtValidateAndLoadsNothing() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.DUPLICATE_ORDER;
         insertOrders(date, 1, 10, new BigDecimal("3.00"));

@@ -112,18 +112,18 @@ public class ControlApi {
         return view;
     }
 
-    /** POST /api/pipelines/{name}/runs with {"logicalDate":"YYYY-MM-DD"} */
+    /** POST /api/pipelines/{name}/runs with {"logicalDate":"YYYY-MM-DD"} and, optionally, "force": true */
     public Map<String, Object> triggerRun(String name, String body) {
         requirePipeline(name);
         JsonNode request = object(body);
-        return Map.of("runId", trigger(name, date(request, "logicalDate"), "api"));
+        return Map.of("runId", trigger(name, date(request, "logicalDate"), "api", force(request)));
     }
 
-    /** POST /api/pipelines/{name}/backfill with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} */
+    /** POST /api/pipelines/{name}/backfill with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} and, optionally, "force": true */
     public Map<String, Object> backfill(String name, String body) {
         requirePipeline(name);
         JsonNode request = object(body);
-        return Map.of("runIds", backfill(name, date(request, "from"), date(request, "to"), "api"));
+        return Map.of("runIds", backfill(name, date(request, "from"), date(request, "to"), "api", force(request)));
     }
 
     /** GET /api/runs/{runId} */
@@ -140,14 +140,18 @@ public class ControlApi {
         }
     }
 
-    /** POST /api/runs/{runId}/resume: continues a FAILED run from the task that failed. */
-    public Map<String, Object> resume(String runId) {
-        return resume(runNumber(runId));
+    /**
+     * POST /api/runs/{runId}/resume: continues a FAILED run from the task that failed; an optional body
+     * {"force": true} lets it replace the date's loaded rows with far fewer from now on.
+     */
+    public Map<String, Object> resumeRun(String runId, String body) {
+        long id = runNumber(runId);
+        return resume(id, body == null || body.isBlank() ? false : force(object(body)));
     }
 
-    public Map<String, Object> resume(long runId) {
+    public Map<String, Object> resume(long runId, boolean force) {
         try {
-            RunRecord before = launcher.resume(runId);
+            RunRecord before = launcher.resume(runId, force);
             String from = before.tasks().stream().filter(t -> t.status() != io.pipelines.run.RunStatus.SUCCEEDED)
                     .map(RunRecord.Task::task).findFirst().orElse(null);
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -163,18 +167,18 @@ public class ControlApi {
     }
 
     /** One run for a logical date that is not after today. */
-    public long trigger(String name, LocalDate date, String triggeredBy) {
+    public long trigger(String name, LocalDate date, String triggeredBy, boolean force) {
         requirePipeline(name);
         notAfterToday(name, date, "logicalDate");
         try {
-            return launcher.launch(name, date, triggeredBy);
+            return launcher.launch(name, date, triggeredBy, force);
         } catch (RunAlreadyActiveException e) {
             throw ApiProblem.conflict(e.getMessage());
         }
     }
 
     /** One run per date of a range that ends no later than today. */
-    public List<Long> backfill(String name, LocalDate from, LocalDate to, String triggeredBy) {
+    public List<Long> backfill(String name, LocalDate from, LocalDate to, String triggeredBy, boolean force) {
         requirePipeline(name);
         if (from.isAfter(to)) {
             throw ApiProblem.badRequest("from", "from (" + from + ") is after to (" + to + ")");
@@ -186,7 +190,7 @@ public class ControlApi {
                     + "(pipelines.runs.max-backfill-days); " + from + " to " + to + " is " + days);
         }
         try {
-            return launcher.backfill(name, from, to, triggeredBy);
+            return launcher.backfill(name, from, to, triggeredBy, force);
         } catch (RunAlreadyActiveException e) {
             throw ApiProblem.conflict(e.getMessage() + "; no run of this backfill was queued");
         }
@@ -220,6 +224,18 @@ public class ControlApi {
             throw ApiProblem.badRequest(null, "The request body is not valid JSON (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
+    }
+
+    /** The optional "force" of a request: true or false (absent: false). */
+    private static boolean force(JsonNode request) {
+        JsonNode value = request.get("force");
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw ApiProblem.badRequest("force", "force must be true or false");
+        }
+        return value.booleanValue();
     }
 
     private static LocalDate date(JsonNode request, String field) {

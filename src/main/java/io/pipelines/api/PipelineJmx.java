@@ -84,12 +84,12 @@ public class PipelineJmx implements DisposableBean {
 
         @Override
         public long trigger(String logicalDate) {
-            return api.trigger(pipeline, date("logicalDate", logicalDate), "jmx");
+            return api.trigger(pipeline, date("logicalDate", logicalDate), "jmx", false);
         }
 
         @Override
         public String backfill(String from, String to) {
-            return api.backfill(pipeline, date("from", from), date("to", to), "jmx").toString();
+            return api.backfill(pipeline, date("from", from), date("to", to), "jmx", false).toString();
         }
 
         @Override
@@ -97,7 +97,7 @@ public class PipelineJmx implements DisposableBean {
             if (!pipeline.equals(api.run(Long.toString(runId)).pipeline())) {
                 throw new IllegalArgumentException("Run " + runId + " is not a run of " + pipeline);
             }
-            return api.resume(runId).toString();
+            return api.resume(runId, false).toString();
         }
 
         @Override

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -308,7 +310,17 @@ public class PipelinesProperties {
          * is written and every expectation passed. Off: validate and load read the landed objects back.
          */
         private boolean singlePass = true;
+        /**
+         * A load that would replace the date's loaded rows with fewer than this share of them (0.5: under
+         * half; none at all is under any share) is refused, and the earlier load and its lake objects stay,
+         * unless the run is forced; 0 turns the check off.
+         */
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        private double minReplaceShare = 0.5;
 
+        public double getMinReplaceShare() { return minReplaceShare; }
+        public void setMinReplaceShare(double minReplaceShare) { this.minReplaceShare = minReplaceShare; }
         public boolean isSinglePass() { return singlePass; }
         public void setSinglePass(boolean singlePass) { this.singlePass = singlePass; }
         public String getName() { return name; }

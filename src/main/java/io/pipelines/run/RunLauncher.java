@@ -42,19 +42,29 @@ public class RunLauncher {
 
     /** One run for one logical date; returns its id. */
     public long launch(String pipeline, LocalDate date, String triggeredBy) {
-        return launchAll(pipeline, List.of(date), triggeredBy).get(0);
+        return launch(pipeline, date, triggeredBy, false);
+    }
+
+    /** One run for one logical date, forced or not (see RunHeaders.FORCE); returns its id. */
+    public long launch(String pipeline, LocalDate date, String triggeredBy, boolean force) {
+        return launchAll(pipeline, List.of(date), triggeredBy, force).get(0);
     }
 
     /** One run per date from {@code from} to {@code to}, both included, in date order. */
-    public List<Long> backfill(String pipeline, LocalDate from, LocalDate to, String triggeredBy) {
-        return launchAll(pipeline, from.datesUntil(to.plusDays(1)).toList(), triggeredBy);
+    public List<Long> backfill(String pipeline, LocalDate from, LocalDate to, String triggeredBy, boolean force) {
+        return launchAll(pipeline, from.datesUntil(to.plusDays(1)).toList(), triggeredBy, force);
     }
 
     /** Queues a FAILED run again; its route skips the tasks it finished before. Returns the run as it was. */
     public RunRecord resume(long runId) {
-        RunRecord run = ledger.requeue(runId);
+        return resume(runId, false);
+    }
+
+    /** Queues a FAILED run again, forced from now on when {@code force}; returns the run as it was. */
+    public RunRecord resume(long runId, boolean force) {
+        RunRecord run = ledger.requeue(runId, force);
         try {
-            send(catalog.entry(run.pipeline()), run.pipeline(), runId, run.logicalDate());
+            send(catalog.entry(run.pipeline()), run.pipeline(), runId, run.logicalDate(), run.force() || force);
         } catch (RuntimeException e) {
             ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
             throw e;
@@ -75,7 +85,7 @@ public class RunLauncher {
 
     /** Hands a run taken over from a dead instance to its route; the route skips the tasks it finished. */
     public void dispatchRecovered(RunLedger.Orphan run) {
-        send(catalog.entry(run.pipeline()), run.pipeline(), run.runId(), run.logicalDate());
+        send(catalog.entry(run.pipeline()), run.pipeline(), run.runId(), run.logicalDate(), run.force());
     }
 
     /**
@@ -104,7 +114,7 @@ public class RunLauncher {
                     date, fire.runId());
             case QUEUED -> {
                 try {
-                    send(catalog.entry(pipeline), pipeline, fire.runId(), date);
+                    send(catalog.entry(pipeline), pipeline, fire.runId(), date, false);
                     log.info("{} run {} for {} queued (schedule, fire of {}{})", pipeline, fire.runId(), date, slot,
                             slot.equals(scheduledFireTime.toInstant()) ? "" : ", replayed at " + scheduledFireTime.toInstant());
                 } catch (RuntimeException e) {
@@ -115,15 +125,15 @@ public class RunLauncher {
         }
     }
 
-    private List<Long> launchAll(String pipeline, List<LocalDate> dates, String triggeredBy) {
+    private List<Long> launchAll(String pipeline, List<LocalDate> dates, String triggeredBy, boolean force) {
         Endpoint entry = catalog.entry(pipeline);
-        List<Long> ids = ledger.enqueue(pipeline, dates, triggeredBy);
+        List<Long> ids = ledger.enqueue(pipeline, dates, triggeredBy, force);
         for (int i = 0; i < ids.size(); i++) {
             long runId = ids.get(i);
             LocalDate date = dates.get(i);
             try {
-                send(entry, pipeline, runId, date);
-                log.info("{} run {} for {} queued ({})", pipeline, runId, date, triggeredBy);
+                send(entry, pipeline, runId, date, force);
+                log.info("{} run {} for {} queued ({}{})", pipeline, runId, date, triggeredBy, force ? ", forced" : "");
             } catch (RuntimeException e) {
                 for (long notQueued : ids.subList(i, ids.size())) {
                     ledger.finish(notQueued, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
@@ -135,8 +145,9 @@ public class RunLauncher {
     }
 
     /** Hands a recorded run to its pipeline's route, with the headers that carry it. */
-    private void send(Endpoint entry, String pipeline, long runId, LocalDate date) {
+    private void send(Endpoint entry, String pipeline, long runId, LocalDate date, boolean force) {
         producer.sendBodyAndHeaders(entry, null, Map.of(
-                RunHeaders.PIPELINE, pipeline, RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, date));
+                RunHeaders.PIPELINE, pipeline, RunHeaders.RUN_ID, runId, RunHeaders.LOGICAL_DATE, date,
+                RunHeaders.FORCE, force));
     }
 }

@@ -31,7 +31,7 @@ import io.pipelines.quality.QualityResults;
 public class RunLedger {
 
     private static final String RUN_COLUMNS =
-            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries";
+            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries, force";
 
     /** Condition of a task_runs update: the run is this instance's. */
     private static final String OWNED =
@@ -49,8 +49,13 @@ public class RunLedger {
         this.lease = lease;
     }
 
-    /** Records new QUEUED runs, one per date, all or none. */
+    /** Records new QUEUED runs, one per date, all or none; none forced. */
     public List<Long> enqueue(String pipeline, List<LocalDate> dates, String triggeredBy) {
+        return enqueue(pipeline, dates, triggeredBy, false);
+    }
+
+    /** Records new QUEUED runs, one per date, all or none; {@code force}: they may replace a date's rows with far fewer. */
+    public List<Long> enqueue(String pipeline, List<LocalDate> dates, String triggeredBy, boolean force) {
         LocalDate[] clash = new LocalDate[1];
         try {
             return tx.execute(status -> {
@@ -58,9 +63,9 @@ public class RunLedger {
                 for (LocalDate date : dates) {
                     clash[0] = date;
                     ids.add(jdbc.queryForObject(
-                            "INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner) "
-                                    + "VALUES (?, ?, 'QUEUED', ?, ?) RETURNING run_id",
-                            Long.class, pipeline, date, triggeredBy, lease.id()));
+                            "INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner, force) "
+                                    + "VALUES (?, ?, 'QUEUED', ?, ?, ?) RETURNING run_id",
+                            Long.class, pipeline, date, triggeredBy, lease.id(), force));
                 }
                 return ids;
             });
@@ -77,17 +82,18 @@ public class RunLedger {
     }
 
     /**
-     * Queues a FAILED run again, to continue from the task that failed. Refused (with the reason)
-     * when the run is not FAILED or another run of its pipeline and date is queued or running.
+     * Queues a FAILED run again, to continue from the task that failed; {@code force} makes it a forced
+     * run from now on (a run forced before stays so). Refused (with the reason) when the run is not
+     * FAILED or another run of its pipeline and date is queued or running.
      */
-    public RunRecord requeue(long runId) {
+    public RunRecord requeue(long runId, boolean force) {
         RunRecord run = find(runId).orElseThrow(() -> new IllegalArgumentException("No run with id " + runId));
         if (run.status() != RunStatus.FAILED) {
             throw new IllegalStateException("Run " + runId + " is " + run.status() + ": only a FAILED run can be resumed");
         }
         try {
             int updated = jdbc.update("UPDATE etl.pipeline_runs SET status = 'QUEUED', finished_at = NULL, error = NULL, "
-                    + "owner = ? WHERE run_id = ? AND status = 'FAILED'", lease.id(), runId);
+                    + "owner = ?, force = force OR ? WHERE run_id = ? AND status = 'FAILED'", lease.id(), force, runId);
             if (updated == 0) {
                 throw new IllegalStateException("Run " + runId + " changed meanwhile: only a FAILED run can be resumed");
             }
@@ -117,7 +123,8 @@ public class RunLedger {
     }
 
     /** A QUEUED or RUNNING run that this instance took over from a dead one. */
-    public record Orphan(long runId, String pipeline, LocalDate logicalDate, String previousOwner, int recoveries) {
+    public record Orphan(long runId, String pipeline, LocalDate logicalDate, String previousOwner, int recoveries,
+                         boolean force) {
     }
 
     /**
@@ -140,14 +147,15 @@ public class RunLedger {
                     + "  ORDER BY r.run_id FOR UPDATE OF r SKIP LOCKED) "
                     + "UPDATE etl.pipeline_runs r SET status = 'QUEUED', owner = ?, recoveries = r.recoveries + 1 "
                     + "FROM orphan WHERE r.run_id = orphan.run_id "
-                    + "RETURNING r.run_id, r.pipeline, r.logical_date, orphan.owner AS previous_owner, r.recoveries");
+                    + "RETURNING r.run_id, r.pipeline, r.logical_date, orphan.owner AS previous_owner, r.recoveries, r.force");
             ps.setArray(1, con.createArrayOf("text", pipelines.toArray()));
             ps.setString(2, lease.id());
             ps.setLong(3, lease.lease().toMillis());
             ps.setString(4, lease.id());
             return ps;
         }, (rs, n) -> new Orphan(rs.getLong("run_id"), rs.getString("pipeline"),
-                rs.getObject("logical_date", LocalDate.class), rs.getString("previous_owner"), rs.getInt("recoveries")));
+                rs.getObject("logical_date", LocalDate.class), rs.getString("previous_owner"), rs.getInt("recoveries"),
+                rs.getBoolean("force")));
     }
 
     /** Forgets instances whose lease expired long ago (their runs were taken over by then). */
@@ -277,7 +285,7 @@ public class RunLedger {
                 rs.getObject("logical_date", LocalDate.class), RunStatus.valueOf(rs.getString("status")),
                 rs.getString("triggered_by"), instant(rs, "queued_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), rs.getString("error"), rs.getString("owner"), rs.getInt("recoveries"),
-                List.of(), List.of());
+                rs.getBoolean("force"), List.of(), List.of());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

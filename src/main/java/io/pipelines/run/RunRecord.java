@@ -9,11 +9,12 @@ import io.pipelines.quality.ExpectationResult;
 /**
  * A run as the ledger holds it, with its tasks and the expectations its quality suite failed;
  * {@code owner} is the instance that queued or runs it (or took it over: {@code recoveries} counts
- * the take-overs from dead instances).
+ * the take-overs from dead instances); {@code force}: the run may replace a date's loaded rows with far
+ * fewer (pipelines.batch[].min-replace-share).
  */
 public record RunRecord(long runId, String pipeline, LocalDate logicalDate, RunStatus status, String triggeredBy,
                         Instant queuedAt, Instant startedAt, Instant finishedAt, String error, String owner,
-                        int recoveries, List<Task> tasks, List<ExpectationResult> failedExpectations) {
+                        int recoveries, boolean force, List<Task> tasks, List<ExpectationResult> failedExpectations) {
 
     /** One task of the run (its last attempt). */
     public record Task(String task, RunStatus status, int attempts, Instant startedAt, Instant finishedAt,
@@ -22,6 +23,6 @@ public record RunRecord(long runId, String pipeline, LocalDate logicalDate, RunS
 
     public RunRecord withDetails(List<Task> tasks, List<ExpectationResult> failed) {
         return new RunRecord(runId, pipeline, logicalDate, status, triggeredBy, queuedAt, startedAt, finishedAt,
-                error, owner, recoveries, tasks, failed);
+                error, owner, recoveries, force, tasks, failed);
     }
 }

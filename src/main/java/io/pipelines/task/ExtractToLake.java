@@ -75,7 +75,7 @@ public class ExtractToLake {
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force,
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         BatchPipeline p = catalog.batch(pipeline);
         String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
@@ -116,7 +116,7 @@ public class ExtractToLake {
                     schemaJson = rows.schema().toString();
                     Map<String, String> metadata = Map.of("pipelines.pipeline", pipeline,
                             "pipelines.run_id", Long.toString(runId), "pipelines.logical_date", date.toString());
-                    load = inPass.open(p, runId, date, rows.schema());
+                    load = inPass.open(p, runId, date, rows.schema(), Boolean.TRUE.equals(force));
                     // Parquet is encoded and uploaded on a second thread, the suite and the COPY run on a third
                     // one, while this one reads the source: each chunk of rows goes to both.
                     try (BackgroundPartWriter writer = new BackgroundPartWriter(new ParquetPartWriter(lake,

@@ -35,6 +35,7 @@ import io.pipelines.run.TaskResult;
 import io.pipelines.util.ChunkWorker;
 import io.pipelines.warehouse.CopyRows;
 import io.pipelines.warehouse.LandedCopy;
+import io.pipelines.warehouse.ReplaceGuard;
 import io.pipelines.warehouse.StagingLoader;
 
 /**
@@ -77,14 +78,14 @@ public class InPassLoader {
      * Starts validating and loading the run's rows of {@code schema}; null when the pass cannot
      * (single pass off, or the warehouse or the suite not ready: the tasks then do it as usual).
      */
-    public Load open(BatchPipeline p, long runId, LocalDate date, Schema schema) {
+    public Load open(BatchPipeline p, long runId, LocalDate date, Schema schema, boolean force) {
         if (!p.isSinglePass()) {
             return null;
         }
         Load load = null;
         try {
             QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
-            load = new Load(p, runId, date, suite, schema);
+            load = new Load(p, runId, date, suite, schema, new ReplaceGuard(p.getName(), p.getMinReplaceShare(), force));
             load.begin();
             return load;
         } catch (Exception e) {
@@ -104,6 +105,7 @@ public class InPassLoader {
         private final LocalDate date;
         private final QualitySuite suite;
         private final Schema schema;
+        private final ReplaceGuard guard;
         private Connection c;
         private SuiteRun check;
         private CopyRows copy;
@@ -111,12 +113,13 @@ public class InPassLoader {
         private boolean replaces;
         private boolean given;
 
-        private Load(BatchPipeline p, long runId, LocalDate date, QualitySuite suite, Schema schema) {
+        private Load(BatchPipeline p, long runId, LocalDate date, QualitySuite suite, Schema schema, ReplaceGuard guard) {
             this.p = p;
             this.runId = runId;
             this.date = date;
             this.suite = suite;
             this.schema = schema;
+            this.guard = guard;
         }
 
         private void begin() throws SQLException {
@@ -183,6 +186,15 @@ public class InPassLoader {
                     return List.of();
                 }
                 LandedCopy.checkCount(copied, manifest, p.getStagingTable());
+                if (replaces) {
+                    java.util.Optional<String> refused = guard.refusal(c, p.getStagingTable(), date, runId, copied);
+                    if (refused.isPresent()) {
+                        log.info("{} run {}: not loaded in the extract's pass: {}; load_to_staging decides", p.getName(),
+                                runId, refused.get());
+                        close();
+                        return List.of();
+                    }
+                }
                 // Only while the run is this instance's: one taken for dead must not load over the new owner.
                 fence.hold(c, runId);
                 if (replaces) {

@@ -15,10 +15,12 @@ import io.pipelines.lake.Manifest;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
+import io.pipelines.warehouse.ReplaceGuard;
 import io.pipelines.warehouse.StagingLoader;
 
 /**
- * Task load: replaces the logical date in the staging table with the run's validated lake data;
+ * Task load: replaces the logical date in the staging table with the run's validated lake data
+ * (refused when it would leave far fewer rows than the loads before, unless the run is forced);
  * once that is committed, the date's earlier runs are dropped from the lake.
  */
 @Component("loadTask")
@@ -37,11 +39,13 @@ public class LoadStaging {
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force)
+            throws Exception {
         BatchPipeline p = catalog.batch(pipeline);
         String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
         Manifest manifest = landed.manifest(runFolder);
-        long loaded = loader.replaceDate(p.getStagingTable(), date, runId, manifest);
+        long loaded = loader.replaceDate(p.getStagingTable(), date, runId, manifest,
+                new ReplaceGuard(pipeline, p.getMinReplaceShare(), Boolean.TRUE.equals(force)));
         dropEarlierRuns(landed, p, runId, date);
         return new TaskResult(manifest.rows(), loaded, manifest.keys());
     }

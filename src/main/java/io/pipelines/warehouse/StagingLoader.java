@@ -17,6 +17,7 @@ import io.pipelines.lake.Manifest;
 /**
  * Replaces one logical date of a staging table with a landed run, in one transaction: DELETE the
  * date's rows, COPY the run's records in (streamed from its Parquet objects), check the count.
+ * A load that would leave far fewer rows than the loads it replaces is refused first (ReplaceGuard).
  * A failure leaves the date as it was.
  */
 @Component
@@ -36,14 +37,16 @@ public class StagingLoader {
         this.fence = fence;
     }
 
-    /** Returns the rows loaded. */
-    public long replaceDate(String stagingTable, LocalDate date, long runId, Manifest manifest) throws Exception {
+    /** Returns the rows loaded; refuses (LoadRefusedException) a load that {@code guard} does not let replace the date. */
+    public long replaceDate(String stagingTable, LocalDate date, long runId, Manifest manifest, ReplaceGuard guard)
+            throws Exception {
         String table = SqlIdentifiers.qualified(stagingTable, "staging table");
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
                 // Only while the run is this instance's: one that was taken for dead must not load over the new owner.
                 fence.hold(c, runId);
+                guard.check(c, stagingTable, date, runId, manifest.rows());
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE logical_date = ?")) {
                     delete.setObject(1, date);
                     delete.executeUpdate();

@@ -56,6 +56,8 @@ public final class TestDates {
         public static final LocalDate NEGATIVE_TOTAL = LocalDate.parse("2025-01-02");
         public static final LocalDate DUPLICATE_ORDER = LocalDate.parse("2025-01-03");
         public static final LocalDate SPECIAL_TEXT = LocalDate.parse("2025-01-04");
+        public static final LocalDate EMPTIED = LocalDate.parse("2025-01-05");
+        public static final LocalDate SHRUNK = LocalDate.parse("2025-01-06");
 
         private DailySalesEtl() {
         }

@@ -109,7 +109,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
         BatchPipeline p = catalog.batch("daily_sales_etl");
         List<GenericRecord> rows = orders(1_000, false);
 
-        try (InPassLoader.Load load = loader.open(p, runId, date, SCHEMA)) {
+        try (InPassLoader.Load load = loader.open(p, runId, date, SCHEMA, false)) {
             assertThat(load).isNotNull();
             load.accept(rows);
             // While this instance reads, another one (alive: the test's own service does not take the run back) takes it over.
@@ -125,7 +125,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
     /** One pass over the rows; the manifest counts {@code manifestRows}. */
     private List<TaskResult.Folded> pass(long runId, LocalDate date, List<GenericRecord> rows, long manifestRows)
             throws Exception {
-        try (InPassLoader.Load load = loader.open(catalog.batch("daily_sales_etl"), runId, date, SCHEMA)) {
+        try (InPassLoader.Load load = loader.open(catalog.batch("daily_sales_etl"), runId, date, SCHEMA, false)) {
             assertThat(load).as("the pass's load started").isNotNull();
             for (int from = 0; from < rows.size(); from += 700) {
                 load.accept(rows.subList(from, Math.min(rows.size(), from + 700)));
