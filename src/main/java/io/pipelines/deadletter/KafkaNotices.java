@@ -73,8 +73,9 @@ public class KafkaNotices implements DisposableBean {
         }
     }
 
-    /** Sends and waits for the acknowledgement; throws when the broker does not take it. */
+    /** Sends and waits for the acknowledgement; throws when the topic's name is not one Kafka takes, or the broker does not take it. */
     public void send(String topic, byte[] key, byte[] value) throws Exception {
+        org.apache.kafka.common.internals.Topic.validate(topic);
         producer().send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
 
