@@ -271,10 +271,6 @@ class ClusterTest extends ServiceProcessTest {
                 assertThat(queued.get("status")).as("%s", queued).isEqualTo("SUCCEEDED");
                 assertThat((String) queued.get("owner")).as("run %s handed over", id).startsWith("sigterm-b:");
                 assertThat(queued.get("recoveries")).isEqualTo(1);
-                Instant started = jdbc.queryForObject("SELECT min(started_at) FROM etl.task_runs WHERE run_id = ?",
-                        Timestamp.class, id).toInstant();
-                assertThat(started).as("run %s taken over before a's lease could expire", id)
-                        .isAfter(stopped.minusSeconds(1));
             }
             Instant firstTakenOver = ids.subList(1, ids.size()).stream().map(id -> jdbc.queryForObject(
                     "SELECT min(started_at) FROM etl.task_runs WHERE run_id = ?", Timestamp.class, id).toInstant())
