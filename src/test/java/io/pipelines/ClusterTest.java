@@ -357,8 +357,6 @@ class ClusterTest extends ServiceProcessTest {
     private static double fireCount(ServiceProcess service, String outcome, String metric) throws Exception {
         HttpResponse<String> metrics = service.get("/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        return metrics.body().lines()
-                .filter(l -> l.startsWith(metric + "{") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return io.pipelines.support.TestApi.metricIn(metrics.body(), metric, "outcome", outcome);
     }
 }

@@ -45,12 +45,10 @@ class OutageTest extends ServiceProcessTest {
         Path spoolDir = Path.of("target", "test-dead-letters", "outage-warehouse");
         deleteSpool(spoolDir);
         try (TcpProxy warehouseLink = postgresLink();
-             ServiceProcess service = new ServiceProcess("outage-warehouse", environment, List.of(
-                     "spring.quartz.scheduler-name=pipelines-outage-test",
-                     "pipelines.stream.enabled=false",
+             ServiceProcess service = service("outage-warehouse",
                      "spring.datasource.url=jdbc:postgresql://127.0.0.1:" + warehouseLink.port() + "/warehouse",
                      "spring.datasource.hikari.connection-timeout=1000",
-                     "pipelines.dead-letters.drain-interval=1s")).start()) {
+                     "pipelines.dead-letters.drain-interval=1s").start()) {
             long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
             // The extract's pass validates and loads into staging as it reads: cut the warehouse while its COPY runs,
             // so the outage hits extract_orders (which cannot end without the warehouse: the manifest is written by
@@ -93,11 +91,9 @@ class OutageTest extends ServiceProcessTest {
         LocalDate date = TestDates.Outage.SOURCE;
         warehouse.addSourceOrders(date, 9_100_000_000L, 5_000);
         try (TcpProxy sourceLink = postgresLink();
-             ServiceProcess service = new ServiceProcess("outage-source", environment, List.of(
-                     "spring.quartz.scheduler-name=pipelines-outage-test",
-                     "pipelines.stream.enabled=false",
+             ServiceProcess service = service("outage-source",
                      "pipelines.connections.sales.url=jdbc:postgresql://127.0.0.1:" + sourceLink.port() + "/sales",
-                     "pipelines.connections.sales.connect-timeout=1s")).start()) {
+                     "pipelines.connections.sales.connect-timeout=1s").start()) {
             sourceLink.cut();
             long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
             await("the run failed").atMost(WAIT).until(() -> "FAILED".equals(jdbc.queryForObject(
@@ -132,14 +128,12 @@ class OutageTest extends ServiceProcessTest {
         // The service's heartbeat stops while the warehouse hangs: this test's own service must not take its run over.
         testServiceTakesNoRunsOver();
         try (TcpProxy warehouseLink = postgresLink();
-             ServiceProcess service = new ServiceProcess("outage-stall", environment, List.of(
-                     "spring.quartz.scheduler-name=pipelines-outage-test",
-                     "pipelines.stream.enabled=false",
+             ServiceProcess service = service("outage-stall",
                      "spring.datasource.url=jdbc:postgresql://127.0.0.1:" + warehouseLink.port() + "/warehouse",
                      // A pause of the warehouse shorter than a lease: this instance stays the run's owner.
                      "pipelines.cluster.lease=60s",
                      "pipelines.cluster.heartbeat-interval=5s",
-                     "PIPELINES_LOAD_STALL_TIMEOUT=2s")).start()) {
+                     "PIPELINES_LOAD_STALL_TIMEOUT=2s").start()) {
             long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
             awaitCopyInFlight();
 
@@ -165,6 +159,14 @@ class OutageTest extends ServiceProcessTest {
                     "SELECT count(*) FROM etl.quality_results WHERE run_id = ?", Long.class, runId)).isPositive();
         }
         warehouse.assertLoadedExactlyOnce(date);
+    }
+
+    /** The service as a process of its own, without the stream, with these settings besides. */
+    private ServiceProcess service(String name, String... settings) throws java.io.IOException {
+        List<String> all = new java.util.ArrayList<>(List.of("spring.quartz.scheduler-name=pipelines-outage-test",
+                "pipelines.stream.enabled=false"));
+        all.addAll(List.of(settings));
+        return new ServiceProcess(name, environment, all);
     }
 
     /** A link to the embedded PostgreSQL (warehouse and source database) that the test can cut or hang. */

@@ -72,9 +72,13 @@ public class TestApi {
      * Tests compare it before and after what they do: the delta is what that did.
      */
     public double metric(String name, String... tags) {
-        String body = get("/actuator/prometheus").body();
+        return metricIn(get("/actuator/prometheus").body(), name, tags);
+    }
+
+    /** The same, from the text of any service's /actuator/prometheus. */
+    public static double metricIn(String prometheus, String name, String... tags) {
         double sum = 0;
-        for (String line : body.lines().toList()) {
+        for (String line : prometheus.lines().toList()) {
             if (!line.startsWith(name + "{")) {
                 continue;
             }
