@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -187,7 +188,7 @@ public class InPassLoader {
                 }
                 LandedCopy.checkCount(copied, manifest, p.getStagingTable());
                 if (replaces) {
-                    java.util.Optional<String> refused = guard.refusal(c, p.getStagingTable(), date, runId, copied);
+                    Optional<String> refused = guard.refusal(c, p.getStagingTable(), date, runId, copied);
                     if (refused.isPresent()) {
                         log.info("{} run {}: not loaded in the extract's pass: {}; load_to_staging decides", p.getName(),
                                 runId, refused.get());

@@ -53,7 +53,6 @@ public final class ServiceProcess implements AutoCloseable {
         String postgres = "jdbc:postgresql://127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.postgres-port");
         List<String> args = new ArrayList<>(List.of(
                 "spring.profiles.active=process",
-                "server.port=0",
                 "spring.datasource.url=" + postgres + "/warehouse",
                 "spring.datasource.username=postgres",
                 "pipelines.connections.sales.url=" + postgres + "/sales",
@@ -64,23 +63,25 @@ public final class ServiceProcess implements AutoCloseable {
                 "pipelines.lake.spool-dir=target/test-spool/" + name,
                 "pipelines.stream.bootstrap-servers=127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.kafka-port"),
                 "pipelines.dead-letters.dir=target/test-dead-letters/" + name,
-                "pipelines.security.username=" + name,
-                "pipelines.security.password=" + password,
                 "pipelines.cluster.instance-id=" + name,
                 "pipelines.cluster.lease=3s",
                 "pipelines.cluster.heartbeat-interval=1s",
                 "pipelines.cluster.recovery-interval=1s",
-                "pipelines.cluster.fire-schedules=false",
                 "pipelines.retry.initial-delay=500ms",
-                "pipelines.retry.max-delay=2s",
-                "logging.level.kafka=WARN",
-                "logging.level.org.apache.kafka=WARN"));
+                "pipelines.retry.max-delay=2s"));
         args.addAll(settings);
         args.forEach(this::set);
     }
 
+    /** What every such process has: a port of its own choice, a login of its own, no schedule fired, a quiet Kafka client. */
     private ServiceProcess(String name) {
         this.name = name;
+        List.of("server.port=0",
+                "pipelines.security.username=" + name,
+                "pipelines.security.password=" + password,
+                "pipelines.cluster.fire-schedules=false",
+                "logging.level.kafka=WARN",
+                "logging.level.org.apache.kafka=WARN").forEach(this::set);
     }
 
     /**
@@ -91,7 +92,6 @@ public final class ServiceProcess implements AutoCloseable {
         ServiceProcess service = new ServiceProcess(name);
         List<String> args = new ArrayList<>(List.of(
                 "spring.profiles.active=local",
-                "server.port=0",
                 "pipelines.local.data-dir=" + dataDir,
                 "pipelines.local.clean-start=true",
                 "pipelines.local.postgres-port=0",
@@ -101,12 +101,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "pipelines.local.mariadb-port=0",
                 "pipelines.local.products-api-port=0",
                 "pipelines.local.demo.rate=0",
-                "pipelines.local.demo.orders-per-day=10",
-                "pipelines.security.username=" + name,
-                "pipelines.security.password=" + service.password,
-                "pipelines.cluster.fire-schedules=false",
-                "logging.level.kafka=WARN",
-                "logging.level.org.apache.kafka=WARN"));
+                "pipelines.local.demo.orders-per-day=10"));
         args.addAll(settings);
         args.forEach(service::set);
         return service;
