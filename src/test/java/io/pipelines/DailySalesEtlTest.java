@@ -129,13 +129,16 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         List<Map<String, Object>> staging = warehouse.stagingRows(date);
         List<Map<String, Object>> analytics = warehouse.analyticsRows(date);
 
-        io.pipelines.config.PipelinesProperties.BatchPipeline p = catalog.batch("daily_sales_etl");
-        p.setSinglePass(false);
+        // The step's singlePass is {{DAILY_SALES_ETL_SINGLE_PASS:true}}: read again with it false.
+        System.setProperty("DAILY_SALES_ETL_SINGLE_PASS", "false");
+        catalog.learn();
         RunRecord twoPass;
         try {
+            assertThat(catalog.step("daily_sales_etl", "extract_orders").flag("singlePass")).isFalse();
             twoPass = api.awaitFinished(trigger(date));
         } finally {
-            p.setSinglePass(true);
+            System.clearProperty("DAILY_SALES_ETL_SINGLE_PASS");
+            catalog.learn();
         }
 
         assertThat(twoPass.status()).as("run error: %s", twoPass.error()).isEqualTo(RunStatus.SUCCEEDED);
@@ -307,7 +310,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(empty.status()).isEqualTo(RunStatus.FAILED);
         assertThat(empty.error()).isEqualTo("task load_to_staging failed: LoadRefusedException: staging.orders for " + date
                 + ": run " + empty.runId() + " would replace the 20 loaded row(s) with 0, fewer than 50 % of them "
-                + "(pipelines.batch[daily_sales_etl].min-replace-share); refused: the earlier load and its lake objects "
+                + "(minReplaceShare of daily_sales_etl's load step); refused: the earlier load and its lake objects "
                 + "are kept. If the source really holds that few, run the date again with \"force\": true");
         assertThat(empty.tasks()).extracting(RunRecord.Task::task, RunRecord.Task::status, RunRecord.Task::attempts)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("extract_orders", RunStatus.SUCCEEDED, 1),

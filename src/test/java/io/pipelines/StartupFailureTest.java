@@ -23,7 +23,33 @@ class StartupFailureTest {
     @Test
     void aBadCronStopsStartUpNamingTheSettingAndTheProcessExitsWithItsServers() throws Exception {
         assertStartFails("bad-cron", List.of("DAILY_SALES_ETL_CRON=every morning"),
-                "pipelines.batch[0] (daily_sales_etl).cron: 'every morning' is not a Quartz cron expression");
+                "routes/daily-sales-etl.camel.yaml:19, route daily_sales_etl (pipeline-runs), parameter cron: "
+                        + "'every morning' is not a Quartz cron expression (seconds first)");
+    }
+
+    @Test
+    void aPipelineFileWithAnUnknownBlockStopsStartUpNamingTheFileLineAndStep() throws Exception {
+        Path routes = Files.createDirectories(DIR.resolve("pipelines"));
+        Path pipeline = routes.resolve("typo.camel.yaml");
+        Files.writeString(pipeline, """
+                - route:
+                    id: typo_pipeline
+                    group: pipelines
+                    routeConfigurationId: pipeline-steps
+                    from:
+                      uri: kamelet:pipeline-runs
+                      parameters:
+                        cron: "0 0 7 * * ?"
+                      steps:
+                        - to:
+                            uri: kamelet:sql-files/typo_pipeline.refresh
+                            parameters:
+                              file: sql/transform_orders.sql
+                """);
+        assertStartFails("bad-block", List.of("camel.main.routes-include-pattern=file:routes/**/*.camel.yaml,file:" + pipeline),
+                pipeline + ":10, route typo_pipeline, step refresh: no building block named sql-files "
+                        + "(kamelets/sql-files.kamelet.yaml); the blocks are [jdbc-extract, pipeline-runs, quality-check, "
+                        + "sql-file, warehouse-load]");
     }
 
     @Test

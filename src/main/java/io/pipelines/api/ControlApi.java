@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
@@ -75,12 +75,13 @@ public class ControlApi {
 
     private Map<String, Object> describe(BatchPipeline p) {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", p.getName());
+        view.put("name", p.name());
         view.put("type", "batch");
-        view.put("description", p.getDescription());
-        view.put("schedule", Map.of("cron", p.getCron(), "timeZone", p.getTimeZone()));
-        view.put("state", catalog.state(p.getName()));
-        view.put("lastRun", lastRun(p.getName()));
+        view.put("description", p.description());
+        view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId()));
+        view.put("steps", p.steps().stream().map(s -> Map.of("task", s.task(), "block", s.block())).toList());
+        view.put("state", catalog.state(p.name()));
+        view.put("lastRun", lastRun(p.name()));
         return view;
     }
 

@@ -15,7 +15,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 
 /** Registers one {@link PipelineControlMBean} per pipeline; each operation goes through {@link ControlApi}. */
@@ -38,7 +38,7 @@ public class PipelineJmx implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void register() throws Exception {
-        List<String> pipelines = new ArrayList<>(catalog.all().stream().map(BatchPipeline::getName).toList());
+        List<String> pipelines = new ArrayList<>(catalog.all().stream().map(BatchPipeline::name).toList());
         catalog.sources().forEach(source -> pipelines.add(source.name()));
         for (String pipeline : pipelines) {
             ObjectName name = objectName(pipeline);

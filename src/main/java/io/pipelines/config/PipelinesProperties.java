@@ -35,9 +35,6 @@ public class PipelinesProperties {
     /** Source databases by name. */
     @Valid
     private final Map<String, Connection> connections = new LinkedHashMap<>();
-    /** Batch pipelines, each run by the route of the same name. */
-    @Valid
-    private final List<BatchPipeline> batch = new ArrayList<>();
     /** The event-driven pipeline orders_stream. */
     @Valid
     private final Stream stream = new Stream();
@@ -57,7 +54,6 @@ public class PipelinesProperties {
     public Runs getRuns() { return runs; }
     public Lake getLake() { return lake; }
     public Map<String, Connection> getConnections() { return connections; }
-    public List<BatchPipeline> getBatch() { return batch; }
     public Stream getStream() { return stream; }
     public Retry getRetry() { return retry; }
     public DeadLetters getDeadLetters() { return deadLetters; }
@@ -132,7 +128,7 @@ public class PipelinesProperties {
         public void setServiceUrl(String serviceUrl) { this.serviceUrl = serviceUrl; }
     }
 
-    /** Retries of a failed task: exponential backoff. In pipelines.batch[] a null field means the global value. */
+    /** Retries of a failed task: exponential backoff. Per pipeline (pipeline-runs, pipelines.sources) a null field means the global value. */
     public static class Retry {
         /** Tries after the first attempt. */
         @Min(0)
@@ -266,87 +262,6 @@ public class PipelinesProperties {
         public void setPoolSize(int poolSize) { this.poolSize = poolSize; }
         public Duration getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
-    }
-
-    public static class BatchPipeline {
-        /** Name of the pipeline, and id of its route in routes/. */
-        @NotBlank
-        private String name;
-        /** One line on what the pipeline does. */
-        private String description = "";
-        /** Quartz cron of the schedule (seconds first). */
-        @NotBlank
-        private String cron;
-        /** Time zone of the schedule and of the logical date's day. */
-        @NotBlank
-        private String timeZone = "UTC";
-        /** Name of the source connection. */
-        @NotBlank
-        private String source;
-        /** File of the extract query, with :window_start and :window_end. */
-        @NotBlank
-        private String extractQuery;
-        /** Lake prefix of the landed objects (raw/<source>/<table>). */
-        @NotBlank
-        private String lakePrefix;
-        /** File of the quality suite (Great Expectations JSON). */
-        @NotBlank
-        private String qualitySuite;
-        /** Staging table (schema.table) that receives the rows of each date. */
-        @NotEmpty
-        private String stagingTable;
-        /** SQL file of the transform, with :logical_date. */
-        @NotBlank
-        private String transform;
-        /** SQL file of the aggregates, with :logical_date. */
-        @NotBlank
-        private String aggregate;
-        /** This pipeline's retries; unset fields take pipelines.retry. */
-        @Valid
-        private Retry retry = new Retry();
-        /**
-         * Validate and load in the extract's pass: each row read goes to the Parquet writer, the
-         * quality suite and a COPY into staging at once, and the load commits only once the manifest
-         * is written and every expectation passed. Off: validate and load read the landed objects back.
-         */
-        private boolean singlePass = true;
-        /**
-         * A load that would replace the date's loaded rows with fewer than this share of them (0.5: under
-         * half; none at all is under any share) is refused, and the earlier load and its lake objects stay,
-         * unless the run is forced; 0 turns the check off.
-         */
-        @DecimalMin("0.0")
-        @DecimalMax("1.0")
-        private double minReplaceShare = 0.5;
-
-        public double getMinReplaceShare() { return minReplaceShare; }
-        public void setMinReplaceShare(double minReplaceShare) { this.minReplaceShare = minReplaceShare; }
-        public boolean isSinglePass() { return singlePass; }
-        public void setSinglePass(boolean singlePass) { this.singlePass = singlePass; }
-        public String getName() { return name; }
-        public void setName(String name) { this.name = name; }
-        public String getDescription() { return description; }
-        public void setDescription(String description) { this.description = description; }
-        public String getCron() { return cron; }
-        public void setCron(String cron) { this.cron = cron; }
-        public String getTimeZone() { return timeZone; }
-        public void setTimeZone(String timeZone) { this.timeZone = timeZone; }
-        public String getSource() { return source; }
-        public void setSource(String source) { this.source = source; }
-        public String getExtractQuery() { return extractQuery; }
-        public void setExtractQuery(String extractQuery) { this.extractQuery = extractQuery; }
-        public String getLakePrefix() { return lakePrefix; }
-        public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
-        public String getQualitySuite() { return qualitySuite; }
-        public void setQualitySuite(String qualitySuite) { this.qualitySuite = qualitySuite; }
-        public String getStagingTable() { return stagingTable; }
-        public void setStagingTable(String stagingTable) { this.stagingTable = stagingTable; }
-        public String getTransform() { return transform; }
-        public void setTransform(String transform) { this.transform = transform; }
-        public String getAggregate() { return aggregate; }
-        public void setAggregate(String aggregate) { this.aggregate = aggregate; }
-        public Retry getRetry() { return retry; }
-        public void setRetry(Retry retry) { this.retry = retry; }
     }
 
     public static class Stream {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,7 +38,7 @@ import io.pipelines.run.RunRoutePolicies;
  * route configuration pipeline-tasks; the run then ends FAILED.
  */
 @Component("failedTasks")
-public class FailedTasks {
+public class FailedTasks implements Processor {
 
     private static final Logger log = LoggerFactory.getLogger(FailedTasks.class);
     private static final int MAX_STACK = 16_000;
@@ -62,6 +63,12 @@ public class FailedTasks {
         this.json = json;
         this.deadLetters = properties.getDeadLetters();
         this.alerts = properties.getAlerts();
+    }
+
+    /** The error handler's step before a task fails for good (onPrepareFailureRef): {@link #record}. */
+    @Override
+    public void process(Exchange exchange) {
+        record(exchange);
     }
 
     public void record(Exchange exchange) {
@@ -99,7 +106,7 @@ public class FailedTasks {
     /** Where the run's data lies: its lake folder and the objects in it. */
     private Map<String, Object> payload(String pipeline, long runId, LocalDate date) {
         Map<String, Object> payload = new LinkedHashMap<>();
-        if (date != null && catalog.exists(pipeline)) {
+        if (date != null && catalog.exists(pipeline) && catalog.lakePrefix(pipeline) != null) {
             String folder = LakeKeys.runFolder(catalog.lakePrefix(pipeline), date, runId);
             payload.put("lakeFolder", lake.uri(folder));
             try {

@@ -1,103 +1,81 @@
 package io.pipelines.run;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.quartz.CronExpression;
 import org.quartz.SchedulerException;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
-import io.pipelines.config.ProjectFiles;
-import io.pipelines.config.SourceConnections;
-import io.pipelines.config.SqlIdentifiers;
-import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.source.SourceDefinition;
 import io.pipelines.source.SourceDefinitions;
-import jakarta.annotation.PostConstruct;
 
 /**
- * The pipelines of the service: their settings (pipelines.batch) joined with their routes. A
- * pipeline {@code p} is run by the route with id {@code p}; its schedule is the route
- * {@code p.schedule}, whose Quartz trigger suspend and resume pause and resume (for every instance).
+ * The pipelines of the service: the batch pipelines their route files declare (see
+ * {@link PipelineRoutes}), and the source pipelines of pipelines.sources. A pipeline {@code p} is
+ * run by the route with id {@code p}; its schedule is the route {@code p.schedule}, whose Quartz
+ * trigger suspend and resume pause and resume (for every instance). The batch pipelines are known
+ * once Camel has read routes/ ({@link #learn}, before Camel starts).
  */
 @Component
 public class PipelineCatalog {
 
     public static final String SCHEDULE_SUFFIX = ".schedule";
 
-    private final Map<String, BatchPipeline> batch;
+    private volatile Map<String, BatchPipeline> batch;
     /** The pipelines made from pipelines.sources (routes from routes/templates/, see SourcePipelines). */
     private final Map<String, SourceDefinition> sources;
     private final CamelContext camel;
-    private final SourceConnections connections;
-    private final QualitySuiteParser suites;
+    private final Blocks blocks;
     private final ScheduleTriggers triggers;
 
-    public PipelineCatalog(PipelinesProperties properties, CamelContext camel, SourceConnections connections,
-                           QualitySuiteParser suites, ScheduleTriggers triggers) {
-        this.batch = properties.getBatch().stream()
-                .collect(Collectors.toMap(BatchPipeline::getName, Function.identity(), (a, b) -> {
-                    throw new IllegalStateException("pipelines.batch: two entries are named '" + a.getName() + "'");
-                }, java.util.LinkedHashMap::new));
-        this.sources = SourceDefinitions.resolve(properties.getSources(), properties.getConnections().keySet(),
-                batch.keySet());
+    public PipelineCatalog(PipelinesProperties properties, CamelContext camel, Blocks blocks, ScheduleTriggers triggers) {
+        this.sources = SourceDefinitions.resolve(properties.getSources(), properties.getConnections().keySet(), Set.of());
         this.camel = camel;
-        this.connections = connections;
-        this.suites = suites;
+        this.blocks = blocks;
         this.triggers = triggers;
     }
 
-    /** Checks every entry's settings and files before anything runs: a bad entry stops start-up. */
-    @PostConstruct
-    void verifySettings() {
-        int index = 0;
-        for (BatchPipeline p : batch.values()) {
-            String where = "pipelines.batch[" + index++ + "] (" + p.getName() + ")";
-            SqlIdentifiers.quote(p.getName(), where + ".name");
-            try {
-                ZoneId.of(p.getTimeZone());
-            } catch (DateTimeException e) {
-                throw new IllegalStateException(where + ".time-zone: '" + p.getTimeZone() + "' is not a time zone");
-            }
-            if (!CronExpression.isValidExpression(p.getCron())) {
-                throw new IllegalStateException(where + ".cron: '" + p.getCron() + "' is not a Quartz cron expression");
-            }
-            try {
-                connections.settings(p.getSource());
-                SqlIdentifiers.qualified(p.getStagingTable(), where + ".staging-table");
-                ProjectFiles.read(p.getExtractQuery());
-                ProjectFiles.read(p.getTransform());
-                ProjectFiles.read(p.getAggregate());
-                suites.parse(ProjectFiles.path(p.getQualitySuite()));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(where + ": " + e.getMessage(), e);
+    /**
+     * Reads the batch pipelines from the routes Camel has loaded; a bad one stops start-up with a
+     * message naming its file, line, route, step and parameter.
+     */
+    public synchronized void learn() {
+        Map<String, BatchPipeline> read = PipelineRoutes.read(camel, blocks);
+        for (BatchPipeline p : read.values()) {
+            if (sources.containsKey(p.name())) {
+                throw new IllegalStateException(p.where() + ": pipelines.sources." + p.name() + " has the same name");
             }
         }
+        batch = read;
     }
 
-    /** Checks that every entry has its route, once Camel has read routes/. */
+    private Map<String, BatchPipeline> batch() {
+        Map<String, BatchPipeline> known = batch;
+        if (known == null) {
+            throw new IllegalStateException("The batch pipelines are not known before Camel has read routes/");
+        }
+        return known;
+    }
+
+    /** Checks that every pipeline has its route, once Camel has started. */
     public void verifyRoutes() {
-        for (String name : batch.keySet()) {
+        for (String name : batch().keySet()) {
             if (camel.getRoute(name) == null) {
-                throw new IllegalStateException("Pipeline '" + name + "' (pipelines.batch) has no route with id '"
-                        + name + "' in routes/");
+                throw new IllegalStateException("Pipeline '" + name + "' has no route with id '" + name + "'");
             }
         }
     }
 
     public boolean exists(String name) {
-        return batch.containsKey(name) || sources.containsKey(name);
+        return batch().containsKey(name) || sources.containsKey(name);
     }
 
     /** A pipeline made from an entry of pipelines.sources. */
@@ -111,19 +89,29 @@ public class PipelineCatalog {
 
     /** The names of every pipeline, batch and source. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(batch.keySet());
+        List<String> names = new ArrayList<>(batch().keySet());
         names.addAll(sources.keySet());
         return names;
     }
 
     /** The pipeline's own retry settings (unset fields: pipelines.retry). */
     public PipelinesProperties.Retry retry(String name) {
-        return sources.containsKey(name) ? sources.get(name).settings().getRetry() : batch(name).getRetry();
+        return sources.containsKey(name) ? sources.get(name).settings().getRetry() : batch(name).retry();
     }
 
-    /** Lake prefix of the pipeline's run folders. */
+    /** Lake prefix of the pipeline's run folders (of a batch pipeline: its first step that lands data); null: none. */
     public String lakePrefix(String name) {
-        return sources.containsKey(name) ? sources.get(name).lakePrefix() : batch(name).getLakePrefix();
+        if (sources.containsKey(name)) {
+            return sources.get(name).lakePrefix();
+        }
+        return batch(name).steps().stream().map(s -> s.text("lakePrefix")).filter(s -> !s.isEmpty()).findFirst()
+                .orElse(null);
+    }
+
+    /** The step of a batch pipeline that is that task. */
+    public Step step(String pipeline, String task) {
+        return batch(pipeline).step(task).orElseThrow(() -> new IllegalStateException("Pipeline " + pipeline
+                + " has no step " + task));
     }
 
     private void known(String name) {
@@ -133,7 +121,7 @@ public class PipelineCatalog {
     }
 
     public BatchPipeline batch(String name) {
-        return named(batch, name);
+        return named(batch(), name);
     }
 
     private static <T> T named(Map<String, T> pipelines, String name) {
@@ -145,26 +133,28 @@ public class PipelineCatalog {
     }
 
     public List<BatchPipeline> all() {
-        return new ArrayList<>(batch.values());
+        return new ArrayList<>(batch().values());
     }
 
     /** The pipeline's schedule as a Quartz cron expression. */
     public String cron(String name) {
-        return sources.containsKey(name) ? sources.get(name).cron() : batch(name).getCron();
+        return sources.containsKey(name) ? sources.get(name).cron() : batch(name).cron();
     }
 
     public ZoneId zone(String name) {
-        return ZoneId.of(sources.containsKey(name) ? sources.get(name).settings().getTimeZone() : batch(name).getTimeZone());
+        return sources.containsKey(name) ? ZoneId.of(sources.get(name).settings().getTimeZone()) : batch(name).zone();
     }
 
-    /** The endpoint that takes the pipeline's runs. */
+    /**
+     * The endpoint that takes the pipeline's runs: the queue seda:<pipeline> its route consumes (a
+     * batch pipeline's through its block pipeline-runs).
+     */
     public Endpoint entry(String name) {
         known(name);
-        Route route = camel.getRoute(name);
-        if (route == null) {
-            throw new IllegalStateException("Pipeline '" + name + "' has no route with id '" + name + "' in routes/");
+        if (camel.getRoute(name) == null) {
+            throw new IllegalStateException("Pipeline '" + name + "' has no route with id '" + name + "'");
         }
-        return route.getEndpoint();
+        return camel.getEndpoint("seda:" + name);
     }
 
     /**

@@ -8,12 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
 
 /**
- * Once Camel has started, checks that every batch pipeline has its route, then makes the schedule route {@code <pipeline>.schedule} of every batch pipeline from the route
- * template {@code pipeline-schedule} (routes/templates/), with the entry's cron and time zone.
+ * Once Camel has started, checks that every batch pipeline has its route, then makes the schedule
+ * route {@code <pipeline>.schedule} of every batch pipeline from the route template
+ * {@code pipeline-schedule} (routes/templates/), with the cron and time zone of its pipeline-runs.
  */
 @Component
 public class PipelineSchedules implements CamelContextConfiguration {
@@ -21,12 +20,10 @@ public class PipelineSchedules implements CamelContextConfiguration {
     public static final String TEMPLATE = "pipeline-schedule";
     private static final Logger log = LoggerFactory.getLogger(PipelineSchedules.class);
 
-    private final PipelinesProperties properties;
     private final PipelineCatalog catalog;
     private final ScheduleTriggers triggers;
 
-    public PipelineSchedules(PipelinesProperties properties, PipelineCatalog catalog, ScheduleTriggers triggers) {
-        this.properties = properties;
+    public PipelineSchedules(PipelineCatalog catalog, ScheduleTriggers triggers) {
         this.catalog = catalog;
         this.triggers = triggers;
     }
@@ -39,9 +36,9 @@ public class PipelineSchedules implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext camel) {
         catalog.verifyRoutes();
         triggers.whileCreating(() -> {
-            for (BatchPipeline p : properties.getBatch()) {
-                addScheduleRoute(camel, p.getName(), p.getCron(), p.getTimeZone());
-                log.info("Pipeline {} scheduled at '{}' ({})", p.getName(), p.getCron(), p.getTimeZone());
+            for (BatchPipeline p : catalog.all()) {
+                addScheduleRoute(camel, p.name(), p.cron(), p.zone().getId());
+                log.info("Pipeline {} scheduled at '{}' ({})", p.name(), p.cron(), p.zone().getId());
             }
         });
         try {

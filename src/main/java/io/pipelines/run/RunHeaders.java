@@ -9,7 +9,7 @@ public final class RunHeaders {
     public static final String RUN_ID = "runId";
     /** Logical date of the run (LocalDate). */
     public static final String LOGICAL_DATE = "logicalDate";
-    /** Whether the run may replace a date's loaded rows with far fewer (Boolean; see pipelines.batch[].min-replace-share). */
+    /** Whether the run may replace a date's loaded rows with far fewer (Boolean; see the block warehouse-load's minReplaceShare). */
     public static final String FORCE = "force";
 
     private RunHeaders() {

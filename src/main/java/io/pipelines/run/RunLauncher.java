@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,18 @@ public class RunLauncher {
     public boolean needs(long runId, String task) {
         fence.check(runId);
         return !ledger.taskSucceeded(runId, task);
+    }
+
+    /**
+     * Whether the step a pipeline's route is about to call is a task the run already finished (a
+     * resumed run, a run taken over): its route then skips it. The step is the kamelet endpoint the
+     * route sends to (kamelet:<block>/<pipeline>.<task>); any other endpoint is not a task.
+     */
+    public boolean finishedStep(Exchange exchange) {
+        String task = PipelineRoutes.task(exchange.getMessage().getHeader(RunHeaders.PIPELINE, String.class),
+                exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class));
+        Long runId = exchange.getMessage().getHeader(RunHeaders.RUN_ID, Long.class);
+        return task != null && runId != null && !needs(runId, task);
     }
 
     /** Hands a run taken over from a dead instance to its route; the route skips the tasks it finished. */

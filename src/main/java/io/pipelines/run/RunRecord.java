@@ -10,7 +10,7 @@ import io.pipelines.quality.ExpectationResult;
  * A run as the ledger holds it, with its tasks and the expectations its quality suite failed;
  * {@code owner} is the instance that queued or runs it (or took it over: {@code recoveries} counts
  * the take-overs from dead instances); {@code force}: the run may replace a date's loaded rows with far
- * fewer (pipelines.batch[].min-replace-share).
+ * fewer (the block warehouse-load's minReplaceShare).
  */
 public record RunRecord(long runId, String pipeline, LocalDate logicalDate, RunStatus status, String triggeredBy,
                         Instant queuedAt, Instant startedAt, Instant finishedAt, String error, String owner,

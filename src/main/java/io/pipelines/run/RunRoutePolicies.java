@@ -24,7 +24,8 @@ import io.pipelines.cluster.RunTakenOverException;
  * order. A route in group {@code pipelines} runs a whole pipeline: entering it marks the run
  * RUNNING, leaving it SUCCEEDED or FAILED. A route in group {@code tasks} with id
  * {@code <pipeline>.<task>} is one task: its start, rows, lake keys (from the {@link TaskResult} it
- * ends with), duration and error go to the ledger, the log and the metrics.
+ * ends with), duration and error go to the ledger, the log and the metrics; so is a step of a
+ * batch pipeline, the route of {@code kamelet:<block>/<pipeline>.<task>} called from its route.
  */
 @Component
 public class RunRoutePolicies implements RoutePolicyFactory {
@@ -54,6 +55,14 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         String group = route instanceof RouteDefinition definition ? definition.getGroup() : null;
         if (PIPELINES_GROUP.equals(group)) {
             return new RunPolicy();
+        }
+        if (route instanceof RouteDefinition definition && Boolean.TRUE.equals(definition.isKamelet())
+                && definition.getTemplateParameters() != null) {
+            // A step of a batch pipeline: kamelet:<block>/<pipeline>.<task>, called from the pipeline's route.
+            Object parent = definition.getTemplateParameters().get("parentRouteId");
+            String prefix = parent + ".";
+            return parent != null && routeId.startsWith(prefix) && routeId.length() > prefix.length()
+                    ? new TaskPolicy(routeId.substring(prefix.length())) : null;
         }
         if (TASKS_GROUP.equals(group)) {
             int dot = routeId.lastIndexOf('.');
@@ -132,6 +141,9 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
+            // Each task has its own retries: the count of the task before does not carry over.
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_COUNTER);
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_MAX_COUNTER);
             exchange.setProperty(TASK_STARTED + task, System.nanoTime());
             exchange.setProperty(CURRENT_TASK, task);
             ledger.startTask(run.runId(), task);

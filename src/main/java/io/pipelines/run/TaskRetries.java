@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,7 +23,7 @@ import io.pipelines.source.SourceRejectedException;
  * attempt and the next delay, counted in pipeline_task_retries_total and in the task's attempts.
  */
 @Component("taskRetries")
-public class TaskRetries {
+public class TaskRetries implements Predicate {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRetries.class);
     private static final List<Class<? extends Throwable>> NOT_RETRIED = List.of(QualityCheckFailedException.class,
@@ -69,6 +70,12 @@ public class TaskRetries {
             log.warn("{} run {}: retry of task {} not recorded: {}", pipeline, runId, task, warehouseDown.getMessage());
         }
         return true;
+    }
+
+    /** The error handler's retry condition (retryWhileRef): {@link #retryAgain}. */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return retryAgain(exchange);
     }
 
     /** The pipeline's policy: its own settings, then pipelines.retry, then the built-in defaults. */

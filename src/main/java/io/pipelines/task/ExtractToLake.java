@@ -26,7 +26,6 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.cluster.RunFence;
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.config.SourceConnections;
 import io.pipelines.lake.BackgroundPartWriter;
@@ -36,21 +35,24 @@ import io.pipelines.lake.LakeKeys;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 import io.pipelines.lake.ParquetPartWriter;
+import io.pipelines.run.BatchPipeline;
+import io.pipelines.run.BlockTask;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.RunRoutePolicies;
+import io.pipelines.run.Step;
 import io.pipelines.run.TaskResult;
 
 /**
- * Task extract: streams the rows of the logical date from the source (a cursor with a fetch size)
- * into Parquet objects of the run's lake folder, then commits the folder with its manifest. With
- * the pipeline's single pass (the default) the same rows are validated and loaded into staging at
- * once ({@link InPassLoader}), and the tasks validate and load are then recorded as done with this
- * one; the date's earlier runs stay until this run is loaded. Nothing is held in memory but one row
- * group and a few chunks of rows.
+ * The block jdbc-extract (kamelets/jdbc-extract.kamelet.yaml): streams the rows of the logical
+ * date from the source (a cursor with a fetch size) into Parquet objects of the run's lake folder,
+ * then commits the folder with its manifest. When the step names the check and the load it feeds
+ * (and its single pass is on), the same rows are validated and loaded at once ({@link InPassLoader}),
+ * and those two steps are then recorded as done with this one; the date's earlier runs stay until
+ * this run is loaded. Nothing is held in memory but one row group and a few chunks of rows.
  */
 @Component("extractTask")
-public class ExtractToLake {
+public class ExtractToLake implements BlockTask {
 
     private static final Logger log = LoggerFactory.getLogger(ExtractToLake.class);
     private static final Set<String> PARAMETERS = Set.of("window_start", "window_end");
@@ -74,23 +76,65 @@ public class ExtractToLake {
         this.inPass = inPass;
     }
 
+    @Override
+    public String block() {
+        return "jdbc-extract";
+    }
+
+    @Override
+    public void check(Step step, BatchPipeline pipeline) {
+        try {
+            sources.settings(step.text("connection"));
+        } catch (RuntimeException e) {
+            throw step.wrong("connection", e.getMessage());
+        }
+        try {
+            checkParameters(step.text("query"), NamedParameterUtils.parseSqlStatement(ProjectFiles.read(step.text("query"))));
+        } catch (RuntimeException e) {
+            throw step.wrong("query", e.getMessage());
+        }
+        if (step.text("check").isEmpty() != step.text("load").isEmpty()) {
+            throw step.wrong(step.text("check").isEmpty() ? "check" : "load", "the pass feeds a check and a load "
+                    + "together: name both or neither");
+        }
+        fed(step, pipeline, "check", "quality-check");
+        fed(step, pipeline, "load", "warehouse-load");
+    }
+
+    /** A check or load the pass feeds: a later step of the pipeline, of that block, reading this extract. */
+    private static void fed(Step step, BatchPipeline pipeline, String parameter, String block) {
+        String task = step.text(parameter);
+        if (task.isEmpty()) {
+            return;
+        }
+        Step fed = pipeline.step(task).orElseThrow(() -> step.wrong(parameter, "pipeline " + pipeline.name()
+                + " has no step " + task));
+        if (!fed.block().equals(block) || !fed.text("extract").equals(step.task())
+                || pipeline.steps().indexOf(fed) < pipeline.steps().indexOf(step)) {
+            throw step.wrong(parameter, "step " + task + " must be a " + block + " step after this one, with extract: "
+                    + step.task());
+        }
+    }
+
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
                           @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force,
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
-        BatchPipeline p = catalog.batch(pipeline);
-        String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
+        Step step = catalog.step(pipeline, task);
+        String lakePrefix = step.text("lakePrefix");
+        String runFolder = LakeKeys.runFolder(lakePrefix, date, runId);
         landed.clear(runFolder);
 
-        ZoneId zone = ZoneId.of(p.getTimeZone());
+        ZoneId zone = catalog.zone(pipeline);
         MapSqlParameterSource window = new MapSqlParameterSource()
                 .addValue("window_start", date.atStartOfDay(zone).toOffsetDateTime())
                 .addValue("window_end", date.plusDays(1).atStartOfDay(zone).toOffsetDateTime());
-        ParsedSql query = NamedParameterUtils.parseSqlStatement(ProjectFiles.read(p.getExtractQuery()));
-        checkParameters(p, query);
+        ParsedSql query = NamedParameterUtils.parseSqlStatement(ProjectFiles.read(step.text("query")));
+        checkParameters(step.text("query"), query);
 
-        String table = p.getStagingTable().substring(p.getStagingTable().indexOf('.') + 1);
-        PipelinesProperties.Connection source = sources.settings(p.getSource());
-        DataSource dataSource = sources.dataSource(p.getSource());
+        // The rows' Avro record is named after the last part of the lake prefix (raw/sales/orders: orders).
+        String table = lakePrefix.substring(lakePrefix.lastIndexOf('/') + 1);
+        PipelinesProperties.Connection source = sources.settings(step.text("connection"));
+        DataSource dataSource = sources.dataSource(step.text("connection"));
         ProgressLog progress = new ProgressLog(log, pipeline + " run " + runId + " extract");
         List<Manifest.LakeObject> objects;
         String schemaJson;
@@ -116,7 +160,8 @@ public class ExtractToLake {
                     schemaJson = rows.schema().toString();
                     Map<String, String> metadata = Map.of("pipelines.pipeline", pipeline,
                             "pipelines.run_id", Long.toString(runId), "pipelines.logical_date", date.toString());
-                    load = inPass.open(p, runId, date, rows.schema(), Boolean.TRUE.equals(force));
+                    InPassLoader.Target target = target(pipeline, step);
+                    load = target == null ? null : inPass.open(target, runId, date, rows.schema(), Boolean.TRUE.equals(force));
                     // Parquet is encoded and uploaded on a second thread, the suite and the COPY run on a third
                     // one, while this one reads the source: each chunk of rows goes to both.
                     try (BackgroundPartWriter writer = new BackgroundPartWriter(new ParquetPartWriter(lake,
@@ -156,7 +201,7 @@ public class ExtractToLake {
             }
             // Loaded and recorded: nothing after this point may fail the task (its retry would extract again).
             try {
-                LoadStaging.dropEarlierRuns(landed, p, runId, date);
+                LoadStaging.dropEarlierRuns(landed, pipeline, lakePrefix, runId, date);
             } catch (RuntimeException e) {
                 log.warn("{} run {}: the date's earlier runs could not be dropped from the lake ({}); they stay "
                         + "until the date's next loaded run drops them", pipeline, runId, e.toString());
@@ -177,13 +222,24 @@ public class ExtractToLake {
         }
     }
 
-    private static void checkParameters(BatchPipeline p, ParsedSql query) {
+    /** What the step's pass feeds, or null when it validates and loads nothing in its pass. */
+    private InPassLoader.Target target(String pipeline, Step step) {
+        if (!step.flag("singlePass") || step.text("check").isEmpty()) {
+            return null;
+        }
+        Step check = catalog.step(pipeline, step.text("check"));
+        Step load = catalog.step(pipeline, step.text("load"));
+        return new InPassLoader.Target(pipeline, check.task(), check.text("suite"), load.task(), load.text("table"),
+                load.number("minReplaceShare"));
+    }
+
+    private static void checkParameters(String file, ParsedSql query) {
         MapSqlParameterSource probe = new MapSqlParameterSource();
         PARAMETERS.forEach(name -> probe.addValue(name, null));
         try {
             NamedParameterUtils.buildValueArray(query, probe, null);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(p.getExtractQuery() + ": only the parameters " + PARAMETERS
+            throw new IllegalArgumentException(file + ": only the parameters " + PARAMETERS
                     + " can be used: " + e.getMessage(), e);
         }
     }

@@ -22,7 +22,6 @@ import org.springframework.stereotype.Component;
 import io.pipelines.cluster.RunFence;
 import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.lake.Manifest;
@@ -79,14 +78,11 @@ public class InPassLoader {
      * Starts validating and loading the run's rows of {@code schema}; null when the pass cannot
      * (single pass off, or the warehouse or the suite not ready: the tasks then do it as usual).
      */
-    public Load open(BatchPipeline p, long runId, LocalDate date, Schema schema, boolean force) {
-        if (!p.isSinglePass()) {
-            return null;
-        }
+    public Load open(Target p, long runId, LocalDate date, Schema schema, boolean force) {
         Load load = null;
         try {
-            QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
-            load = new Load(p, runId, date, suite, schema, new ReplaceGuard(p.getName(), p.getMinReplaceShare(), force));
+            QualitySuite suite = parser.parse(ProjectFiles.path(p.suite()));
+            load = new Load(p, runId, date, suite, schema, new ReplaceGuard(p.pipeline(), p.minReplaceShare(), force));
             load.begin();
             return load;
         } catch (Exception e) {
@@ -94,14 +90,22 @@ public class InPassLoader {
                 load.close();
             }
             log.warn("{} run {}: validating and loading in the extract's pass could not start ({}); "
-                    + "validate_data and load_to_staging will read the landed objects back", p.getName(), runId, e.toString());
+                    + "{} and {} will read the landed objects back", p.pipeline(), runId, e.toString(), p.check(), p.load());
             return null;
         }
     }
 
+    /**
+     * What the pass feeds: the check step (its task name and suite) and the load step (its task
+     * name, table and least share replaced) of the pipeline.
+     */
+    public record Target(String pipeline, String check, String suite, String load, String table,
+                         double minReplaceShare) {
+    }
+
     /** One run's in-pass validate and load. */
     public final class Load implements AutoCloseable {
-        private final BatchPipeline p;
+        private final Target p;
         private final long runId;
         private final LocalDate date;
         private final QualitySuite suite;
@@ -114,7 +118,7 @@ public class InPassLoader {
         private boolean replaces;
         private boolean given;
 
-        private Load(BatchPipeline p, long runId, LocalDate date, QualitySuite suite, Schema schema, ReplaceGuard guard) {
+        private Load(Target p, long runId, LocalDate date, QualitySuite suite, Schema schema, ReplaceGuard guard) {
             this.p = p;
             this.runId = runId;
             this.date = date;
@@ -142,7 +146,7 @@ public class InPassLoader {
                     replaces = rs.getBoolean(1);
                 }
             }
-            copy = CopyRows.open(c, p.getStagingTable(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
+            copy = CopyRows.open(c, p.table(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
             worker = new ChunkWorker<>(Thread.currentThread().getName() + "-load", records -> {
                 for (GenericRecord r : records) {
                     check.accept(r);
@@ -168,7 +172,7 @@ public class InPassLoader {
         /**
          * Ends the pass once the manifest is written: commits the load when every expectation passed
          * and the count is the manifest's, recording {@code task} (the extract, with {@code result})
-         * and validate_data and load_to_staging as succeeded in the same transaction, and returns
+         * and the check and the load it feeds as succeeded in the same transaction, and returns
          * the two; otherwise rolls back and returns none (the tasks then run on their own). Fails
          * when the run was taken over by another instance meanwhile.
          */
@@ -182,16 +186,16 @@ public class InPassLoader {
                 List<ExpectationResult> outcome = check.results();
                 if (outcome.stream().anyMatch(r -> !r.success())) {
                     log.info("{} run {}: the quality suite {} failed in the extract's pass; nothing loaded, "
-                            + "validate_data reads the landed objects back to record it", p.getName(), runId, suite.name());
+                            + "{} reads the landed objects back to record it", p.pipeline(), runId, suite.name(), p.check());
                     close();
                     return List.of();
                 }
-                LandedCopy.checkCount(copied, manifest, p.getStagingTable());
+                LandedCopy.checkCount(copied, manifest, p.table());
                 if (replaces) {
-                    Optional<String> refused = guard.refusal(c, p.getStagingTable(), date, runId, copied);
+                    Optional<String> refused = guard.refusal(c, p.table(), date, runId, copied);
                     if (refused.isPresent()) {
-                        log.info("{} run {}: not loaded in the extract's pass: {}; load_to_staging decides", p.getName(),
-                                runId, refused.get());
+                        log.info("{} run {}: not loaded in the extract's pass: {}; {} decides", p.pipeline(),
+                                runId, refused.get(), p.load());
                         close();
                         return List.of();
                     }
@@ -209,10 +213,10 @@ public class InPassLoader {
                 results.save(runId, suite.name(), outcome);
                 // Both read the manifest's rows and passed them all on (the count was just checked).
                 List<TaskResult.Folded> done = ledger.finishInPass(c, runId, task, result,
-                        List.of("validate_data", "load_to_staging"), new TaskResult(copied, copied, manifest.keys()));
+                        List.of(p.check(), p.load()), new TaskResult(copied, copied, manifest.keys()));
                 c.commit();
                 log.info("{} run {}: {} expectation(s) of {} met and {} rows loaded into {} in the extract's pass",
-                        p.getName(), runId, outcome.size(), suite.name(), copied, p.getStagingTable());
+                        p.pipeline(), runId, outcome.size(), suite.name(), copied, p.table());
                 return done;
             } catch (InterruptedException | RunTakenOverException e) {
                 close();
@@ -224,13 +228,13 @@ public class InPassLoader {
         }
 
         private String stagingTable() {
-            return SqlIdentifiers.qualified(p.getStagingTable(), "staging table");
+            return SqlIdentifiers.qualified(p.table(), "staging table");
         }
 
         private void giveUp(Exception e) {
             given = true;
             log.warn("{} run {}: validating and loading in the extract's pass failed ({}); the extract goes on, "
-                    + "validate_data and load_to_staging will read the landed objects back", p.getName(), runId, e.toString());
+                    + "{} and {} will read the landed objects back", p.pipeline(), runId, e.toString(), p.check(), p.load());
             close();
         }
 

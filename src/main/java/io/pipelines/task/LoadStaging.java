@@ -3,28 +3,34 @@ package io.pipelines.task;
 import java.time.LocalDate;
 import java.util.List;
 
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
+import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.lake.LakeKeys;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
+import io.pipelines.run.BatchPipeline;
+import io.pipelines.run.BlockTask;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
+import io.pipelines.run.RunRoutePolicies;
+import io.pipelines.run.Step;
 import io.pipelines.run.TaskResult;
 import io.pipelines.warehouse.ReplaceGuard;
 import io.pipelines.warehouse.StagingLoader;
 
 /**
- * Task load: replaces the logical date in the staging table with the run's validated lake data
- * (refused when it would leave far fewer rows than the loads before, unless the run is forced);
- * once that is committed, the date's earlier runs are dropped from the lake.
+ * The block warehouse-load (kamelets/warehouse-load.kamelet.yaml): replaces the logical date in a
+ * warehouse table with the rows an extract step of the run landed (refused when it would leave far
+ * fewer rows than the loads before, unless the run is forced); once that is committed, the date's
+ * earlier runs are dropped from the lake.
  */
 @Component("loadTask")
-public class LoadStaging {
+public class LoadStaging implements BlockTask {
 
     private static final Logger log = LoggerFactory.getLogger(LoadStaging.class);
 
@@ -38,24 +44,54 @@ public class LoadStaging {
         this.loader = loader;
     }
 
+    @Override
+    public String block() {
+        return "warehouse-load";
+    }
+
+    @Override
+    public void check(Step step, BatchPipeline pipeline) {
+        try {
+            SqlIdentifiers.qualified(step.text("table"), "table");
+        } catch (RuntimeException e) {
+            throw step.wrong("table", "'" + step.text("table") + "' is not schema.table, each a plain SQL name "
+                    + "([A-Za-z_][A-Za-z0-9_]*)");
+        }
+        double share = step.number("minReplaceShare");
+        if (share < 0 || share > 1) {
+            throw step.wrong("minReplaceShare", share + " is not a share between 0 and 1");
+        }
+        landedBy(step, pipeline);
+    }
+
+    /** The extract step whose landed rows a check or load step reads: a jdbc-extract step before it. */
+    static Step landedBy(Step step, BatchPipeline pipeline) {
+        Step extract = pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
+                + pipeline.name() + " has no step " + step.text("extract")));
+        if (!extract.block().equals("jdbc-extract") || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
+            throw step.wrong("extract", "step " + extract.task() + " is not a jdbc-extract step before this one");
+        }
+        return extract;
+    }
+
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force)
-            throws Exception {
-        BatchPipeline p = catalog.batch(pipeline);
-        String runFolder = LakeKeys.runFolder(p.getLakePrefix(), date, runId);
-        Manifest manifest = landed.manifest(runFolder);
-        long loaded = loader.replaceDate(p.getStagingTable(), date, runId, manifest,
-                new ReplaceGuard(pipeline, p.getMinReplaceShare(), Boolean.TRUE.equals(force)));
-        dropEarlierRuns(landed, p, runId, date);
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force,
+                          @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
+        Step step = catalog.step(pipeline, task);
+        String lakePrefix = catalog.step(pipeline, step.text("extract")).text("lakePrefix");
+        Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
+        long loaded = loader.replaceDate(step.text("table"), date, runId, manifest,
+                new ReplaceGuard(pipeline, step.number("minReplaceShare"), Boolean.TRUE.equals(force)));
+        dropEarlierRuns(landed, pipeline, lakePrefix, runId, date);
         return new TaskResult(manifest.rows(), loaded, manifest.keys());
     }
 
     /** Once the date is loaded from this run: the date's earlier runs go from the lake. */
-    static void dropEarlierRuns(LandedRuns landed, BatchPipeline p, long runId, LocalDate date) {
-        List<String> dropped = landed.dropOtherRuns(LakeKeys.datePartition(p.getLakePrefix(), date),
-                LakeKeys.runFolder(p.getLakePrefix(), date, runId));
+    static void dropEarlierRuns(LandedRuns landed, String pipeline, String lakePrefix, long runId, LocalDate date) {
+        List<String> dropped = landed.dropOtherRuns(LakeKeys.datePartition(lakePrefix, date),
+                LakeKeys.runFolder(lakePrefix, date, runId));
         if (!dropped.isEmpty()) {
-            log.info("{} run {}: dropped {} lake object(s) of earlier runs for {}", p.getName(), runId, dropped.size(), date);
+            log.info("{} run {}: dropped {} lake object(s) of earlier runs for {}", pipeline, runId, dropped.size(), date);
         }
     }
 }

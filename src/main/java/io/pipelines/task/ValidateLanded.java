@@ -5,13 +5,13 @@ import java.time.LocalDate;
 import java.util.List;
 
 import org.apache.avro.Schema;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.lake.LakeKeys;
 import io.pipelines.lake.LandedRuns;
@@ -22,17 +22,22 @@ import io.pipelines.quality.QualityResults;
 import io.pipelines.quality.QualitySuite;
 import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.quality.SuiteRun;
+import io.pipelines.run.BatchPipeline;
+import io.pipelines.run.BlockTask;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
+import io.pipelines.run.RunRoutePolicies;
+import io.pipelines.run.Step;
 import io.pipelines.run.TaskResult;
 
 /**
- * Task validate: checks the run's landed data against the pipeline's quality suite, in one pass
- * over its Parquet objects. Every expectation's outcome goes to etl.quality_results; any failed
- * expectation fails the task, so nothing of the date is loaded.
+ * The block quality-check (kamelets/quality-check.kamelet.yaml): checks the rows an extract step
+ * of the run landed against a quality suite, in one pass over its Parquet objects. Every
+ * expectation's outcome goes to etl.quality_results; any failed expectation fails the task, so
+ * nothing of the date is loaded.
  */
 @Component("validateTask")
-public class ValidateLanded {
+public class ValidateLanded implements BlockTask {
 
     private static final Logger log = LoggerFactory.getLogger(ValidateLanded.class);
 
@@ -51,11 +56,28 @@ public class ValidateLanded {
         this.spoolDir = properties.getLake().getSpoolDir();
     }
 
+    @Override
+    public String block() {
+        return "quality-check";
+    }
+
+    @Override
+    public void check(Step step, BatchPipeline pipeline) {
+        try {
+            parser.parse(ProjectFiles.path(step.text("suite")));
+        } catch (RuntimeException e) {
+            throw step.wrong("suite", e.getMessage());
+        }
+        LoadStaging.landedBy(step, pipeline);
+    }
+
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
-        BatchPipeline p = catalog.batch(pipeline);
-        QualitySuite suite = parser.parse(ProjectFiles.path(p.getQualitySuite()));
-        Manifest manifest = landed.manifest(LakeKeys.runFolder(p.getLakePrefix(), date, runId));
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
+                          @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
+        Step step = catalog.step(pipeline, task);
+        QualitySuite suite = parser.parse(ProjectFiles.path(step.text("suite")));
+        String lakePrefix = catalog.step(pipeline, step.text("extract")).text("lakePrefix");
+        Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         List<ExpectationResult> outcome;
         try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir)) {
             landed.forEachRecord(manifest, check::accept);

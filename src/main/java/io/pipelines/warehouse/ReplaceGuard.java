@@ -37,7 +37,7 @@ public record ReplaceGuard(String pipeline, double minShare, boolean forced) {
             return Optional.empty();
         }
         return Optional.of(String.format(java.util.Locale.ROOT, "%s for %s: run %d would replace the %,d loaded row(s) "
-                + "with %,d, fewer than %s %% of them (pipelines.batch[%s].min-replace-share); refused: the earlier load "
+                + "with %,d, fewer than %s %% of them (minReplaceShare of %s's load step); refused: the earlier load "
                 + "and its lake objects are kept. If the source really holds that few, run the date again with "
                 + "\"force\": true", stagingTable, date, runId, loaded, rows, share(), pipeline));
     }

@@ -20,7 +20,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.cluster.RunTakenOverException;
-import io.pipelines.config.PipelinesProperties.BatchPipeline;
 import io.pipelines.lake.Manifest;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunLedger;
@@ -35,6 +34,9 @@ import io.pipelines.support.TestDates;
  */
 class InPassLoaderTest extends PipelinesIntegrationTest {
 
+    /** What daily_sales_etl's extract feeds in its pass (routes/daily-sales-etl.camel.yaml). */
+    private static final InPassLoader.Target TARGET = new InPassLoader.Target("daily_sales_etl", "validate_data",
+            "quality/orders_suite.json", "load_to_staging", "staging.orders", 0.5);
     private static final Schema SCHEMA = SchemaBuilder.record("orders").namespace("pipelines").fields()
             .name("order_id").type(nullable(Schema.create(Schema.Type.LONG))).withDefault(null)
             .name("customer_id").type(nullable(Schema.create(Schema.Type.LONG))).withDefault(null)
@@ -106,10 +108,9 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
         LocalDate date = TestDates.InPassLoader.TAKEN_OVER;
         long earlier = earlierLoad(date);
         long runId = runExtracting(date);
-        BatchPipeline p = catalog.batch("daily_sales_etl");
         List<GenericRecord> rows = orders(1_000, false);
 
-        try (InPassLoader.Load load = loader.open(p, runId, date, SCHEMA, false)) {
+        try (InPassLoader.Load load = loader.open(TARGET, runId, date, SCHEMA, false)) {
             assertThat(load).isNotNull();
             load.accept(rows);
             // While this instance reads, another one (alive: the test's own service does not take the run back) takes it over.
@@ -125,7 +126,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
     /** One pass over the rows; the manifest counts {@code manifestRows}. */
     private List<TaskResult.Folded> pass(long runId, LocalDate date, List<GenericRecord> rows, long manifestRows)
             throws Exception {
-        try (InPassLoader.Load load = loader.open(catalog.batch("daily_sales_etl"), runId, date, SCHEMA, false)) {
+        try (InPassLoader.Load load = loader.open(TARGET, runId, date, SCHEMA, false)) {
             assertThat(load).as("the pass's load started").isNotNull();
             for (int from = 0; from < rows.size(); from += 700) {
                 load.accept(rows.subList(from, Math.min(rows.size(), from + 700)));

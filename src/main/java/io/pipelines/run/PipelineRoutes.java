@@ -1,0 +1,234 @@
+package io.pipelines.run;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ToDefinition;
+import org.apache.camel.util.URISupport;
+import org.quartz.CronExpression;
+import org.springframework.boot.convert.DurationStyle;
+
+import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.ProjectFiles;
+import io.pipelines.config.SqlIdentifiers;
+
+/**
+ * Reads the batch pipelines from the routes Camel has loaded (before they start): every route that
+ * starts from {@code kamelet:pipeline-runs} is a pipeline named by its id, and each
+ * {@code kamelet:<block>/<pipeline>.<task>} it calls is one of its steps. Checks what does not
+ * depend on the block's work: the block exists, every parameter is known, the required ones are
+ * given, each value has its type (files exist), the schedule is a cron and a time zone. An error
+ * names the file, the line, the route, the step and the parameter.
+ */
+public final class PipelineRoutes {
+
+    /** The block a batch pipeline's route starts from. */
+    public static final String RUNS_BLOCK = "pipeline-runs";
+    private static final Pattern TASK = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private PipelineRoutes() {
+    }
+
+    public static Map<String, BatchPipeline> read(CamelContext camel, Blocks blocks) {
+        Map<String, BatchPipeline> pipelines = new LinkedHashMap<>();
+        for (RouteDefinition route : ((ModelCamelContext) camel).getRouteDefinitions()) {
+            if (route.getInput() == null || !RUNS_BLOCK.equals(block(route.getInput().getEndpointUri()))) {
+                continue;
+            }
+            String file = file(route);
+            String where = file + ":" + route.getInput().getLineNumber() + ", route " + route.getRouteId();
+            if (!route.hasCustomIdAssigned()) {
+                throw new IllegalStateException(where + ": a route starting from kamelet:" + RUNS_BLOCK
+                        + " is a pipeline and needs an id, the pipeline's name");
+            }
+            String name = route.getRouteId();
+            SqlIdentifiers.quote(name, where + ": the route id (the pipeline's name)");
+            if (pipelines.containsKey(name)) {
+                throw new IllegalStateException(where + ": pipeline " + name + " is also the route at "
+                        + pipelines.get(name).where());
+            }
+            Step runs = step(camel, blocks, name, RUNS_BLOCK, null, route.getInput().getEndpointUri(), where);
+            String cron = runs.text("cron");
+            if (!CronExpression.isValidExpression(cron)) {
+                throw runs.wrong("cron", "'" + cron + "' is not a Quartz cron expression (seconds first)");
+            }
+            ZoneId zone;
+            try {
+                zone = ZoneId.of(runs.text("timeZone"));
+            } catch (DateTimeException e) {
+                throw runs.wrong("timeZone", "'" + runs.text("timeZone") + "' is not a time zone");
+            }
+            List<Step> steps = new ArrayList<>();
+            collect(camel, blocks, name, file, route.getOutputs(), steps);
+            pipelines.put(name, new BatchPipeline(name, route.getDescription() == null ? "" : route.getDescription(),
+                    where, cron, zone, retry(runs), List.copyOf(steps)));
+        }
+        return pipelines;
+    }
+
+    /** The steps in the order the route calls them, nested ones (inside a filter, say) included. */
+    private static void collect(CamelContext camel, Blocks blocks, String pipeline, String file,
+                                List<ProcessorDefinition<?>> outputs, List<Step> steps) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof ToDefinition to && block(to.getEndpointUri()) != null) {
+                String uri = to.getEndpointUri();
+                String path = path(uri);
+                String block = block(uri);
+                String where = file + ":" + to.getLineNumber() + ", route " + pipeline;
+                int slash = path.indexOf('/');
+                String routeId = slash < 0 ? "" : path.substring(slash + 1);
+                String task = routeId.startsWith(pipeline + ".") ? routeId.substring(pipeline.length() + 1) : "";
+                if (!TASK.matcher(task).matches()) {
+                    throw new IllegalStateException(where + ", step kamelet:" + path + ": a step of a pipeline is "
+                            + "written kamelet:" + block + "/" + pipeline + ".<task>, the task a name in lower case "
+                            + "(letters, digits, _)");
+                }
+                if (steps.stream().anyMatch(s -> s.task().equals(task))) {
+                    throw new IllegalStateException(where + ", step " + task + ": the pipeline has two steps named " + task);
+                }
+                steps.add(step(camel, blocks, pipeline, block, task, uri, where + ", step " + task));
+            }
+            collect(camel, blocks, pipeline, file, output.getOutputs(), steps);
+        }
+    }
+
+    /** The step's parameters: as written (placeholders resolved), then the block's defaults; checked. */
+    private static Step step(CamelContext camel, Blocks blocks, String pipeline, String blockName, String task,
+                             String uri, String where) {
+        Blocks.Block block = blocks.find(blockName).orElseThrow(() -> new IllegalStateException(where
+                + ": no building block named " + blockName + " (kamelets/" + blockName + ".kamelet.yaml); "
+                + "the blocks are " + blocks.names()));
+        String stepWhere = where + " (" + blockName + ")";
+        Map<String, String> given = new LinkedHashMap<>();
+        int query = uri.indexOf('?');
+        if (query >= 0) {
+            Map<String, Object> raw;
+            try {
+                raw = URISupport.parseQuery(uri.substring(query + 1));
+            } catch (Exception e) {
+                throw new IllegalStateException(stepWhere + ": its parameters cannot be read: " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, Object> p : raw.entrySet()) {
+                if (!block.parameters().containsKey(p.getKey())) {
+                    throw new IllegalStateException(stepWhere + ", parameter " + p.getKey() + ": " + blockName
+                            + " has no such parameter; it takes " + block.parameters().keySet());
+                }
+                given.put(p.getKey(), resolve(camel, String.valueOf(p.getValue()), stepWhere, p.getKey()));
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Blocks.Parameter p : block.parameters().values()) {
+            String value = given.containsKey(p.name()) ? given.get(p.name())
+                    : p.defaultValue() == null ? null : resolve(camel, p.defaultValue(), stepWhere, p.name());
+            if (value == null || value.isEmpty()) {
+                if (p.required()) {
+                    throw new IllegalStateException(stepWhere + ", parameter " + p.name() + ": required (" + p.title() + ")");
+                }
+                if (value == null) {
+                    continue;
+                }
+            } else {
+                checkType(p, value, stepWhere);
+            }
+            values.put(p.name(), value);
+        }
+        return new Step(pipeline, task, blockName, Map.copyOf(values), stepWhere);
+    }
+
+    private static String resolve(CamelContext camel, String value, String where, String parameter) {
+        try {
+            return camel.resolvePropertyPlaceholders(value);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(where + ", parameter " + parameter + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkType(Blocks.Parameter p, String value, String where) {
+        String wrong = where + ", parameter " + p.name() + ": '" + value + "' ";
+        if (!p.allowed().isEmpty() && !p.allowed().contains(value)) {
+            throw new IllegalStateException(wrong + "is not one of " + p.allowed());
+        }
+        try {
+            switch (p.type()) {
+                case "integer" -> Long.parseLong(value);
+                case "number" -> Double.parseDouble(value);
+                case "duration" -> DurationStyle.detectAndParse(value);
+                case "boolean" -> {
+                    if (!value.equals("true") && !value.equals("false")) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case "file" -> ProjectFiles.read(value);
+                default -> { }
+            }
+        } catch (IllegalStateException missing) {
+            throw new IllegalStateException(wrong + "cannot be read: " + missing.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(wrong + "is not a" + (p.type().equals("integer") ? "n " : " ") + p.type());
+        }
+    }
+
+    private static PipelinesProperties.Retry retry(Step runs) {
+        PipelinesProperties.Retry retry = new PipelinesProperties.Retry();
+        if (!runs.text("maxRetries").isEmpty()) {
+            retry.setMaxRetries(Integer.parseInt(runs.text("maxRetries")));
+        }
+        if (!runs.text("initialDelay").isEmpty()) {
+            retry.setInitialDelay(DurationStyle.detectAndParse(runs.text("initialDelay")));
+        }
+        if (!runs.text("multiplier").isEmpty()) {
+            retry.setMultiplier(Double.parseDouble(runs.text("multiplier")));
+        }
+        if (!runs.text("maxDelay").isEmpty()) {
+            Duration max = DurationStyle.detectAndParse(runs.text("maxDelay"));
+            retry.setMaxDelay(max);
+        }
+        return retry;
+    }
+
+    /** The block a kamelet URI calls, or null when the URI is not a kamelet's (or is its source or sink). */
+    static String block(String uri) {
+        if (uri == null || !uri.startsWith("kamelet:")) {
+            return null;
+        }
+        String path = path(uri);
+        int slash = path.indexOf('/');
+        String block = slash < 0 ? path : path.substring(0, slash);
+        return block.equals("source") || block.equals("sink") ? null : block;
+    }
+
+    private static String path(String uri) {
+        String path = uri.substring("kamelet:".length());
+        if (path.startsWith("//")) {
+            path = path.substring(2);
+        }
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    private static String file(RouteDefinition route) {
+        String location = route.getResource() == null ? "(unknown file)" : route.getResource().getLocation();
+        return location.startsWith("file:") ? location.substring("file:".length()) : location;
+    }
+
+    /** The task of a step's kamelet URI, when it calls a step of that pipeline; else null. */
+    public static String task(String pipeline, String uri) {
+        if (pipeline == null || block(uri) == null) {
+            return null;
+        }
+        String path = path(uri);
+        int slash = path.indexOf('/');
+        String routeId = slash < 0 ? "" : path.substring(slash + 1);
+        return routeId.startsWith(pipeline + ".") ? routeId.substring(pipeline.length() + 1) : null;
+    }
+}
