@@ -153,4 +153,23 @@ public final class TestDates {
         private Sources() {
         }
     }
+
+    /** io.pipelines.DailySignupsTest (pipeline daily_signups: the demo customers are on the 30 days before DEMO_TODAY). */
+    public static final class DailySignups {
+        public static final LocalDate ONE_RUN = demoDay(14);
+        public static final List<LocalDate> BACKFILL = List.of(demoDay(19), demoDay(18));
+        /** No customers signed up that day. */
+        public static final LocalDate RESUMED = LocalDate.parse("2026-02-20");
+
+        private DailySignups() {
+        }
+    }
+
+    /** io.pipelines.ExtraPipelineTest (a pipeline file of the test's own, orders it adds itself). */
+    public static final class ExtraPipeline {
+        public static final LocalDate ONE_RUN = LocalDate.parse("2024-05-01");
+
+        private ExtraPipeline() {
+        }
+    }
 }
