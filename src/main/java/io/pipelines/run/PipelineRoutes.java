@@ -34,6 +34,8 @@ public final class PipelineRoutes {
 
     /** The block a batch pipeline's route starts from. */
     public static final String RUNS_BLOCK = "pipeline-runs";
+    /** The route configuration of a pipeline's route (routes/error-handling.camel.yaml). */
+    public static final String STEPS_CONFIGURATION = "pipeline-steps";
     private static final Pattern TASK = Pattern.compile("[a-z][a-z0-9_]*");
 
     private PipelineRoutes() {
@@ -43,6 +45,7 @@ public final class PipelineRoutes {
         Map<String, BatchPipeline> pipelines = new LinkedHashMap<>();
         for (RouteDefinition route : ((ModelCamelContext) camel).getRouteDefinitions()) {
             if (route.getInput() == null || !RUNS_BLOCK.equals(block(route.getInput().getEndpointUri()))) {
+                refuseSteps(route, blocks);
                 continue;
             }
             String file = file(route);
@@ -50,6 +53,17 @@ public final class PipelineRoutes {
             if (!route.hasCustomIdAssigned()) {
                 throw new IllegalStateException(where + ": a route starting from kamelet:" + RUNS_BLOCK
                         + " is a pipeline and needs an id, the pipeline's name");
+            }
+            // Without them its runs would not be recorded, retried, dead-lettered or resumed where they stopped.
+            if (!RunRoutePolicies.PIPELINES_GROUP.equals(route.getGroup())) {
+                throw new IllegalStateException(where + ": a pipeline's route has group: " + RunRoutePolicies.PIPELINES_GROUP
+                        + " (its runs are recorded)");
+            }
+            if (route.getRouteConfigurationId() == null
+                    || !List.of(route.getRouteConfigurationId().split(",")).contains(STEPS_CONFIGURATION)) {
+                throw new IllegalStateException(where + ": a pipeline's route has routeConfigurationId: "
+                        + STEPS_CONFIGURATION + " (its steps are retried, dead-lettered, and skipped when a resumed run "
+                        + "finished them)");
             }
             String name = route.getRouteId();
             SqlIdentifiers.quote(name, where + ": the route id (the pipeline's name)");
@@ -74,6 +88,24 @@ public final class PipelineRoutes {
                     where, cron, zone, retry(runs), List.copyOf(steps)));
         }
         return pipelines;
+    }
+
+    /**
+     * A route that is not a pipeline calls no step of the catalogue: the blocks work on a run (its
+     * date, its lake folder, its record) and a run is a pipeline route's.
+     */
+    private static void refuseSteps(RouteDefinition route, Blocks blocks) {
+        List<ProcessorDefinition<?>> outputs = new ArrayList<>(route.getOutputs());
+        while (!outputs.isEmpty()) {
+            ProcessorDefinition<?> output = outputs.remove(0);
+            if (output instanceof ToDefinition to && block(to.getEndpointUri()) != null
+                    && blocks.find(block(to.getEndpointUri())).isPresent()) {
+                throw new IllegalStateException(file(route) + ":" + to.getLineNumber() + ", route " + route.getRouteId()
+                        + ": kamelet:" + block(to.getEndpointUri()) + " is a step of a pipeline; it runs in a route that "
+                        + "starts from kamelet:" + RUNS_BLOCK + " (see README, Writing a pipeline)");
+            }
+            outputs.addAll(output.getOutputs());
+        }
     }
 
     /** The steps in the order the route calls them, nested ones (inside a filter, say) included. */

@@ -131,6 +131,35 @@ class PipelineRoutesTest {
     }
 
     @Test
+    void aPipelinesRouteIsRecordedAndRetried() {
+        assertThatThrownBy(() -> read(text -> text.replace("    group: pipelines\n", "")))
+                .hasMessage(at("uri: kamelet:pipeline-runs") + ", route daily_sales_etl: a pipeline's route has group: "
+                        + "pipelines (its runs are recorded)");
+        assertThatThrownBy(() -> read(text -> text.replace("    routeConfigurationId: pipeline-steps\n", "")))
+                .hasMessage(at("uri: kamelet:pipeline-runs") + ", route daily_sales_etl: a pipeline's route has "
+                        + "routeConfigurationId: pipeline-steps (its steps are retried, dead-lettered, and skipped when a "
+                        + "resumed run finished them)");
+    }
+
+    @Test
+    void aStepOutsideAPipelineIsRefused() {
+        assertThatThrownBy(() -> read(text -> text + """
+
+                - route:
+                    id: refresh_by_hand
+                    from:
+                      uri: timer:refresh
+                      steps:
+                        - to:
+                            uri: kamelet:sql-file/refresh_by_hand.refresh
+                            parameters:
+                              file: sql/transform_orders.sql
+                """)).hasMessage(at("kamelet:sql-file/refresh_by_hand") + ", route refresh_by_hand: kamelet:sql-file "
+                + "is a step of a pipeline; it runs in a route that starts from kamelet:pipeline-runs (see README, "
+                + "Writing a pipeline)");
+    }
+
+    @Test
     void theStepsBeansCheckWhatTheyNeed() throws Exception {
         assertThatThrownBy(() -> checkAll(text -> text.replace("connection: sales", "connection: crm")))
                 .hasMessageStartingWith(at("kamelet:jdbc-extract/") + ", route daily_sales_etl, step extract_orders "
