@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,11 +33,11 @@ import io.pipelines.run.RunRoutePolicies;
 /**
  * What happens when a task has failed for good (its retries spent): a dead letter with everything
  * needed to replay it, then an alert with what an on-call engineer needs: logged at ERROR, posted
- * to the webhook and sent to the alerts topic when they are configured. Called by the shared
- * route configuration pipeline-tasks; the run then ends FAILED.
+ * to the webhook and sent to the alerts topic when they are configured. Called by the route
+ * task-dead-letter, the dead letter channel of the pipelines' tasks; the run then ends FAILED.
  */
 @Component("failedTasks")
-public class FailedTasks implements Processor {
+public class FailedTasks {
 
     private static final Logger log = LoggerFactory.getLogger(FailedTasks.class);
     private static final int MAX_STACK = 16_000;
@@ -65,13 +64,21 @@ public class FailedTasks implements Processor {
         this.alerts = properties.getAlerts();
     }
 
-    /** The error handler's step before a task fails for good (onPrepareFailureRef): {@link #record}. */
-    @Override
-    public void process(Exchange exchange) {
-        record(exchange);
+    /**
+     * The dead letter and the alert of a task whose retries are spent (the route task-dead-letter).
+     * Never throws: what cannot be recorded is logged, and the run still ends FAILED.
+     */
+    public void record(Exchange exchange) {
+        try {
+            recordFailure(exchange);
+        } catch (RuntimeException e) {
+            log.error("The dead letter of run {} (task {}) could not be recorded: {}",
+                    exchange.getMessage().getHeader(RunHeaders.RUN_ID), exchange.getProperty(RunRoutePolicies.CURRENT_TASK),
+                    e.toString(), e);
+        }
     }
 
-    public void record(Exchange exchange) {
+    private void recordFailure(Exchange exchange) {
         Throwable error = RunRoutePolicies.unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String pipeline = exchange.getMessage().getHeader(RunHeaders.PIPELINE, String.class);
         Long runId = exchange.getMessage().getHeader(RunHeaders.RUN_ID, Long.class);

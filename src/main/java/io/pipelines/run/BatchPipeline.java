@@ -4,16 +4,14 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
-import io.pipelines.config.PipelinesProperties;
-
 /**
  * A batch pipeline as its route file declares it: a route whose id is the pipeline's name, that
- * starts from the block pipeline-runs (its schedule and retries) and calls its steps in order.
+ * starts from the block pipeline-runs (its schedule) and calls its steps in order.
  *
  * @param where the file and line of the route, for messages
  */
 public record BatchPipeline(String name, String description, String where, String cron, ZoneId zone,
-                            PipelinesProperties.Retry retry, List<Step> steps) {
+                            List<Step> steps) {
 
     /** The step of this pipeline with that task name. */
     public Optional<Step> step(String task) {

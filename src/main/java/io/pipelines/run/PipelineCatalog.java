@@ -94,11 +94,6 @@ public class PipelineCatalog {
         return names;
     }
 
-    /** The pipeline's own retry settings (unset fields: pipelines.retry). */
-    public PipelinesProperties.Retry retry(String name) {
-        return sources.containsKey(name) ? sources.get(name).settings().getRetry() : batch(name).retry();
-    }
-
     /** Lake prefix of the pipeline's run folders (of a batch pipeline: its first step that lands data); null: none. */
     public String lakePrefix(String name) {
         if (sources.containsKey(name)) {

@@ -1,7 +1,6 @@
 package io.pipelines.run;
 
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,11 +13,11 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDefinition;
+import org.apache.camel.model.errorhandler.DeadLetterChannelDefinition;
 import org.apache.camel.util.URISupport;
 import org.quartz.CronExpression;
 import org.springframework.boot.convert.DurationStyle;
 
-import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.ProjectFiles;
 import io.pipelines.config.SqlIdentifiers;
 
@@ -34,6 +33,8 @@ public final class PipelineRoutes {
 
     /** The block a batch pipeline's route starts from. */
     public static final String RUNS_BLOCK = "pipeline-runs";
+    /** The dead letter channel of the pipelines' tasks (routes/error-handling.camel.yaml). */
+    public static final String DEAD_LETTER_URI = "direct:task-dead-letter";
     /** The route configuration of a pipeline's route (routes/error-handling.camel.yaml). */
     public static final String STEPS_CONFIGURATION = "pipeline-steps";
     private static final Pattern TASK = Pattern.compile("[a-z][a-z0-9_]*");
@@ -59,6 +60,7 @@ public final class PipelineRoutes {
                 throw new IllegalStateException(where + ": a pipeline's route has group: " + RunRoutePolicies.PIPELINES_GROUP
                         + " (its runs are recorded)");
             }
+            checkErrorHandler(route, where);
             if (route.getRouteConfigurationId() == null
                     || !List.of(route.getRouteConfigurationId().split(",")).contains(STEPS_CONFIGURATION)) {
                 throw new IllegalStateException(where + ": a pipeline's route has routeConfigurationId: "
@@ -85,9 +87,27 @@ public final class PipelineRoutes {
             List<Step> steps = new ArrayList<>();
             collect(camel, blocks, name, file, route.getOutputs(), steps);
             pipelines.put(name, new BatchPipeline(name, route.getDescription() == null ? "" : route.getDescription(),
-                    where, cron, zone, retry(runs), List.copyOf(steps)));
+                    where, cron, zone, List.copyOf(steps)));
         }
         return pipelines;
+    }
+
+    /**
+     * A pipeline's own error handler (its own retries) is the dead letter channel of
+     * routes/error-handling.camel.yaml with other redelivery values: its failures must still be
+     * dead-lettered, counted and recorded, and errors that no wait cures not retried.
+     */
+    private static void checkErrorHandler(RouteDefinition route, String where) {
+        if (!route.isErrorHandlerFactorySet()) {
+            return;
+        }
+        if (!(route.getErrorHandlerFactory() instanceof DeadLetterChannelDefinition own)
+                || !DEAD_LETTER_URI.equals(own.getDeadLetterUri()) || !"taskFailed".equals(own.getOnExceptionOccurredRef())
+                || !"taskRetries".equals(own.getOnRedeliveryRef())) {
+            throw new IllegalStateException(where + ": a pipeline's own errorHandler is a deadLetterChannel with "
+                    + "deadLetterUri: " + DEAD_LETTER_URI + ", onExceptionOccurredRef: taskFailed and onRedeliveryRef: "
+                    + "taskRetries, and its own redeliveryPolicy (see routes/error-handling.camel.yaml)");
+        }
     }
 
     /**
@@ -208,24 +228,6 @@ public final class PipelineRoutes {
         } catch (RuntimeException e) {
             throw new IllegalStateException(wrong + "is not a" + (p.type().equals("integer") ? "n " : " ") + p.type());
         }
-    }
-
-    private static PipelinesProperties.Retry retry(Step runs) {
-        PipelinesProperties.Retry retry = new PipelinesProperties.Retry();
-        if (!runs.text("maxRetries").isEmpty()) {
-            retry.setMaxRetries(Integer.parseInt(runs.text("maxRetries")));
-        }
-        if (!runs.text("initialDelay").isEmpty()) {
-            retry.setInitialDelay(DurationStyle.detectAndParse(runs.text("initialDelay")));
-        }
-        if (!runs.text("multiplier").isEmpty()) {
-            retry.setMultiplier(Double.parseDouble(runs.text("multiplier")));
-        }
-        if (!runs.text("maxDelay").isEmpty()) {
-            Duration max = DurationStyle.detectAndParse(runs.text("maxDelay"));
-            retry.setMaxDelay(max);
-        }
-        return retry;
     }
 
     /** The block a kamelet URI calls, or null when the URI is not a kamelet's (or is its source or sink). */

@@ -100,7 +100,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         }
 
         private void recordDrained(RunContext run, Exchange exchange) {
-            Exception error = exchange.getException();
+            Exception error = failure(exchange);
             String note = "finished while the service was stopping: rows and durations of tasks that ended then were not recorded";
             ledger.closeOpenTasks(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
                     error == null ? note : describe(error));
@@ -114,7 +114,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         public void onExchangeDone(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
             long ms = elapsed(exchange.getProperty(RUN_STARTED, Long.class)).toMillis();
-            Exception error = exchange.getException();
+            Exception error = failure(exchange);
             if (unwrap(error) instanceof RunTakenOverException) {
                 log.warn("{} run {} for {}: left to the instance that took it over: {}", run.pipeline(), run.runId(),
                         run.logicalDate(), error.getMessage());
@@ -154,7 +154,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         public void onExchangeDone(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
             Duration duration = elapsed(exchange.getProperty(TASK_STARTED + task, Long.class));
-            Exception error = exchange.getException();
+            Exception error = failure(exchange);
             if (error == null) {
                 TaskResult result = exchange.getMessage().getBody(TaskResult.class);
                 if (result == null) {
@@ -194,6 +194,19 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             return new RunContext(message.getHeader(RunHeaders.PIPELINE, String.class), runId,
                     message.getHeader(RunHeaders.LOGICAL_DATE, LocalDate.class));
         }
+    }
+
+    /**
+     * What failed the exchange: its exception, or, when the tasks' dead letter channel has taken a
+     * task that failed for good (and stopped the run), the error it caught.
+     */
+    static Exception failure(Exchange exchange) {
+        if (exchange.getException() != null) {
+            return exchange.getException();
+        }
+        var extension = exchange.getExchangeExtension();
+        boolean deadLettered = extension.isErrorHandlerHandledSet() && extension.isErrorHandlerHandled();
+        return deadLettered ? exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) : null;
     }
 
     private static Duration elapsed(Long startedNanos) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineSchedules;
 import io.pipelines.run.ScheduleTriggers;
@@ -26,10 +27,13 @@ public class SourcePipelines implements CamelContextConfiguration {
 
     private final PipelineCatalog catalog;
     private final ScheduleTriggers triggers;
+    /** pipelines.retry: what a source's own retry settings leave unset. */
+    private final PipelinesProperties.Retry defaults;
 
-    public SourcePipelines(PipelineCatalog catalog, ScheduleTriggers triggers) {
+    public SourcePipelines(PipelineCatalog catalog, ScheduleTriggers triggers, PipelinesProperties properties) {
         this.catalog = catalog;
         this.triggers = triggers;
+        this.defaults = properties.getRetry();
     }
 
     @Override
@@ -50,8 +54,14 @@ public class SourcePipelines implements CamelContextConfiguration {
         }
     }
 
-    private static void task(CamelContext camel, SourceDefinition s, String task, String bean) {
+    private void task(CamelContext camel, SourceDefinition s, String task, String bean) {
+        PipelinesProperties.Retry retry = s.settings().getRetry().over(defaults);
         TemplatedRouteBuilder.builder(camel, TASK_TEMPLATE).routeId(s.name() + "." + task)
-                .parameter("pipeline", s.name()).parameter("task", task).parameter("bean", bean).add();
+                .parameter("pipeline", s.name()).parameter("task", task).parameter("bean", bean)
+                .parameter("maxRetries", retry.getMaxRetries())
+                .parameter("initialDelay", retry.getInitialDelay().toMillis())
+                .parameter("multiplier", retry.getMultiplier())
+                .parameter("maxDelay", retry.getMaxDelay().toMillis())
+                .add();
     }
 }

@@ -38,6 +38,13 @@ class BlocksCatalogueTest {
     }
 
     @Test
+    void theReadmesExamplePipelineIsTheDemoPipelineAsShipped() throws Exception {
+        String pipeline = Files.readString(Path.of("routes/local/daily-signups.camel.yaml"), StandardCharsets.UTF_8);
+        assertThat(Files.readString(README, StandardCharsets.UTF_8))
+                .contains("```yaml\n" + pipeline.substring(pipeline.indexOf("- route:")) + "```");
+    }
+
+    @Test
     void everyBlockAndParameterIsTitledAndDescribed() {
         for (Blocks.Block block : new Blocks("file:kamelets").all()) {
             assertThat(block.title()).as(block.name()).isNotBlank();

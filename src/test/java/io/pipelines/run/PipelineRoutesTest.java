@@ -142,6 +142,20 @@ class PipelineRoutesTest {
     }
 
     @Test
+    void aPipelinesOwnErrorHandlerStillDeadLettersAndRecords() {
+        assertThatThrownBy(() -> read(text -> text.replace("    routeConfigurationId: pipeline-steps\n", """
+                    routeConfigurationId: pipeline-steps
+                    errorHandler:
+                      defaultErrorHandler:
+                        redeliveryPolicy:
+                          maximumRedeliveries: 9
+                """))).hasMessage(at("uri: kamelet:pipeline-runs") + ", route daily_sales_etl: a pipeline's own "
+                + "errorHandler is a deadLetterChannel with deadLetterUri: direct:task-dead-letter, "
+                + "onExceptionOccurredRef: taskFailed and onRedeliveryRef: taskRetries, and its own redeliveryPolicy "
+                + "(see routes/error-handling.camel.yaml)");
+    }
+
+    @Test
     void aStepOutsideAPipelineIsRefused() {
         assertThatThrownBy(() -> read(text -> text + """
 
