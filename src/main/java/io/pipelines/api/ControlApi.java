@@ -21,7 +21,7 @@ import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
-import io.pipelines.source.SourceDefinition;
+import io.pipelines.config.SourceDefinition;
 import io.pipelines.stream.StreamConsumers;
 
 /**

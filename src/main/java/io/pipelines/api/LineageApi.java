@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.source.LineageStore;
-import io.pipelines.source.SourceDefinition;
+import io.pipelines.config.SourceDefinition;
 
 /** GET /api/lineage?table=staging.<name> (routes/rest-api.camel.yaml): the loads of a staging table, newest first. */
 @Component("lineageApi")

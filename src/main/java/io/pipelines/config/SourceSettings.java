@@ -8,7 +8,7 @@ import java.util.List;
  * One entry of {@code pipelines.sources.<name>}: a table of a source database ({@code type: jdbc})
  * or an endpoint of an HTTP API ({@code type: http}) loaded incrementally into a staging table.
  * Every entry becomes a pipeline of its own, made from the route templates in routes/templates/.
- * The entries are checked by {@code io.pipelines.source.SourceDefinitions}, which names the entry
+ * The entries are checked by {@code io.pipelines.config.SourceDefinitions}, which names the entry
  * and the field of anything wrong.
  */
 public class SourceSettings {

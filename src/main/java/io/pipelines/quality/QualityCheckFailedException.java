@@ -2,9 +2,10 @@ package io.pipelines.quality;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import io.pipelines.util.NotRetried;
 
 /** The landed data broke one or more expectations of its suite: nothing of it may be loaded. */
-public class QualityCheckFailedException extends RuntimeException {
+public class QualityCheckFailedException extends RuntimeException implements NotRetried {
 
     private final List<ExpectationResult> failed;
 

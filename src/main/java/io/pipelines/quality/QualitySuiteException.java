@@ -1,7 +1,9 @@
 package io.pipelines.quality;
 
+import io.pipelines.util.NotRetried;
+
 /** A suite file that cannot be used; the message names the file, the line and what is wrong. */
-public class QualitySuiteException extends RuntimeException {
+public class QualitySuiteException extends RuntimeException implements NotRetried {
 
     public QualitySuiteException(String file, int line, String problem) {
         super(file + (line > 0 ? ":" + line : "") + ": " + problem);

@@ -14,8 +14,8 @@ import org.quartz.SchedulerException;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.source.SourceDefinition;
-import io.pipelines.source.SourceDefinitions;
+import io.pipelines.config.SourceDefinition;
+import io.pipelines.config.SourceDefinitions;
 
 /**
  * The pipelines of the service: the batch pipelines their route files declare (see

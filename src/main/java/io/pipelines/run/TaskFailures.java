@@ -1,7 +1,5 @@
 package io.pipelines.run;
 
-import java.util.List;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -9,14 +7,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.cluster.RunTakenOverException;
-import io.pipelines.quality.QualityCheckFailedException;
-import io.pipelines.quality.QualitySuiteException;
-import io.pipelines.source.SourceRejectedException;
+import io.pipelines.util.NotRetried;
 
 /**
  * The pipelines' error handler (routes/error-handling.camel.yaml, onExceptionOccurredRef) when an
- * attempt of a task fails: an error that no wait can cure (bad data, a bad setting, a run taken
- * over by another instance) ends the task's retries at once; the failure is logged at WARN with
+ * attempt of a task fails: an error that no wait can cure ({@link NotRetried}: bad data, a bad
+ * setting, a run taken over by another instance; or an IllegalArgumentException) ends the task's
+ * retries at once; the failure is logged at WARN with
  * the attempt and what follows. When and how often a task is tried again is Camel's redelivery
  * policy.
  */
@@ -26,9 +23,6 @@ public class TaskFailures implements Processor {
     /** Exchange property: when the task's last attempt failed (System.nanoTime). */
     static final String FAILED_AT = "pipelinesTaskFailedAt";
     private static final Logger log = LoggerFactory.getLogger(TaskFailures.class);
-    private static final List<Class<? extends Throwable>> NOT_RETRIED = List.of(QualityCheckFailedException.class,
-            QualitySuiteException.class, IllegalArgumentException.class, UnknownPipelineException.class,
-            RunTakenOverException.class, SourceRejectedException.class);
 
     @Override
     public void process(Exchange exchange) {
@@ -37,7 +31,7 @@ public class TaskFailures implements Processor {
         if (error == null) {
             return;
         }
-        boolean retried = NOT_RETRIED.stream().noneMatch(type -> type.isInstance(error));
+        boolean retried = !(error instanceof NotRetried || error instanceof IllegalArgumentException);
         if (!retried) {
             exchange.getExchangeExtension().setRedeliveryExhausted(true);
         }

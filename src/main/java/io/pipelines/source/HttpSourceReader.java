@@ -35,6 +35,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.SourceSettings;
 import io.pipelines.lake.AvroFields;
+import io.pipelines.config.SourceDefinition;
+import io.pipelines.schema.SourceColumn;
+import io.pipelines.schema.SourceRejectedException;
 
 /**
  * Reads the records of an HTTP API endpoint, page after page (page number, offset, a cursor token

@@ -2,6 +2,7 @@ package io.pipelines.source;
 
 import java.time.LocalDate;
 import java.util.List;
+import io.pipelines.schema.SourceColumn;
 
 /**
  * What one run's extract read from its source, written beside the landed objects

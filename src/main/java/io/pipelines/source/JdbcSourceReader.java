@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
 import io.pipelines.config.SourceConnections;
 import io.pipelines.config.SourceSettings;
 import io.pipelines.lake.JdbcAvroSchema;
+import io.pipelines.config.SourceDefinition;
+import io.pipelines.schema.SourceColumn;
+import io.pipelines.schema.SourceRejectedException;
 
 /**
  * Reads a table of a source database after its watermark, streamed (a cursor with the connection's

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipelines.schema.SourceColumn;
 
 /** etl.schema_versions: the versions of each source's schema (columns and types, when, what changed). */
 @Component

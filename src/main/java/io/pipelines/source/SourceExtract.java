@@ -28,6 +28,10 @@ import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
 import io.pipelines.task.ProgressLog;
+import io.pipelines.config.SourceDefinition;
+import io.pipelines.schema.SchemaEvolution;
+import io.pipelines.schema.SourceColumn;
+import io.pipelines.schema.SourceRejectedException;
 
 /**
  * Task extract of a source pipeline: reads the rows after the source's watermark (a table, or the

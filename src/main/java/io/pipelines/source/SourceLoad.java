@@ -25,6 +25,7 @@ import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
 import io.pipelines.warehouse.StagingSchema;
 import io.pipelines.warehouse.StagingUpserter;
+import io.pipelines.config.SourceDefinition;
 
 /**
  * Task load of a source pipeline, in one warehouse transaction: lock the source's watermark and

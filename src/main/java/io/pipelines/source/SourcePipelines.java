@@ -11,6 +11,7 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineSchedules;
 import io.pipelines.run.ScheduleTriggers;
+import io.pipelines.config.SourceDefinition;
 
 /**
  * Once Camel has started, makes the pipeline of every entry of pipelines.sources from the route

@@ -2,6 +2,7 @@ package io.pipelines.source;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import io.pipelines.config.SourceDefinition;
 
 /** Reads the rows of a source after its watermark. */
 public interface SourceReader {

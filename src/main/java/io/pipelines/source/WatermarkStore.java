@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipelines.schema.SourceRejectedException;
 
 /** etl.watermarks: each source's high-water mark, read at the extract and moved inside the load's transaction. */
 @Component

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.SqlIdentifiers;
-import io.pipelines.source.SchemaEvolution;
-import io.pipelines.source.SourceColumn;
+import io.pipelines.schema.SchemaEvolution;
+import io.pipelines.schema.SourceColumn;
 
 /**
  * Makes a source's staging table follow the source, inside the load's transaction: created on the

@@ -18,6 +18,7 @@ import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
 import io.pipelines.support.TableLock;
 import io.pipelines.support.TestDates;
+import io.pipelines.schema.SourceRejectedException;
 
 /**
  * Sources of pipelines.sources read from real databases (the embedded PostgreSQL and MariaDB):

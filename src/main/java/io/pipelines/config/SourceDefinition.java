@@ -1,4 +1,4 @@
-package io.pipelines.source;
+package io.pipelines.config;
 
 import io.pipelines.config.SourceSettings;
 

@@ -1,4 +1,4 @@
-package io.pipelines.source;
+package io.pipelines.schema;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

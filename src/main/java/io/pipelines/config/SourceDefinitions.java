@@ -1,4 +1,4 @@
-package io.pipelines.source;
+package io.pipelines.config;
 
 import java.net.URI;
 import java.time.DateTimeException;

@@ -1,4 +1,4 @@
-package io.pipelines.source;
+package io.pipelines.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,26 +120,5 @@ class SourceDefinitionsTest {
         properties.getSources().put("crm_customers", bad);
         assertThatThrownBy(() -> new PipelineCatalog(properties, null, null, null))
                 .hasMessage("pipelines.sources.crm_customers.type: 'ftp' is not a source type (one of [jdbc, http])");
-    }
-
-    @Test
-    void typesThatKeepEveryValueAreWidenedOthersRefused() {
-        var v1 = List.of(new SourceColumn("id", "integer"), new SourceColumn("name", "text"), new SourceColumn("gone", "text"));
-        var change = SchemaEvolution.compare("src", v1, List.of(new SourceColumn("id", "bigint"), new SourceColumn("name", "text"),
-                new SourceColumn("added", "date")));
-        assertThat(change.describe()).isEqualTo("added added date, removed gone, widened id to bigint");
-        assertThatThrownBy(() -> SchemaEvolution.compare("src", v1, List.of(new SourceColumn("id", "text"))))
-                .isInstanceOf(SourceRejectedException.class)
-                .hasMessageContaining("Source src: column id changed type from integer to text, which cannot be widened");
-    }
-
-    @Test
-    void marksCompareByCursorThenKeyEachByItsType() {
-        var a = new Watermark("2026-01-01T11:00", List.of("9"));
-        var b = new Watermark("2026-01-01T11:00", List.of("10"));
-        var c = new Watermark("2026-01-01T11:00:01", List.of("1"));
-        assertThat(Watermark.compare(a, b, "timestamp", List.of("bigint"))).isNegative();
-        assertThat(Watermark.compare(b, c, "timestamp", List.of("bigint"))).isNegative();
-        assertThat(Watermark.compare(a, a, "timestamp", List.of("bigint"))).isZero();
     }
 }

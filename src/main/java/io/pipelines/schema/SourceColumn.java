@@ -1,4 +1,4 @@
-package io.pipelines.source;
+package io.pipelines.schema;
 
 import java.util.List;
 
@@ -20,7 +20,7 @@ public record SourceColumn(String name, String type) {
         return record.getFields().stream().map(f -> new SourceColumn(f.name(), stagingType(AvroFields.valueType(f.schema())))).toList();
     }
 
-    static String stagingType(Schema type) {
+    public static String stagingType(Schema type) {
         LogicalType logical = type.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal) {
             return "numeric";
