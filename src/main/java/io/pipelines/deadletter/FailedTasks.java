@@ -29,6 +29,7 @@ import io.pipelines.run.RunHeaders;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunRoutePolicies;
+import io.pipelines.run.TaskFailures;
 
 /**
  * What happens when a task has failed for good (its retries spent): a dead letter with everything
@@ -106,7 +107,7 @@ public class FailedTasks {
             return ledger.find(runId).map(RunRecord::tasks).orElse(List.of()).stream()
                     .filter(t -> t.task().equals(task)).mapToInt(RunRecord.Task::attempts).findFirst().orElse(1);
         } catch (RuntimeException warehouseDown) {
-            return 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+            return exchange.getProperty(TaskFailures.FAILED_ATTEMPT, 1, Integer.class);
         }
     }
 

@@ -22,11 +22,14 @@ public class TaskFailures implements Processor {
 
     /** Exchange property: when the task's last attempt failed (System.nanoTime). */
     static final String FAILED_AT = "pipelinesTaskFailedAt";
+    /** Exchange property: the number of the task's attempt that failed last (1 for the first). */
+    public static final String FAILED_ATTEMPT = "pipelinesTaskFailedAttempt";
     private static final Logger log = LoggerFactory.getLogger(TaskFailures.class);
 
     @Override
     public void process(Exchange exchange) {
         exchange.setProperty(FAILED_AT, System.nanoTime());
+        exchange.setProperty(FAILED_ATTEMPT, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class));
         Throwable error = RunRoutePolicies.unwrap(exchange.getException());
         if (error == null) {
             return;
@@ -39,7 +42,7 @@ public class TaskFailures implements Processor {
         if (runId == null || error instanceof RunTakenOverException) {
             return;
         }
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        int attempt = exchange.getProperty(FAILED_ATTEMPT, Integer.class);
         Integer retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, Integer.class);
         String next = !retried ? "not retried" : retries != null && attempt > retries ? "its retries are spent"
                 : "retry " + attempt + (retries == null ? "" : " of " + retries) + " follows";
