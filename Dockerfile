@@ -15,11 +15,12 @@ RUN ./mvnw -B package -DskipTests && cp target/pipelines-*.jar /src/pipelines.ja
 FROM eclipse-temurin:17-jre
 RUN groupadd --system --gid 10001 pipelines \
  && useradd --system --uid 10001 --gid pipelines --home-dir /app --shell /usr/sbin/nologin pipelines
-# The service reads application.yml, routes/, sql/ and quality/ from its working folder.
+# The service reads application.yml, routes/, kamelets/, sql/ and quality/ from its working folder.
 WORKDIR /app
 COPY --from=build /src/pipelines.jar /app/pipelines.jar
 COPY application.yml /app/application.yml
 COPY routes/ /app/routes/
+COPY kamelets/ /app/kamelets/
 COPY sql/ /app/sql/
 COPY quality/ /app/quality/
 # Dead letters written while the warehouse is down are kept here until drained: mount a volume.
@@ -32,4 +33,6 @@ ENV SPRING_PROFILES_ACTIVE=prod \
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q UP <&3"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/pipelines.jar"]
+# Out of memory: the process ends (and is restarted) rather than limping on with threads lost; runs in
+# flight are taken over by the next instance (README, "Running several instances").
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/pipelines.jar"]

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks of the pipelines (not part of the test command). Prints the tables and writes
 # bench/results.md. Usage: bench/run.sh [--only=B2] [B1 rows] [B2 events] [B3 rows]   (defaults 1000000 1000000 10000000)
-# --only=B1 or --only=B2 runs that workload alone (to iterate on it) and writes target/bench-b1.md or
-# target/bench-b2.md instead of bench/results.md.
+# --only=B1, --only=B2 or --only=B4 runs that workload alone (to iterate on it) and writes target/bench-b1.md,
+# target/bench-b2.md or target/bench-b4.md instead of bench/results.md. B4 takes B1's row count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ONLY=
 if [[ "${1:-}" == --only=* ]]; then
   ONLY=${1#--only=}; shift
-  [[ "$ONLY" == B1 || "$ONLY" == B2 ]] || { echo "--only=B1 or --only=B2"; exit 2; }
+  [[ "$ONLY" == B1 || "$ONLY" == B2 || "$ONLY" == B4 ]] || { echo "--only=B1, --only=B2 or --only=B4"; exit 2; }
 fi
 B1_ROWS=${1:-1000000}
 B2_EVENTS=${2:-1000000}
@@ -91,6 +91,10 @@ for rows in 1000000 "$B3_ROWS"; do
   run "b3-$rows" -Xmx512m io.pipelines.bench.BatchBenchmark b3 "$rows" "$PARTS"
 done
 echo >> "$PARTS"
+fi
+if [[ -z "$ONLY" || "$ONLY" == B4 ]]; then
+echo "== B4: source postgres_orders, first load of $B1_ROWS rows and an increment of a tenth of them"
+run b4 -Xmx2g io.pipelines.bench.SourceBenchmark "$B1_ROWS" "$PARTS"
 fi
 OUT=bench/results.md
 [[ -z "$ONLY" ]] || OUT=target/bench-$(echo "$ONLY" | tr B b).md

@@ -32,6 +32,8 @@ final class BenchService implements AutoCloseable {
                 "--pipelines.local.s3-port=0",
                 "--pipelines.local.kafka-port=0",
                 "--pipelines.local.kafka-controller-port=0",
+                "--pipelines.local.mariadb-port=0",
+                "--pipelines.local.products-api-port=0",
                 "--pipelines.local.demo.days=0",
                 "--pipelines.local.demo.rate=0",
                 "--pipelines.lake.spool-dir=" + dataDir + "-spool",
