@@ -2,6 +2,7 @@ package io.pipelines.lake;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -19,6 +20,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.postgresql.PGStatement;
 
 /**
  * The Avro schema of a query's result, and the reading of its rows into records. Every column is
@@ -60,6 +62,17 @@ public final class JdbcAvroSchema {
             readers.add(reader(type));
         }
         return new JdbcAvroSchema(fields.endRecord(), readers);
+    }
+
+    /**
+     * Asks PostgreSQL to send this statement's rows in binary (no timestamp and numeric formatting
+     * there, no parsing here) when they read alike that way; only this statement, so the
+     * connection's other statements keep the driver's defaults. Other databases: nothing changes.
+     */
+    public static void preferBinary(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(PGStatement.class) && readsAlikeInBinary(ps.getMetaData())) {
+            ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
+        }
     }
 
     /**

@@ -121,6 +121,8 @@ public class SourceExtract {
         private String cursorType;
         private List<String> keyTypes;
         private Watermark last;
+        /** jdbc: the last row read, whose (cursor, key...) is the mark. */
+        private GenericRecord lastRow;
         private List<Manifest.LakeObject> objects = List.of();
 
         Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded) {
@@ -173,19 +175,31 @@ public class SourceExtract {
         public void row(GenericRecord record) throws Exception {
             writer.write(record);
             progress.row();
-            List<Object> key = new ArrayList<>();
-            source.settings().getKeyColumns().forEach(k -> key.add(record.get(k)));
-            Watermark mark = Watermark.of(record.get(source.settings().getCursorColumn()), key);
             // jdbc: the rows come in the database's (cursor, key...) order, which the next run's query continues
-            // from; the last row read is the mark (Java's order of text differs from the database's collation).
-            // http: the records come in the API's order, so the largest in (cursor, key...) order is the mark.
-            if (last == null || source.isJdbc() || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
+            // from; the last row read is the mark (Java's order of text differs from the database's collation),
+            // made once at the end. http: the records come in the API's order, so the largest in (cursor,
+            // key...) order is the mark.
+            if (source.isJdbc()) {
+                lastRow = record;
+                return;
+            }
+            Watermark mark = mark(record);
+            if (last == null || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
                 last = mark;
             }
         }
 
+        private Watermark mark(GenericRecord record) {
+            List<Object> key = new ArrayList<>();
+            source.settings().getKeyColumns().forEach(k -> key.add(record.get(k)));
+            return Watermark.of(record.get(source.settings().getCursorColumn()), key);
+        }
+
         void finish() throws Exception {
             objects = writer.finish();
+            if (lastRow != null) {
+                last = mark(lastRow);
+            }
         }
 
         @Override

@@ -16,7 +16,6 @@ import javax.sql.DataSource;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -145,12 +144,7 @@ public class ExtractToLake implements BlockTask {
             try (PreparedStatement ps = c.prepareStatement(NamedParameterUtils.substituteNamedParameters(query, window),
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(source.getFetchSize());
-                if (ps.isWrapperFor(PGStatement.class) && JdbcAvroSchema.readsAlikeInBinary(ps.getMetaData())) {
-                    // PostgreSQL sends this statement's rows in binary (no timestamp and numeric formatting
-                    // there, no parsing here); only this statement, so the connection's other statements
-                    // keep the driver's defaults.
-                    ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
-                }
+                JdbcAvroSchema.preferBinary(ps);
                 Object[] values = NamedParameterUtils.buildValueArray(query, window, null);
                 for (int i = 0; i < values.length; i++) {
                     ps.setObject(i + 1, values[i]);

@@ -65,6 +65,22 @@ class HttpSourcesTest extends SourceTestSupport {
     }
 
     @Test
+    void aFirstLoadThatHoldsARecordTwiceKeepsItsLastVersion() {
+        // The first load copies straight into the new staging table; a key given twice undoes that copy and
+        // the upsert keeps one row per key, the last one the API gave.
+        wire.stubFor(get(urlPathEqualTo("/twice-items")).willReturn(okJson("{\"data\":[" + item(1, "2026-05-01T00:00:00Z")
+                + "," + item(2, "2026-05-01T00:00:01Z") + ",{\"id\":1,\"name\":\"item 1 again\",\"price\":9.5,"
+                + "\"updated_at\":\"2026-05-01T00:00:02Z\"}]}")));
+
+        RunRecord run = succeeded(run("t_api_twice"));
+
+        assertThat(task(run, "extract").rowsOut()).isEqualTo(3);
+        assertThat(task(run, "load").rowsOut()).as("one row per key").isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT name FROM staging.t_api_twice ORDER BY id", String.class))
+                .containsExactly("item 1 again", "item 2");
+    }
+
+    @Test
     void offsetsAreFollowedUntilAnEmptyPage() {
         wire.stubFor(get(urlPathEqualTo("/offset-items")).withQueryParam("offset", equalTo("0"))
                 .willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z"), item(2, "2026-05-01T00:00:01Z")))));

@@ -69,6 +69,7 @@ public final class TestSources {
         registry.add("pipelines.sources.t_api_throttled.http.auth", () -> "api-key");
         registry.add("pipelines.sources.t_api_throttled.http.token", () -> "test-key");
         http(registry, "t_api_sparse", "/sparse-items", "none");
+        http(registry, "t_api_twice", "/twice-items", "none"); // a first load that holds one record twice
         http(registry, "t_api_slow", "/slow-items", "none");
         registry.add("pipelines.sources.t_api_slow.http.timeout", () -> "2s");
         http(registry, "t_api_denied", "/denied-items", "none");
