@@ -74,6 +74,11 @@ class JolokiaPolicyTest extends PipelinesIntegrationTest {
             }
         }
         assertThat(camel.getRouteController().getRouteStatus("run-recovery")).isEqualTo(ServiceStatus.Started);
+        // What Hawtio reads through operations: a route diagram's statistics, a thread dump.
+        Response stats = exec(CONTEXT, "dumpRoutesStatsAsXml(boolean,boolean)", "false, false");
+        assertThat(stats.json().get("status").asInt()).as(stats.body()).isEqualTo(200);
+        Response threads = exec("java.lang:type=Threading", "dumpAllThreads(boolean,boolean)", "false, false");
+        assertThat(threads.json().get("status").asInt()).as(threads.body()).isEqualTo(200);
         // The pipelines' own operations (here: resume a schedule that is not suspended, which changes nothing).
         Response own = exec("io.pipelines:type=Pipeline,name=\\\"daily_signups\\\"", "resume()", "");
         assertThat(own.json().get("status").asInt()).as(own.body()).isEqualTo(200);
