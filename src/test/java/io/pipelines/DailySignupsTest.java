@@ -36,6 +36,8 @@ class DailySignupsTest extends PipelinesIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     PipelinesProperties properties;
+    @Autowired
+    org.apache.camel.CamelContext camel;
 
     @Test
     void itIsListedWithItsScheduleAndSteps() {
@@ -51,6 +53,11 @@ class DailySignupsTest extends PipelinesIntegrationTest {
         assertThat(pipeline.get("steps").findValuesAsText("task")).isEqualTo(TASKS);
         assertThat(pipeline.get("steps").findValuesAsText("block"))
                 .containsExactly("jdbc-extract", "quality-check", "warehouse-load", "sql-file");
+        // In Hawtio and JMX each step is a route of its own, <pipeline>.<task>, in the group steps.
+        for (String task : TASKS) {
+            assertThat(camel.getRoute("daily_signups." + task)).as(task).isNotNull()
+                    .extracting(org.apache.camel.Route::getGroup).isEqualTo("steps");
+        }
     }
 
     @Test
