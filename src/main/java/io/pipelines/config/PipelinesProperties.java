@@ -168,7 +168,14 @@ public class PipelinesProperties {
         private String username = "";
         /** Password of that login; never logged. The local profile makes one and prints it once when none is set. */
         private String password = "";
+        /**
+         * Origins (scheme://host:port) besides the service's own whose pages a browser may call it from;
+         * empty: only its own (Hawtio). Any other site's request is refused.
+         */
+        private List<String> allowedOrigins = new ArrayList<>();
 
+        public List<String> getAllowedOrigins() { return allowedOrigins; }
+        public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
         public String getUsername() { return username; }
         public void setUsername(String username) { this.username = username; }
         public String getPassword() { return password; }

@@ -16,6 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,7 +25,8 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.local.LocalServersEnvironmentPostProcessor;
 
 /**
- * HTTP basic login on everything but /actuator/health. The one user comes from PIPELINES_USER and
+ * HTTP basic login on everything but /actuator/health; requests a browser sends for another site
+ * are refused ({@link CrossOriginGuard}). The one user comes from PIPELINES_USER and
  * PIPELINES_PASSWORD; without them the local profile makes a password and prints it once on the
  * console (never to the log), and any other profile refuses to start.
  */
@@ -32,12 +34,16 @@ import io.pipelines.local.LocalServersEnvironmentPostProcessor;
 public class SecurityConfig {
 
     @Bean
-    public SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth
+    public SecurityFilterChain filterChain(HttpSecurity http, PipelinesProperties properties) throws Exception {
+        // Before the login is even looked at: a foreign site's request gets nothing, not even a 401.
+        http.addFilterBefore(new CrossOriginGuard(properties.getSecurity().getAllowedOrigins()),
+                        BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
-                // A JSON API with basic auth and no cookies: no session, no CSRF token to carry.
+                // A JSON API with basic auth and no cookies: no session, no CSRF token to carry; what a
+                // browser sends for another site is refused by CrossOriginGuard.
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 // Hawtio shows its pages in frames of its own origin.

@@ -172,4 +172,12 @@ public final class TestDates {
         private ExtraPipeline() {
         }
     }
+
+    /** io.pipelines.CrossOriginTest. */
+    public static final class CrossOrigin {
+        public static final LocalDate FORM_POST = LocalDate.parse("2024-06-01");
+
+        private CrossOrigin() {
+        }
+    }
 }
