@@ -185,7 +185,12 @@ public final class BatchBenchmark {
     }
 
     private static RunRecord runPipeline(BenchService service, LocalDate date) throws Exception {
-        long runId = service.bean(RunLauncher.class).launch("daily_sales_etl", date, "bench");
+        return runPipeline(service, "daily_sales_etl", date);
+    }
+
+    /** Queues a run of the pipeline for the date and waits until it has finished. */
+    static RunRecord runPipeline(BenchService service, String pipeline, LocalDate date) throws Exception {
+        long runId = service.bean(RunLauncher.class).launch(pipeline, date, "bench");
         RunLedger ledger = service.bean(RunLedger.class);
         while (true) {
             RunRecord run = ledger.find(runId).orElseThrow();

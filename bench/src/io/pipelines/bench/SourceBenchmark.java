@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.postgresql.PGConnection;
 
-import io.pipelines.run.RunLauncher;
-import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
 
@@ -92,18 +90,11 @@ public final class SourceBenchmark {
     }
 
     private static RunRecord run(BenchService service) throws Exception {
-        long runId = service.bean(RunLauncher.class).launch("postgres_orders", DATE, "bench");
-        RunLedger ledger = service.bean(RunLedger.class);
-        while (true) {
-            RunRecord run = ledger.find(runId).orElseThrow();
-            if (run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.FAILED) {
-                if (run.status() == RunStatus.FAILED) {
-                    throw new IllegalStateException("run failed: " + run.error());
-                }
-                return run;
-            }
-            Thread.sleep(100);
+        RunRecord run = BatchBenchmark.runPipeline(service, "postgres_orders", DATE);
+        if (run.status() != RunStatus.SUCCEEDED) {
+            throw new IllegalStateException("run failed: " + run.error());
         }
+        return run;
     }
 
     private static void vacuum(BenchService service) throws Exception {

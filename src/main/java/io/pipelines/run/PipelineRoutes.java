@@ -84,8 +84,7 @@ public final class PipelineRoutes {
             } catch (DateTimeException e) {
                 throw runs.wrong("timeZone", "'" + runs.text("timeZone") + "' is not a time zone");
             }
-            List<Step> steps = new ArrayList<>();
-            collect(camel, blocks, name, file, route.getOutputs(), steps);
+            List<Step> steps = steps(camel, blocks, name, file, route.getOutputs());
             pipelines.put(name, new BatchPipeline(name, route.getDescription() == null ? "" : route.getDescription(),
                     where, cron, zone, List.copyOf(steps)));
         }
@@ -115,43 +114,47 @@ public final class PipelineRoutes {
      * date, its lake folder, its record) and a run is a pipeline route's.
      */
     private static void refuseSteps(RouteDefinition route, Blocks blocks) {
-        List<ProcessorDefinition<?>> outputs = new ArrayList<>(route.getOutputs());
-        while (!outputs.isEmpty()) {
-            ProcessorDefinition<?> output = outputs.remove(0);
-            if (output instanceof ToDefinition to && block(to.getEndpointUri()) != null
-                    && blocks.find(block(to.getEndpointUri())).isPresent()) {
+        for (ToDefinition to : kameletCalls(route.getOutputs())) {
+            if (blocks.find(block(to.getEndpointUri())).isPresent()) {
                 throw new IllegalStateException(file(route) + ":" + to.getLineNumber() + ", route " + route.getRouteId()
                         + ": kamelet:" + block(to.getEndpointUri()) + " is a step of a pipeline; it runs in a route that "
                         + "starts from kamelet:" + RUNS_BLOCK + " (see README, Writing a pipeline)");
             }
-            outputs.addAll(output.getOutputs());
         }
     }
 
-    /** The steps in the order the route calls them, nested ones (inside a filter, say) included. */
-    private static void collect(CamelContext camel, Blocks blocks, String pipeline, String file,
-                                List<ProcessorDefinition<?>> outputs, List<Step> steps) {
+    /** The calls of a kamelet (not its source or sink) among the outputs, in order, nested ones (inside a filter, say) included. */
+    private static List<ToDefinition> kameletCalls(List<ProcessorDefinition<?>> outputs) {
+        List<ToDefinition> calls = new ArrayList<>();
         for (ProcessorDefinition<?> output : outputs) {
             if (output instanceof ToDefinition to && block(to.getEndpointUri()) != null) {
-                String uri = to.getEndpointUri();
-                String path = path(uri);
-                String block = block(uri);
-                String where = file + ":" + to.getLineNumber() + ", route " + pipeline;
-                int slash = path.indexOf('/');
-                String routeId = slash < 0 ? "" : path.substring(slash + 1);
-                String task = routeId.startsWith(pipeline + ".") ? routeId.substring(pipeline.length() + 1) : "";
-                if (!TASK.matcher(task).matches()) {
-                    throw new IllegalStateException(where + ", step kamelet:" + path + ": a step of a pipeline is "
-                            + "written kamelet:" + block + "/" + pipeline + ".<task>, the task a name in lower case "
-                            + "(letters, digits, _)");
-                }
-                if (steps.stream().anyMatch(s -> s.task().equals(task))) {
-                    throw new IllegalStateException(where + ", step " + task + ": the pipeline has two steps named " + task);
-                }
-                steps.add(step(camel, blocks, pipeline, block, task, uri, where + ", step " + task));
+                calls.add(to);
             }
-            collect(camel, blocks, pipeline, file, output.getOutputs(), steps);
+            calls.addAll(kameletCalls(output.getOutputs()));
         }
+        return calls;
+    }
+
+    /** The steps in the order the route calls them, nested ones (inside a filter, say) included. */
+    private static List<Step> steps(CamelContext camel, Blocks blocks, String pipeline, String file,
+                                    List<ProcessorDefinition<?>> outputs) {
+        List<Step> steps = new ArrayList<>();
+        for (ToDefinition to : kameletCalls(outputs)) {
+            String uri = to.getEndpointUri();
+            String block = block(uri);
+            String where = file + ":" + to.getLineNumber() + ", route " + pipeline;
+            String task = task(pipeline, uri);
+            if (task == null || !TASK.matcher(task).matches()) {
+                throw new IllegalStateException(where + ", step kamelet:" + path(uri) + ": a step of a pipeline is "
+                        + "written kamelet:" + block + "/" + pipeline + ".<task>, the task a name in lower case "
+                        + "(letters, digits, _)");
+            }
+            if (steps.stream().anyMatch(s -> s.task().equals(task))) {
+                throw new IllegalStateException(where + ", step " + task + ": the pipeline has two steps named " + task);
+            }
+            steps.add(step(camel, blocks, pipeline, block, task, uri, where + ", step " + task));
+        }
+        return steps;
     }
 
     /** The step's parameters: as written (placeholders resolved), then the block's defaults; checked. */

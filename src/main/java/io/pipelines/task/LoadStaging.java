@@ -78,7 +78,7 @@ public class LoadStaging implements BlockTask {
                           @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force,
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         Step step = catalog.step(pipeline, task);
-        String lakePrefix = catalog.step(pipeline, step.text("extract")).text("lakePrefix");
+        String lakePrefix = landedBy(step, catalog.batch(pipeline)).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         long loaded = loader.replaceDate(step.text("table"), date, runId, manifest,
                 new ReplaceGuard(pipeline, step.number("minReplaceShare"), Boolean.TRUE.equals(force)));

@@ -76,7 +76,7 @@ public class ValidateLanded implements BlockTask {
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         Step step = catalog.step(pipeline, task);
         QualitySuite suite = parser.parse(ProjectFiles.path(step.text("suite")));
-        String lakePrefix = catalog.step(pipeline, step.text("extract")).text("lakePrefix");
+        String lakePrefix = LoadStaging.landedBy(step, catalog.batch(pipeline)).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         List<ExpectationResult> outcome;
         try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir)) {
