@@ -94,7 +94,16 @@ echo >> "$PARTS"
 fi
 if [[ -z "$ONLY" || "$ONLY" == B4 ]]; then
 echo "== B4: source postgres_orders, first load of $B1_ROWS rows and an increment of a tenth of them"
-run b4 -Xmx2g io.pipelines.bench.SourceBenchmark "$B1_ROWS" "$PARTS"
+run b4 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b4.jfr,settings=profile \
+  io.pipelines.bench.SourceBenchmark "$B1_ROWS" "$PARTS"
+{
+  echo "Profile of B4 (JFR execution samples of the source's threads: its run, Parquet writer and load). Innermost project frame:"
+  echo
+  echo '```'
+  profile b4 postgres_orders own 15
+  echo '```'
+  echo
+} >> "$PARTS"
 fi
 OUT=bench/results.md
 [[ -z "$ONLY" ]] || OUT=target/bench-$(echo "$ONLY" | tr B b).md

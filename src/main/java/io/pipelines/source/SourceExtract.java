@@ -27,6 +27,7 @@ import io.pipelines.lake.ParquetPartWriter;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
+import io.pipelines.task.InPassLoader;
 import io.pipelines.task.ProgressLog;
 import io.pipelines.config.SourceDefinition;
 import io.pipelines.schema.SchemaEvolution;
@@ -38,12 +39,19 @@ import io.pipelines.schema.SourceRejectedException;
  * pages of an API), checks their columns against the last recorded schema version (a type that
  * cannot be widened fails the run here, before anything lands), and lands them as Parquet objects
  * that carry the schema version in their metadata; then {@code _increment.json} (watermark range,
- * bound or pages, schema) and the manifest, last.
+ * bound or pages, schema) and the manifest, last. The same rows are loaded as they are read, in the
+ * pass ({@link InPassLoader} with {@link SourceUpsertLoad}, the load task's own load): committed with
+ * the manifest written and the count the manifest's, the load task then recorded as done with this
+ * one; when the pass cannot load (a lock waited for too long, two rows of one key in a first load, a
+ * warehouse error), the load task reads the landed objects back.
  */
 @Component("sourceExtractTask")
 public class SourceExtract {
 
     public static final String SCHEMA_VERSION_METADATA = "pipelines.schema_version";
+    /** The tasks of a source pipeline: this one, and the load it feeds in its pass. */
+    static final String EXTRACT_TASK = "extract";
+    static final String LOAD_TASK = "load";
     private static final Logger log = LoggerFactory.getLogger(SourceExtract.class);
 
     private final PipelineCatalog catalog;
@@ -56,10 +64,13 @@ public class SourceExtract {
     private final ObjectMapper json;
     private final PipelinesProperties.Lake settings;
     private final RunFence fence;
+    private final InPassLoader inPass;
+    private final SourceStores stores;
 
     public SourceExtract(PipelineCatalog catalog, JdbcSourceReader jdbcReader, HttpSourceReader httpReader,
                          WatermarkStore watermarks, SchemaVersions schemaVersions, Lake lake, LandedRuns landed,
-                         ObjectMapper json, PipelinesProperties properties, RunFence fence) {
+                         ObjectMapper json, PipelinesProperties properties, RunFence fence, InPassLoader inPass,
+                         SourceStores stores) {
         this.catalog = catalog;
         this.jdbcReader = jdbcReader;
         this.httpReader = httpReader;
@@ -70,6 +81,8 @@ public class SourceExtract {
         this.json = json;
         this.settings = properties.getLake();
         this.fence = fence;
+        this.inPass = inPass;
+        this.stores = stores;
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
@@ -79,30 +92,35 @@ public class SourceExtract {
         landed.clear(runFolder);
         Watermark from = watermarks.current(source.name());
         SchemaVersions.Version recorded = schemaVersions.latest(source.name());
-        Landing landing = new Landing(source, runId, date, runFolder, recorded);
-        SourceReader.Summary summary;
+        Landing landing = new Landing(source, runId, date, runFolder, recorded, from);
         try {
-            summary = (source.isJdbc() ? jdbcReader : httpReader).read(source, from, landing);
+            SourceReader.Summary summary = (source.isJdbc() ? jdbcReader : httpReader).read(source, from, landing);
             landing.finish();
+            Increment increment = new Increment(source.name(), runId, date, from, landing.last, summary.bound(),
+                    summary.pagesRead(), landing.progress.rows(), landing.version, landing.columns, landing.change);
+            // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
+            fence.check(runId);
+            lake.put(runFolder + Increment.FILE, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(increment),
+                    "application/json");
+            Manifest manifest = new Manifest(pipeline, runId, date, landing.progress.rows(), landing.schema.toString(),
+                    landing.objects, Instant.now());
+            fence.check(runId);
+            String manifestKey = landed.commit(runFolder, manifest);
+            List<String> keys = new ArrayList<>(manifest.keys());
+            keys.add(runFolder + Increment.FILE);
+            keys.add(manifestKey);
+            log.info("{} run {}: {} row(s) after {} up to {}{}", pipeline, runId, landing.progress.rows(), from,
+                    landing.last, summary.bound() != null ? " (bound " + summary.bound() + ")" : " (" + summary.pagesRead() + " page(s))");
+            TaskResult result = new TaskResult(landing.progress.rows(), landing.progress.rows(), keys);
+            if (landing.load == null) {
+                return result;
+            }
+            landing.mode.increment(increment);
+            List<TaskResult.Folded> folded = landing.load.finish(manifest, EXTRACT_TASK, result);
+            return folded.isEmpty() ? result : new TaskResult(result.rowsIn(), result.rowsOut(), keys, folded);
         } finally {
             landing.close();
         }
-        Increment increment = new Increment(source.name(), runId, date, from, landing.last, summary.bound(),
-                summary.pagesRead(), landing.progress.rows(), landing.version, landing.columns, landing.change);
-        // An instance taken for dead meanwhile must not commit the folder that the run's new owner is writing.
-        fence.check(runId);
-        lake.put(runFolder + Increment.FILE, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(increment),
-                "application/json");
-        Manifest manifest = new Manifest(pipeline, runId, date, landing.progress.rows(), landing.schema.toString(),
-                landing.objects, Instant.now());
-        fence.check(runId);
-        String manifestKey = landed.commit(runFolder, manifest);
-        List<String> keys = new ArrayList<>(manifest.keys());
-        keys.add(runFolder + Increment.FILE);
-        keys.add(manifestKey);
-        log.info("{} run {}: {} row(s) after {} up to {}{}", pipeline, runId, landing.progress.rows(), from,
-                landing.last, summary.bound() != null ? " (bound " + summary.bound() + ")" : " (" + summary.pagesRead() + " page(s))");
-        return new TaskResult(landing.progress.rows(), landing.progress.rows(), keys);
     }
 
     /** Receives the rows read: checks the schema, writes Parquet, keeps the mark (jdbc: the last row read; http: the largest). */
@@ -112,8 +130,13 @@ public class SourceExtract {
         private final LocalDate date;
         private final String runFolder;
         private final SchemaVersions.Version recorded;
+        private final Watermark from;
         private final ProgressLog progress;
         private BackgroundPartWriter writer;
+        private List<GenericRecord> chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
+        /** The load fed in the pass (null: the load task reads the landed objects back), and its mode. */
+        private InPassLoader.Load load;
+        private SourceUpsertLoad mode;
         private Schema schema;
         private List<SourceColumn> columns;
         private int version;
@@ -125,7 +148,9 @@ public class SourceExtract {
         private GenericRecord lastRow;
         private List<Manifest.LakeObject> objects = List.of();
 
-        Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded) {
+        Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded,
+                Watermark from) {
+            this.from = from;
             this.source = source;
             this.runId = runId;
             this.date = date;
@@ -169,16 +194,23 @@ public class SourceExtract {
                     "pipelines.logical_date", date.toString(), SCHEMA_VERSION_METADATA, Integer.toString(version));
             writer = new BackgroundPartWriter(new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder, schema, metadata,
                     settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
+            if (!columns.isEmpty()) {
+                mode = new SourceUpsertLoad(source, runId, from, true, stores);
+                load = inPass.open(source.name(), runId, null, null, LOAD_TASK, schema, mode);
+            }
         }
 
         @Override
         public void row(GenericRecord record) throws Exception {
-            writer.write(record);
+            chunk.add(record);
+            if (chunk.size() == BackgroundPartWriter.CHUNK) {
+                hand();
+            }
             progress.row();
             // jdbc: the rows come in the database's (cursor, key...) order, which the next run's query continues
             // from; the last row read is the mark (Java's order of text differs from the database's collation),
-            // made once at the end. http: the records come in the API's order, so the largest in (cursor,
-            // key...) order is the mark.
+            // made once at the end (a first load reads in no order and gives its mark with last()). http: the
+            // records come in the API's order, so the largest in (cursor, key...) order is the mark.
             if (source.isJdbc()) {
                 lastRow = record;
                 return;
@@ -189,13 +221,31 @@ public class SourceExtract {
             }
         }
 
+        /** jdbc, a first load: the row that sorts last in the database's order, read after the rows. */
+        @Override
+        public void last(GenericRecord record) {
+            lastRow = record;
+        }
+
         private Watermark mark(GenericRecord record) {
             List<Object> key = new ArrayList<>();
             source.settings().getKeyColumns().forEach(k -> key.add(record.get(k)));
             return Watermark.of(record.get(source.settings().getCursorColumn()), key);
         }
 
+        /** The chunk to the Parquet writer's thread and to the pass's load thread. */
+        private void hand() throws Exception {
+            writer.writeChunk(chunk);
+            if (load != null) {
+                load.accept(chunk);
+            }
+            chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
+        }
+
         void finish() throws Exception {
+            if (!chunk.isEmpty()) {
+                hand();
+            }
             objects = writer.finish();
             if (lastRow != null) {
                 last = mark(lastRow);
@@ -204,6 +254,9 @@ public class SourceExtract {
 
         @Override
         public void close() throws IOException {
+            if (load != null) {
+                load.close();
+            }
             if (writer != null) {
                 writer.close();
             }

@@ -2,9 +2,8 @@ package io.pipelines.source;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.Savepoint;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -23,8 +22,8 @@ import io.pipelines.lake.Manifest;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
-import io.pipelines.warehouse.StagingSchema;
-import io.pipelines.warehouse.StagingUpserter;
+import io.pipelines.warehouse.LandedCopy;
+import io.pipelines.warehouse.StagingUpsert;
 import io.pipelines.config.SourceDefinition;
 
 /**
@@ -45,26 +44,17 @@ public class SourceLoad {
     private final Lake lake;
     private final ObjectMapper json;
     private final DataSource warehouse;
-    private final WatermarkStore watermarks;
-    private final SchemaVersions schemaVersions;
-    private final StagingSchema stagingSchema;
-    private final StagingUpserter upserter;
-    private final LineageStore lineage;
+    private final SourceStores stores;
     private final RunFence fence;
 
     public SourceLoad(PipelineCatalog catalog, LandedRuns landed, Lake lake, ObjectMapper json, DataSource warehouse,
-                      WatermarkStore watermarks, SchemaVersions schemaVersions, StagingSchema stagingSchema,
-                      StagingUpserter upserter, LineageStore lineage, RunFence fence) {
+                      SourceStores stores, RunFence fence) {
         this.catalog = catalog;
         this.landed = landed;
         this.lake = lake;
         this.json = json;
         this.warehouse = warehouse;
-        this.watermarks = watermarks;
-        this.schemaVersions = schemaVersions;
-        this.stagingSchema = stagingSchema;
-        this.upserter = upserter;
-        this.lineage = lineage;
+        this.stores = stores;
         this.fence = fence;
     }
 
@@ -74,17 +64,16 @@ public class SourceLoad {
         String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
         Manifest manifest = landed.manifest(runFolder);
         Increment increment = increment(runFolder);
-        List<String> keys = source.settings().getKeyColumns();
-        long loaded = 0;
+        long loaded;
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
                 // Only while the run is this instance's (see RunFence), then only from the mark the extract started at.
                 fence.hold(c, runId);
-                boolean moved = watermarks.lockAndCheck(c, source.name(), increment.from(), increment.to(), runId);
+                boolean moved = stores.watermarks().lockAndCheck(c, source.name(), increment.from(), increment.to(), runId);
                 // This run's load committed already (the task runs again after a lost commit answer, or in a run
                 // taken over and resumed): the mark is at its end, or (nothing new) its lineage is recorded.
-                Long done = moved || increment.to() == null ? lineage.rowsLoaded(c, source.name(), runId) : null;
+                Long done = moved || increment.to() == null ? stores.lineage().rowsLoaded(c, source.name(), runId) : null;
                 if (moved || done != null) {
                     c.commit();
                     long rows = done == null ? manifest.rows() : done;
@@ -92,19 +81,7 @@ public class SourceLoad {
                             pipeline, runId, rows, source.stagingTable(), increment.to() == null ? increment.from() : increment.to());
                     return new TaskResult(manifest.rows(), rows, manifest.keys());
                 }
-                if (!increment.columns().isEmpty()) {
-                    List<String> tableColumns = new ArrayList<>(stagingSchema.evolve(c, source.name(), source.stagingTable(),
-                            increment.columns(), keys).keySet());
-                    if (increment.schemaChange() != null) {
-                        schemaVersions.record(c, source.name(), increment.schemaVersion(), increment.columns(),
-                                increment.schemaChange(), runId);
-                    }
-                    loaded = upserter.upsert(c, source.stagingTable(), tableColumns, keys, runId, manifest);
-                }
-                if (increment.to() != null) {
-                    watermarks.move(c, source.name(), increment.to(), runId);
-                }
-                lineage.record(c, source, increment, manifest.keys(), manifest.rows(), loaded);
+                loaded = load(c, source, runId, increment, manifest);
                 c.commit();
             } catch (Exception e) {
                 c.rollback();
@@ -116,6 +93,26 @@ public class SourceLoad {
         log.info("{} run {}: {} row(s) upserted into {}, watermark {} -> {}", pipeline, runId, loaded,
                 source.stagingTable(), increment.from(), increment.to() == null ? increment.from() : increment.to());
         return new TaskResult(manifest.rows(), loaded, manifest.keys());
+    }
+
+    /** Upserts the landed rows and completes the load (watermark, schema version, lineage) in the transaction. */
+    private long load(Connection c, SourceDefinition source, long runId, Increment increment, Manifest manifest)
+            throws Exception {
+        Savepoint before = c.setSavepoint();
+        SourceUpsertLoad load = new SourceUpsertLoad(source, runId, increment.from(), true, stores);
+        load.increment(increment);
+        try {
+            return LandedCopy.load(c, landed, load, manifest);
+        } catch (Exception e) {
+            if (!load.straight() || !StagingUpsert.isUniqueViolation(e)) {
+                throw e;
+            }
+            // Two records of one key (an API that paged a record twice) went straight into the new table: the upsert keeps the last.
+            c.rollback(before);
+            SourceUpsertLoad upsert = new SourceUpsertLoad(source, runId, increment.from(), false, stores);
+            upsert.increment(increment);
+            return LandedCopy.load(c, landed, upsert, manifest);
+        }
     }
 
     private Increment increment(String runFolder) {

@@ -12,6 +12,13 @@ public interface SourceReader {
         void begin(Schema schema) throws Exception;
 
         void row(GenericRecord record) throws Exception;
+
+        /**
+         * The row that sorts last in (cursor, key...) order, the mark, when the rows were not read in that
+         * order (after every row).
+         */
+        default void last(GenericRecord record) {
+        }
     }
 
     /** How much was read: the bound taken at the start (jdbc) or the pages read (http). */

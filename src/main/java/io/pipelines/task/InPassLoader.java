@@ -2,8 +2,6 @@ package io.pipelines.task;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import io.pipelines.cluster.RunFence;
 import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.ProjectFiles;
-import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.lake.Manifest;
 import io.pipelines.quality.ExpectationResult;
 import io.pipelines.quality.QualityResults;
@@ -33,22 +30,24 @@ import io.pipelines.quality.SuiteRun;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.TaskResult;
 import io.pipelines.util.ChunkWorker;
-import io.pipelines.warehouse.CopyRows;
 import io.pipelines.warehouse.LandedCopy;
+import io.pipelines.warehouse.ReplaceDateLoad;
 import io.pipelines.warehouse.ReplaceGuard;
-import io.pipelines.warehouse.StagingLoader;
+import io.pipelines.warehouse.TableLoad;
 
 /**
- * The validate and load tasks done inside the extract's pass (a batch pipeline's single pass): the
- * rows the extract reads are checked against the quality suite and copied into staging, on a thread
+ * The check and load steps done inside the extract's pass: the rows the extract reads are checked
+ * against the quality suite (when the pass feeds a check) and loaded into the warehouse by the load
+ * step's mode ({@link TableLoad}: replace the date, or upsert a source's rows by key), on a thread
  * of their own, in one warehouse transaction. It commits only when the manifest is written, every
- * expectation passed and the count is the manifest's; then, in that transaction, it takes the run
- * (as the load task does: a run taken over meanwhile is not committed), removes the date's other
- * rows and records the extract, validate and load tasks as succeeded. Until then it holds no lock
- * another run or instance waits for. Anything else rolls the transaction back and leaves validate
- * and load to their own tasks, which read the landed objects back: a failed expectation is then
- * recorded and fails the run there, a warehouse error is retried there. Nothing is committed that
- * the two-pass run would not have committed.
+ * expectation passed, the count is the manifest's and the mode does not refuse; then, in that
+ * transaction, it takes the run (as the load task does: a run taken over meanwhile is not
+ * committed), completes the mode's load and records the extract, check and load tasks as
+ * succeeded. Until then it holds no lock another run or instance waits for (a source's load holds
+ * its own watermark). Anything else rolls the transaction back and leaves the check and the load to
+ * their own tasks, which read the landed objects back: a failed expectation is then recorded and
+ * fails the run there, a warehouse error is retried there. Nothing is committed that the two-pass
+ * run would not have committed.
  */
 @Component
 public class InPassLoader {
@@ -75,82 +74,86 @@ public class InPassLoader {
     }
 
     /**
-     * Starts validating and loading the run's rows of {@code schema}; null when the pass cannot
-     * (single pass off, or the warehouse or the suite not ready: the tasks then do it as usual).
+     * Starts validating and loading the run's rows of {@code schema} into a date of a table; null
+     * when the pass cannot (the warehouse or the suite not ready: the tasks then do it as usual).
      */
     public Load open(Target p, long runId, LocalDate date, Schema schema, boolean force) {
+        return open(p.pipeline(), runId, p.check(), p.suite(), p.load(), schema,
+                new ReplaceDateLoad(p.table(), date, runId, new ReplaceGuard(p.pipeline(), p.minReplaceShare(), force)));
+    }
+
+    /**
+     * Starts checking (when {@code checkTask} is not null, against {@code suite}) and loading the run's
+     * rows of {@code schema} by {@code mode}, for the load step {@code loadTask}; null when the pass
+     * cannot (the tasks then do it as usual).
+     */
+    public Load open(String pipeline, long runId, String checkTask, String suite, String loadTask, Schema schema,
+                     TableLoad mode) {
         Load load = null;
         try {
-            QualitySuite suite = parser.parse(ProjectFiles.path(p.suite()));
-            load = new Load(p, runId, date, suite, schema, new ReplaceGuard(p.pipeline(), p.minReplaceShare(), force));
+            QualitySuite parsed = checkTask == null ? null : parser.parse(ProjectFiles.path(suite));
+            load = new Load(pipeline, runId, checkTask, loadTask, parsed, schema, mode);
             load.begin();
             return load;
         } catch (Exception e) {
             if (load != null) {
                 load.close();
             }
-            log.warn("{} run {}: validating and loading in the extract's pass could not start ({}); "
-                    + "{} and {} will read the landed objects back", p.pipeline(), runId, e.toString(), p.check(), p.load());
+            log.warn("{} run {}: {} in the extract's pass could not start ({}); {} will read the landed objects back",
+                    pipeline, runId, checkTask == null ? "loading" : "validating and loading", e.toString(),
+                    checkTask == null ? loadTask : checkTask + " and " + loadTask);
             return null;
         }
     }
 
     /**
-     * What the pass feeds: the check step (its task name and suite) and the load step (its task
-     * name, table and least share replaced) of the pipeline.
+     * What the pass of a batch pipeline's extract feeds: the check step (its task name and suite)
+     * and the load step (its task name, table and least share replaced) of the pipeline.
      */
     public record Target(String pipeline, String check, String suite, String load, String table,
                          double minReplaceShare) {
     }
 
-    /** One run's in-pass validate and load. */
+    /** One run's in-pass check and load. */
     public final class Load implements AutoCloseable {
-        private final Target p;
+        private final String pipeline;
         private final long runId;
-        private final LocalDate date;
+        private final String checkTask;
+        private final String loadTask;
         private final QualitySuite suite;
         private final Schema schema;
-        private final ReplaceGuard guard;
+        private final TableLoad mode;
         private Connection c;
         private SuiteRun check;
-        private CopyRows copy;
         private ChunkWorker<GenericRecord> worker;
-        private boolean replaces;
         private boolean given;
 
-        private Load(Target p, long runId, LocalDate date, QualitySuite suite, Schema schema, ReplaceGuard guard) {
-            this.p = p;
+        private Load(String pipeline, long runId, String checkTask, String loadTask, QualitySuite suite, Schema schema,
+                     TableLoad mode) {
+            this.pipeline = pipeline;
             this.runId = runId;
-            this.date = date;
+            this.checkTask = checkTask;
+            this.loadTask = loadTask;
             this.suite = suite;
             this.schema = schema;
-            this.guard = guard;
+            this.mode = mode;
         }
 
-        private void begin() throws SQLException {
-            check = new SuiteRun(suite, schema, spoolDir);
+        private void begin() throws Exception {
+            check = suite == null ? null : new SuiteRun(suite, schema, spoolDir);
             c = warehouse.getConnection();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                // A lock on the staging table (DDL, LOCK TABLE) is waited for no longer than a stalled COPY.
+                // A lock (the table's, a source's watermark) is waited for no longer than a stalled COPY.
                 st.execute("SET LOCAL lock_timeout = " + stall.toMillis());
             }
-            // Whether the date has rows of other runs to replace: only one run of a date is active at a
-            // time, so none can appear meanwhile, and a first load of the date deletes nothing at its end.
-            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + stagingTable()
-                    + " WHERE logical_date = ? AND run_id <> ?)")) {
-                ps.setObject(1, date);
-                ps.setLong(2, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    replaces = rs.getBoolean(1);
-                }
-            }
-            copy = CopyRows.open(c, p.table(), StagingLoader.LEADING_COLUMNS, schema, date, runId);
+            mode.begin(c, schema);
             worker = new ChunkWorker<>(Thread.currentThread().getName() + "-load", records -> {
                 for (GenericRecord r : records) {
-                    check.accept(r);
-                    copy.row(r);
+                    if (check != null) {
+                        check.accept(r);
+                    }
+                    mode.row(r);
                 }
             });
         }
@@ -182,41 +185,36 @@ public class InPassLoader {
             }
             try {
                 worker.finish(stall);
-                long copied = copy.finish();
-                List<ExpectationResult> outcome = check.results();
+                long copied = mode.endRows();
+                List<ExpectationResult> outcome = check == null ? List.of() : check.results();
                 if (outcome.stream().anyMatch(r -> !r.success())) {
                     log.info("{} run {}: the quality suite {} failed in the extract's pass; nothing loaded, "
-                            + "{} reads the landed objects back to record it", p.pipeline(), runId, suite.name(), p.check());
+                            + "{} reads the landed objects back to record it", pipeline, runId, suite.name(), checkTask);
                     close();
                     return List.of();
                 }
-                LandedCopy.checkCount(copied, manifest, p.table());
-                if (replaces) {
-                    Optional<String> refused = guard.refusal(c, p.table(), date, runId, copied);
-                    if (refused.isPresent()) {
-                        log.info("{} run {}: not loaded in the extract's pass: {}; {} decides", p.pipeline(),
-                                runId, refused.get(), p.load());
-                        close();
-                        return List.of();
-                    }
+                LandedCopy.checkCount(copied, manifest, mode.table());
+                Optional<String> refused = mode.refusal(c, copied);
+                if (refused.isPresent()) {
+                    log.info("{} run {}: not loaded in the extract's pass: {}; {} decides", pipeline, runId,
+                            refused.get(), loadTask);
+                    close();
+                    return List.of();
                 }
                 // Only while the run is this instance's: one taken for dead must not load over the new owner.
                 fence.hold(c, runId);
-                if (replaces) {
-                    try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + stagingTable()
-                            + " WHERE logical_date = ? AND run_id <> ?")) {
-                        delete.setObject(1, date);
-                        delete.setLong(2, runId);
-                        delete.executeUpdate();
-                    }
+                long loaded = mode.complete(c, manifest);
+                if (check != null) {
+                    results.save(runId, suite.name(), outcome);
                 }
-                results.save(runId, suite.name(), outcome);
-                // Both read the manifest's rows and passed them all on (the count was just checked).
-                List<TaskResult.Folded> done = ledger.finishInPass(c, runId, task, result,
-                        List.of(p.check(), p.load()), new TaskResult(copied, copied, manifest.keys()));
+                List<String> folded = checkTask == null ? List.of(loadTask) : List.of(checkTask, loadTask);
+                // The check and the load read the manifest's rows (the count was just checked).
+                List<TaskResult.Folded> done = ledger.finishInPass(c, runId, task, result, folded,
+                        new TaskResult(copied, loaded, manifest.keys()));
                 c.commit();
-                log.info("{} run {}: {} expectation(s) of {} met and {} rows loaded into {} in the extract's pass",
-                        p.pipeline(), runId, outcome.size(), suite.name(), copied, p.table());
+                log.info("{} run {}: {}{} rows loaded into {} in the extract's pass", pipeline, runId,
+                        check == null ? "" : outcome.size() + " expectation(s) of " + suite.name() + " met and ",
+                        loaded, mode.table());
                 return done;
             } catch (InterruptedException | RunTakenOverException e) {
                 close();
@@ -227,14 +225,11 @@ public class InPassLoader {
             }
         }
 
-        private String stagingTable() {
-            return SqlIdentifiers.qualified(p.table(), "staging table");
-        }
-
         private void giveUp(Exception e) {
             given = true;
-            log.warn("{} run {}: validating and loading in the extract's pass failed ({}); the extract goes on, "
-                    + "{} and {} will read the landed objects back", p.pipeline(), runId, e.toString(), p.check(), p.load());
+            log.warn("{} run {}: {} in the extract's pass failed ({}); the extract goes on, {} will read the "
+                    + "landed objects back", pipeline, runId, checkTask == null ? "loading" : "validating and loading",
+                    e.toString(), checkTask == null ? loadTask : checkTask + " and " + loadTask);
             close();
         }
 
@@ -255,9 +250,7 @@ public class InPassLoader {
                     if (worker != null && worker.isAlive()) {
                         connection.abort(Runnable::run);
                     } else {
-                        if (copy != null) {
-                            copy.close();
-                        }
+                        mode.close();
                         connection.rollback();
                         connection.setAutoCommit(true);
                     }

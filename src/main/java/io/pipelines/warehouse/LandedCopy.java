@@ -1,7 +1,7 @@
 package io.pipelines.warehouse;
 
 import java.sql.Connection;
-import java.util.List;
+import java.util.Optional;
 
 import org.apache.avro.Schema;
 
@@ -9,23 +9,30 @@ import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 
 /**
- * Streams a landed run's records into a {@code COPY ... FROM STDIN} of the caller's transaction,
- * each row led by the same values (the run id, say), and checks the count against the manifest.
+ * A load step reading a landed run back: streams its records from the lake into a {@link TableLoad}
+ * in the caller's transaction, checks the count against the manifest and the load's refusal, and
+ * completes it.
  */
 public final class LandedCopy {
 
     private LandedCopy() {
     }
 
-    /** Returns the rows copied; fails (the caller rolls back) when they are not the manifest's count. */
-    static long copy(Connection c, LandedRuns landed, String table, List<String> leadingColumns, Manifest manifest,
-                     String named, Object... leading) throws Exception {
-        long copied;
-        try (CopyRows rows = CopyRows.open(c, table, leadingColumns, new Schema.Parser().parse(manifest.schema()), leading)) {
-            landed.forEachRecord(manifest, rows::row);
-            copied = rows.finish();
+    /**
+     * Returns the rows written; fails (the caller rolls back) when the rows are not the manifest's
+     * count, and refuses (LoadRefusedException) a load whose mode refuses it.
+     */
+    public static long load(Connection c, LandedRuns landed, TableLoad load, Manifest manifest) throws Exception {
+        try (load) {
+            load.begin(c, new Schema.Parser().parse(manifest.schema()));
+            landed.forEachRecord(manifest, load::row);
+            long rows = checkCount(load.endRows(), manifest, load.table());
+            Optional<String> refused = load.refusal(c, rows);
+            if (refused.isPresent()) {
+                throw new ReplaceGuard.LoadRefusedException(refused.get());
+            }
+            return load.complete(c, manifest);
         }
-        return checkCount(copied, manifest, named);
     }
 
     /** Fails (the caller rolls back) when the rows copied are not the manifest's count. */

@@ -55,6 +55,11 @@ public class StagingSchema {
         return columns(c, stagingTable);
     }
 
+    /** Whether the table exists (as this transaction sees it). */
+    public boolean exists(Connection c, String stagingTable) throws SQLException {
+        return !columns(c, stagingTable).isEmpty();
+    }
+
     private static Map<String, String> columns(Connection c, String stagingTable) throws SQLException {
         String[] parts = stagingTable.split("\\.");
         Map<String, String> found = new LinkedHashMap<>();

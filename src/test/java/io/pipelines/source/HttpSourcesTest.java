@@ -76,6 +76,8 @@ class HttpSourcesTest extends SourceTestSupport {
 
         assertThat(task(run, "extract").rowsOut()).isEqualTo(3);
         assertThat(task(run, "load").rowsOut()).as("one row per key").isEqualTo(2);
+        assertThat(task(run, "load").startedAt()).as("the copy in the extract's pass failed on the key: the load "
+                + "task read the landed records back").isAfterOrEqualTo(task(run, "extract").finishedAt());
         assertThat(jdbc.queryForList("SELECT name FROM staging.t_api_twice ORDER BY id", String.class))
                 .containsExactly("item 1 again", "item 2");
     }

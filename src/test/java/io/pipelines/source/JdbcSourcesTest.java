@@ -147,10 +147,13 @@ class JdbcSourcesTest extends SourceTestSupport {
         long firstRun;
         long secondRun;
         try (TableLock held = warehouse.lockWarehouseTable("staging.t_serial")) {
-            // The first run has read its rows (up to the bound it took at its start) and waits to load them.
+            // The first run has read its rows (up to the bound it took at its start) and waits to load them
+            // (in its extract's pass).
             firstRun = queue("t_serial", first);
-            await("the first run loading").atMost(Duration.ofSeconds(30)).until(() -> taskStatus(firstRun, "load"),
-                    "RUNNING"::equals);
+            await("the first run waiting to load").atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'staging.t_serial'::regclass",
+                    Long.class), n -> n > 0);
+            assertThat(taskStatus(firstRun, "extract")).isEqualTo("RUNNING");
             // Rows written while it runs: two new ones and a change.
             source("sales", "INSERT INTO public.t_serial VALUES (4, 'd', '2026-05-01 13:00'), (5, 'e', '2026-05-01 13:00')",
                     "UPDATE public.t_serial SET note = 'a2', updated_at = '2026-05-01 14:00' WHERE id = 1");
@@ -220,6 +223,33 @@ class JdbcSourcesTest extends SourceTestSupport {
                 .containsExactly(10, 11, 12, 13, 14);
         assertThat(jdbc.queryForObject("SELECT sum(rows_read) FROM etl.lineage WHERE source = 't_maria_ties'", Long.class))
                 .isEqualTo(5);
+    }
+
+    @Test
+    void aFirstLoadReadInNoOrderTakesTheDatabasesLastRowAsItsMarkAndIsLoadedInTheExtractsPass() throws Exception {
+        // A first load of every row reads them unsorted (here in the table's key order, a B c, where c is the
+        // oldest); its mark is the row that sorts last by (updated_at, code) in MariaDB's case-insensitive
+        // collation: B, where Java would take a (lower case after upper case) and the last row read is c.
+        source("crm", "CREATE TABLE t_maria_first_load (code VARCHAR(10) PRIMARY KEY, label VARCHAR(20), updated_at DATETIME(6) NOT NULL)",
+                "INSERT INTO t_maria_first_load VALUES ('a', '1', '2026-02-03 08:00:00'), ('B', '2', '2026-02-03 08:00:00'), "
+                        + "('c', '3', '2026-02-03 07:00:00')");
+        RunRecord first = run("t_maria_first_load");
+        assertThat(first.status()).as("run error: %s", first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(task(first, "load").rowsOut()).isEqualTo(3);
+        assertThat(task(first, "load").startedAt()).as("the load done in the extract's pass")
+                .isEqualTo(task(first, "extract").startedAt());
+        assertThat(jdbc.queryForObject("SELECT cursor_value || ' ' || key_values::text FROM etl.watermarks "
+                + "WHERE source = 't_maria_first_load'", String.class)).isEqualTo("2026-02-03T08:00 [\"B\"]");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_constraint WHERE conrelid = 'staging.t_maria_first_load'::regclass "
+                + "AND contype = 'p'", Long.class)).as("the primary key, built after the copy").isOne();
+
+        // Tied with the mark: 'aa' sorts before 'B' (behind the mark: a row written late with an old time is not
+        // read, as with any watermark), 'bb' after it (new).
+        source("crm", "INSERT INTO t_maria_first_load VALUES ('aa', '4', '2026-02-03 08:00:00'), ('bb', '5', '2026-02-03 08:00:00')");
+        RunRecord second = run("t_maria_first_load");
+        assertThat(task(second, "extract").rowsOut()).as("only the row after the mark").isOne();
+        assertThat(jdbc.queryForList("SELECT code FROM staging.t_maria_first_load", String.class))
+                .containsExactlyInAnyOrder("a", "B", "c", "bb");
     }
 
     @Test

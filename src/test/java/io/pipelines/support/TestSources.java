@@ -44,6 +44,7 @@ public final class TestSources {
         registry.add("pipelines.sources.t_maria_ties.max-rows-per-run", () -> "3");
         jdbc(registry, "t_maria_text_keys", "crm", "t_maria_text_keys", "code");
         registry.add("pipelines.sources.t_maria_text_keys.max-rows-per-run", () -> "2");
+        jdbc(registry, "t_maria_first_load", "crm", "t_maria_first_load", "code");
         jdbc(registry, "t_evolve", "sales", "public.t_evolve", "id");
         jdbc(registry, "t_added", "sales", "public.t_added", "id");
         jdbc(registry, "t_reload", "sales", "public.t_reload", "id");
