@@ -27,7 +27,9 @@ import io.pipelines.support.TestDates;
  * A pipeline of another shape, written by a user with YAML and SQL only, in a routes folder of its
  * own: the service started with it runs it to the end. Its steps: a SQL file that makes its tables,
  * an extract that sums orders by status (no quality suite), a load, and a SQL file that turns the
- * sums into shares. The expectations are literal, from orders the test adds itself.
+ * sums into shares. The expectations are literal, from orders the test adds itself. Beside it, a
+ * pipeline of the sources' blocks (table-extract, warehouse-load in mode upsert) with no
+ * pipelines.sources entry: a first load, then the changed row only.
  */
 class ExtraPipelineTest extends ServiceProcessTest {
 
@@ -101,6 +103,38 @@ class ExtraPipelineTest extends ServiceProcessTest {
                             parameters:
                               file: %1$s/shares.sql
                 """.formatted(folder));
+        // A second one of no configuration entry either: the blocks of the sources, in a route file of its own.
+        try (var sales = api.salesDatabase(); var st = sales.createStatement()) {
+            st.execute("CREATE TABLE public.test_refunds (refund_id bigint PRIMARY KEY, amount numeric(10,2), "
+                    + "updated_at timestamp NOT NULL)");
+            st.executeUpdate("INSERT INTO public.test_refunds VALUES (1, 5.00, '2026-03-01 10:00'), (2, 7.50, '2026-03-01 11:00')");
+        }
+        Files.writeString(folder.resolve("refunds.camel.yaml"), """
+                - route:
+                    id: refunds
+                    group: pipelines
+                    routeConfigurationId: pipeline-steps
+                    from:
+                      uri: kamelet:pipeline-runs/refunds-runs
+                      parameters:
+                        cron: "0 15 4 * * ?"
+                      steps:
+                        - to:
+                            uri: kamelet:table-extract/refunds.read_changes
+                            parameters:
+                              connection: sales
+                              table: public.test_refunds
+                              cursorColumn: updated_at
+                              keyColumns: refund_id
+                              lakePrefix: raw/test/refunds
+                              load: upsert
+                        - to:
+                            uri: kamelet:warehouse-load/refunds.upsert
+                            parameters:
+                              table: staging.test_refunds
+                              extract: read_changes
+                              mode: upsert
+                """);
         testServiceTakesNoRunsOver();
         try (ServiceProcess service = new ServiceProcess("extra-pipeline", environment, List.of(
                 "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/templates/*.camel.yaml,file:"
@@ -130,6 +164,30 @@ class ExtraPipelineTest extends ServiceProcessTest {
                     + "ORDER BY status", date)).isEqualTo(List.of(
                     Map.of("status", "pending", "share", new BigDecimal("0.3333")),
                     Map.of("status", "shipped", "share", new BigDecimal("0.6667"))));
+
+            RunRecord first = run(service, "refunds", date);
+            assertThat(first.tasks()).extracting(RunRecord.Task::task).containsExactly("read_changes", "upsert");
+            assertThat(first.tasks().get(1).rowsOut()).isEqualTo(2);
+            try (var sales = api.salesDatabase(); var st = sales.createStatement()) {
+                st.executeUpdate("UPDATE public.test_refunds SET amount = 6.00, updated_at = '2026-03-02 09:00' WHERE refund_id = 1");
+            }
+            RunRecord second = run(service, "refunds", date.plusDays(1));
+            assertThat(second.tasks().get(0).rowsOut()).as("the changed row only").isEqualTo(1);
+            assertThat(jdbc.queryForList("SELECT refund_id, amount FROM staging.test_refunds ORDER BY refund_id"))
+                    .isEqualTo(List.of(Map.of("refund_id", 1L, "amount", new BigDecimal("6.00")),
+                            Map.of("refund_id", 2L, "amount", new BigDecimal("7.50"))));
+            assertThat(jdbc.queryForObject("SELECT cursor_value || ' ' || key_values::text FROM etl.watermarks "
+                    + "WHERE source = 'refunds'", String.class)).isEqualTo("2026-03-02T09:00 [\"1\"]");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 'refunds' "
+                    + "AND target_table = 'staging.test_refunds'", Long.class)).isEqualTo(2);
         }
+    }
+
+    private RunRecord run(ServiceProcess service, String pipeline, LocalDate date) throws Exception {
+        HttpResponse<String> trigger = service.post("/api/pipelines/" + pipeline + "/runs", "{\"logicalDate\":\"" + date + "\"}");
+        assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(202);
+        RunRecord run = api.awaitFinished(json.readTree(trigger.body()).get("runId").asLong());
+        assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        return run;
     }
 }

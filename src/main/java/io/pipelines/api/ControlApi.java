@@ -54,8 +54,8 @@ public class ControlApi {
 
     /** GET /api/pipelines: the batch pipelines, the source pipelines, then the stream. */
     public List<Map<String, Object>> listPipelines() {
-        List<Map<String, Object>> pipelines = new java.util.ArrayList<>(catalog.all().stream().map(this::describe).toList());
-        catalog.sources().forEach(s -> pipelines.add(describe(s)));
+        List<Map<String, Object>> pipelines = new java.util.ArrayList<>(catalog.all().stream()
+                .map(p -> catalog.isSource(p.name()) ? describe(catalog.source(p.name())) : describe(p)).toList());
         pipelines.add(describeStream());
         return pipelines;
     }

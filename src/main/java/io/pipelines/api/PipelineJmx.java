@@ -38,8 +38,7 @@ public class PipelineJmx implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void register() throws Exception {
-        List<String> pipelines = new ArrayList<>(catalog.all().stream().map(BatchPipeline::name).toList());
-        catalog.sources().forEach(source -> pipelines.add(source.name()));
+        List<String> pipelines = new ArrayList<>(catalog.names());
         for (String pipeline : pipelines) {
             ObjectName name = objectName(pipeline);
             if (server.isRegistered(name)) {

@@ -38,7 +38,8 @@ public final class SourceDefinitions {
         return resolved;
     }
 
-    static SourceDefinition resolve(String name, SourceSettings s, Set<String> connections, Set<String> otherPipelines) {
+    /** One entry checked and resolved; throws naming pipelines.sources.<name>.<field>. */
+    public static SourceDefinition resolve(String name, SourceSettings s, Set<String> connections, Set<String> otherPipelines) {
         String where = "pipelines.sources." + name;
         if (!PLAIN_NAME.matcher(name).matches()) {
             throw bad(where, "'" + name + "' is not a plain name ([A-Za-z_][A-Za-z0-9_]*): it names the pipeline and its staging table");

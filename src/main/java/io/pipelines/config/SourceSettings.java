@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One entry of {@code pipelines.sources.<name>}: a table of a source database ({@code type: jdbc})
  * or an endpoint of an HTTP API ({@code type: http}) loaded incrementally into a staging table.
- * Every entry becomes a pipeline of its own, made from the route templates in routes/templates/.
+ * Every entry becomes a pipeline of its own, a route of building blocks made from it at start-up
+ * (io.pipelines.source.SourcePipelines).
  * The entries are checked by {@code io.pipelines.config.SourceDefinitions}, which names the entry
  * and the field of anything wrong.
  */

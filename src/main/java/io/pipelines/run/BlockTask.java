@@ -6,8 +6,8 @@ package io.pipelines.run;
  */
 public interface BlockTask {
 
-    /** The block (kamelets/<block>.kamelet.yaml) whose steps this bean does. */
-    String block();
+    /** The blocks (kamelets/<block>.kamelet.yaml) whose steps this bean does. */
+    java.util.Set<String> blocks();
 
     /**
      * Checks a step at start-up (its connection, SQL, suite, the steps it names); throws with

@@ -29,6 +29,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 @Component
 public class Blocks {
 
+    /** The blocks that read a source after the pipeline's watermark (loaded by warehouse-load in mode upsert). */
+    public static final java.util.Set<String> SOURCE_EXTRACTS = java.util.Set.of("table-extract", "api-extract");
+
     /** Types a parameter may have; file: a path under the project folder, checked to exist. */
     public static final List<String> TYPES = List.of("string", "integer", "number", "boolean", "duration", "file");
 

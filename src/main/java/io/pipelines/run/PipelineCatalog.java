@@ -18,11 +18,12 @@ import io.pipelines.config.SourceDefinition;
 import io.pipelines.config.SourceDefinitions;
 
 /**
- * The pipelines of the service: the batch pipelines their route files declare (see
- * {@link PipelineRoutes}), and the source pipelines of pipelines.sources. A pipeline {@code p} is
- * run by the route with id {@code p}; its schedule is the route {@code p.schedule}, whose Quartz
- * trigger suspend and resume pause and resume (for every instance). The batch pipelines are known
- * once Camel has read routes/ ({@link #learn}, before Camel starts).
+ * The pipelines of the service: the routes that start from the block pipeline-runs (see
+ * {@link PipelineRoutes}): those of the route files, and those made from the entries of
+ * pipelines.sources ({@link ConfiguredPipelines}), whose entries are kept too (they describe the
+ * source). A pipeline {@code p} is run by the route with id {@code p}; its schedule is the route
+ * {@code p.schedule}, whose Quartz trigger suspend and resume pause and resume (for every instance).
+ * The pipelines are known once Camel has read the routes ({@link #learn}, before Camel starts).
  */
 @Component
 public class PipelineCatalog {
@@ -30,7 +31,7 @@ public class PipelineCatalog {
     public static final String SCHEDULE_SUFFIX = ".schedule";
 
     private volatile Map<String, BatchPipeline> batch;
-    /** The pipelines made from pipelines.sources (routes from routes/templates/, see SourcePipelines). */
+    /** The entries of pipelines.sources, each the pipeline of a route made from it (see SourcePipelines). */
     private final Map<String, SourceDefinition> sources;
     private final CamelContext camel;
     private final Blocks blocks;
@@ -50,8 +51,13 @@ public class PipelineCatalog {
     public synchronized void learn() {
         Map<String, BatchPipeline> read = PipelineRoutes.read(camel, blocks);
         for (BatchPipeline p : read.values()) {
-            if (sources.containsKey(p.name())) {
+            if (sources.containsKey(p.name()) && !ConfiguredPipelines.made(p)) {
                 throw new IllegalStateException(p.where() + ": pipelines.sources." + p.name() + " has the same name");
+            }
+        }
+        for (String source : sources.keySet()) {
+            if (!read.containsKey(source)) {
+                throw new IllegalStateException("pipelines.sources." + source + ": its pipeline's route was not made");
             }
         }
         batch = read;
@@ -75,7 +81,12 @@ public class PipelineCatalog {
     }
 
     public boolean exists(String name) {
-        return batch().containsKey(name) || sources.containsKey(name);
+        return batch().containsKey(name);
+    }
+
+    /** Whether the pipeline is made from an entry of pipelines.sources. */
+    public boolean isSource(String name) {
+        return sources.containsKey(name);
     }
 
     /** A pipeline made from an entry of pipelines.sources. */
@@ -87,23 +98,18 @@ public class PipelineCatalog {
         return new ArrayList<>(sources.values());
     }
 
-    /** The names of every pipeline, batch and source. */
+    /** The names of every pipeline, of a route file or of a source. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(batch().keySet());
-        names.addAll(sources.keySet());
-        return names;
+        return new ArrayList<>(batch().keySet());
     }
 
-    /** Lake prefix of the pipeline's run folders (of a batch pipeline: its first step that lands data); null: none. */
+    /** Lake prefix of the pipeline's run folders (its first step that lands data); null: none. */
     public String lakePrefix(String name) {
-        if (sources.containsKey(name)) {
-            return sources.get(name).lakePrefix();
-        }
         return batch(name).steps().stream().map(s -> s.text("lakePrefix")).filter(s -> !s.isEmpty()).findFirst()
                 .orElse(null);
     }
 
-    /** The step of a batch pipeline that is that task. */
+    /** The step of a pipeline that is that task. */
     public Step step(String pipeline, String task) {
         return batch(pipeline).step(task).orElseThrow(() -> new IllegalStateException("Pipeline " + pipeline
                 + " has no step " + task));
@@ -127,23 +133,21 @@ public class PipelineCatalog {
         return p;
     }
 
+    /** Every pipeline, in the order the routes were read (those of the sources last). */
     public List<BatchPipeline> all() {
         return new ArrayList<>(batch().values());
     }
 
     /** The pipeline's schedule as a Quartz cron expression. */
     public String cron(String name) {
-        return sources.containsKey(name) ? sources.get(name).cron() : batch(name).cron();
+        return batch(name).cron();
     }
 
     public ZoneId zone(String name) {
-        return sources.containsKey(name) ? ZoneId.of(sources.get(name).settings().getTimeZone()) : batch(name).zone();
+        return batch(name).zone();
     }
 
-    /**
-     * The endpoint that takes the pipeline's runs: the queue seda:<pipeline> its route consumes (a
-     * batch pipeline's through its block pipeline-runs).
-     */
+    /** The endpoint that takes the pipeline's runs: the queue seda:<pipeline> of its block pipeline-runs. */
     public Endpoint entry(String name) {
         known(name);
         if (camel.getRoute(name) == null) {

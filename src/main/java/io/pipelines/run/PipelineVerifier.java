@@ -2,7 +2,6 @@ package io.pipelines.run;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
@@ -12,9 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Once Camel has read routes/ and before anything starts: learns the batch pipelines from their
- * routes and checks every step with the bean of its block, so that a bad pipeline file stops
- * start-up with a message naming its file, line, route, step and parameter.
+ * Once Camel has read routes/ and before anything starts: adds the routes of the pipelines made
+ * from configuration (the sources), learns the pipelines from the routes and checks every step with
+ * the bean of its block, so that a bad pipeline file stops start-up with a message naming its file,
+ * line, route, step and parameter.
  */
 @Component
 public class PipelineVerifier implements CamelContextConfiguration {
@@ -23,14 +23,24 @@ public class PipelineVerifier implements CamelContextConfiguration {
 
     private final PipelineCatalog catalog;
     private final Map<String, BlockTask> tasks;
+    private final List<ConfiguredPipelines> configured;
 
-    public PipelineVerifier(PipelineCatalog catalog, List<BlockTask> tasks) {
+    public PipelineVerifier(PipelineCatalog catalog, List<BlockTask> tasks, List<ConfiguredPipelines> configured) {
         this.catalog = catalog;
-        this.tasks = tasks.stream().collect(Collectors.toMap(BlockTask::block, Function.identity()));
+        this.tasks = new java.util.HashMap<>();
+        tasks.forEach(t -> t.blocks().forEach(block -> this.tasks.put(block, t)));
+        this.configured = configured;
     }
 
     @Override
     public void beforeApplicationStart(CamelContext camel) {
+        for (ConfiguredPipelines c : configured) {
+            try {
+                c.addRoutes(camel);
+            } catch (Exception e) {
+                throw new IllegalStateException("The routes of the configured pipelines could not be made: " + e.getMessage(), e);
+            }
+        }
         catalog.learn();
         for (BatchPipeline p : catalog.all()) {
             for (Step step : p.steps()) {

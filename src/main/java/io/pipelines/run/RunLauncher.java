@@ -75,25 +75,21 @@ public class RunLauncher {
     }
 
     /**
-     * Whether a run must do a task: not when it finished it before being resumed. Throws when
-     * another instance has taken the run over meanwhile (this one lost its lease): nothing more
-     * of it is done here.
-     */
-    public boolean needs(long runId, String task) {
-        fence.check(runId);
-        return !ledger.taskSucceeded(runId, task);
-    }
-
-    /**
      * Whether the step a pipeline's route is about to call is a task the run already finished (a
      * resumed run, a run taken over): its route then skips it. The step is the kamelet endpoint the
-     * route sends to (kamelet:<block>/<pipeline>.<task>); any other endpoint is not a task.
+     * route sends to (kamelet:<block>/<pipeline>.<task>); any other endpoint is not a task. Throws
+     * when another instance has taken the run over meanwhile (this one lost its lease): nothing more
+     * of it is done here.
      */
     public boolean finishedStep(Exchange exchange) {
         String task = PipelineRoutes.task(exchange.getMessage().getHeader(RunHeaders.PIPELINE, String.class),
                 exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class));
         Long runId = exchange.getMessage().getHeader(RunHeaders.RUN_ID, Long.class);
-        return task != null && runId != null && !needs(runId, task);
+        if (task == null || runId == null) {
+            return false;
+        }
+        fence.check(runId);
+        return ledger.taskSucceeded(runId, task);
     }
 
     /** Hands a run taken over from a dead instance to its route; the route skips the tasks it finished. */

@@ -22,16 +22,15 @@ import io.pipelines.cluster.RunTakenOverException;
 /**
  * Records runs and tasks as their routes execute, so that routes only say what happens in what
  * order. A route in group {@code pipelines} runs a whole pipeline: entering it marks the run
- * RUNNING, leaving it SUCCEEDED or FAILED. A route in group {@code tasks} with id
- * {@code <pipeline>.<task>} is one task: its start, rows, lake keys (from the {@link TaskResult} it
- * ends with), duration and error go to the ledger, the log and the metrics; so is a step of a
- * batch pipeline, the route of {@code kamelet:<block>/<pipeline>.<task>} called from its route.
+ * RUNNING, leaving it SUCCEEDED or FAILED. A step of a pipeline, the route of
+ * {@code kamelet:<block>/<pipeline>.<task>} called from its route, is one task: its start, rows, lake
+ * keys (from the {@link TaskResult} it ends with), duration and error go to the ledger, the log and
+ * the metrics.
  */
 @Component
 public class RunRoutePolicies implements RoutePolicyFactory {
 
     public static final String PIPELINES_GROUP = "pipelines";
-    public static final String TASKS_GROUP = "tasks";
     /** Exchange property: the task that failed the run. */
     public static final String FAILED_TASK = "pipelinesFailedTask";
     /** Exchange property: the task running now. */
@@ -63,14 +62,6 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             String prefix = parent + ".";
             return parent != null && routeId.startsWith(prefix) && routeId.length() > prefix.length()
                     ? new TaskPolicy(routeId.substring(prefix.length())) : null;
-        }
-        if (TASKS_GROUP.equals(group)) {
-            int dot = routeId.lastIndexOf('.');
-            if (dot <= 0 || dot == routeId.length() - 1) {
-                throw new IllegalArgumentException("Route '" + routeId + "' is in group tasks, so its id must be "
-                        + "<pipeline>.<task>");
-            }
-            return new TaskPolicy(routeId.substring(dot + 1));
         }
         return null;
     }

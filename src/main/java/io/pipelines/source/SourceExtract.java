@@ -6,9 +6,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,12 @@ import io.pipelines.lake.LakeKeys;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 import io.pipelines.lake.ParquetPartWriter;
+import io.pipelines.run.BatchPipeline;
+import io.pipelines.run.BlockTask;
+import io.pipelines.run.Blocks;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunRoutePolicies;
+import io.pipelines.run.Step;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
 import io.pipelines.task.InPassLoader;
@@ -35,7 +42,7 @@ import io.pipelines.schema.SourceColumn;
 import io.pipelines.schema.SourceRejectedException;
 
 /**
- * Task extract of a source pipeline: reads the rows after the source's watermark (a table, or the
+ * The blocks table-extract and api-extract (kamelets/), a source pipeline's task extract: reads the rows after the source's watermark (a table, or the
  * pages of an API), checks their columns against the last recorded schema version (a type that
  * cannot be widened fails the run here, before anything lands), and lands them as Parquet objects
  * that carry the schema version in their metadata; then {@code _increment.json} (watermark range,
@@ -46,12 +53,9 @@ import io.pipelines.schema.SourceRejectedException;
  * warehouse error), the load task reads the landed objects back.
  */
 @Component("sourceExtractTask")
-public class SourceExtract {
+public class SourceExtract implements BlockTask {
 
     public static final String SCHEMA_VERSION_METADATA = "pipelines.schema_version";
-    /** The tasks of a source pipeline: this one, and the load it feeds in its pass. */
-    static final String EXTRACT_TASK = "extract";
-    static final String LOAD_TASK = "load";
     private static final Logger log = LoggerFactory.getLogger(SourceExtract.class);
 
     private final PipelineCatalog catalog;
@@ -66,11 +70,12 @@ public class SourceExtract {
     private final RunFence fence;
     private final InPassLoader inPass;
     private final SourceStores stores;
+    private final SourceSteps steps;
 
     public SourceExtract(PipelineCatalog catalog, JdbcSourceReader jdbcReader, HttpSourceReader httpReader,
                          WatermarkStore watermarks, SchemaVersions schemaVersions, Lake lake, LandedRuns landed,
                          ObjectMapper json, PipelinesProperties properties, RunFence fence, InPassLoader inPass,
-                         SourceStores stores) {
+                         SourceStores stores, SourceSteps steps) {
         this.catalog = catalog;
         this.jdbcReader = jdbcReader;
         this.httpReader = httpReader;
@@ -83,16 +88,39 @@ public class SourceExtract {
         this.fence = fence;
         this.inPass = inPass;
         this.stores = stores;
+        this.steps = steps;
+    }
+
+    @Override
+    public Set<String> blocks() {
+        return Blocks.SOURCE_EXTRACTS;
+    }
+
+    /** The step reads a source as an entry of pipelines.sources would, and a later warehouse-load (upsert) loads it. */
+    @Override
+    public void check(Step step, BatchPipeline pipeline) {
+        steps.of(pipeline, step);
+        Step load = SourceSteps.loadOf(pipeline, step);
+        if (pipeline.steps().indexOf(load) < pipeline.steps().indexOf(step)) {
+            throw step.wrong("load", "step " + load.task() + " must come after this one");
+        }
+        long extracts = pipeline.steps().stream().filter(s -> Blocks.SOURCE_EXTRACTS.contains(s.block())).count();
+        if (extracts > 1) {
+            throw step.wrong("lakePrefix", "pipeline " + pipeline.name() + " has " + extracts + " steps that read a source "
+                    + "after its watermark; the watermark is the pipeline's: one such step a pipeline");
+        }
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
-        SourceDefinition source = catalog.source(pipeline);
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
+                          @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
+        SourceDefinition source = steps.of(pipeline, task);
+        String loadTask = catalog.step(pipeline, task).text("load");
         String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
         landed.clear(runFolder);
         Watermark from = watermarks.current(source.name());
         SchemaVersions.Version recorded = schemaVersions.latest(source.name());
-        Landing landing = new Landing(source, runId, date, runFolder, recorded, from);
+        Landing landing = new Landing(source, runId, date, runFolder, recorded, from, loadTask);
         try {
             SourceReader.Summary summary = (source.isJdbc() ? jdbcReader : httpReader).read(source, from, landing);
             landing.finish();
@@ -116,7 +144,7 @@ public class SourceExtract {
                 return result;
             }
             landing.mode.increment(increment);
-            List<TaskResult.Folded> folded = landing.load.finish(manifest, EXTRACT_TASK, result);
+            List<TaskResult.Folded> folded = landing.load.finish(manifest, task, result);
             return folded.isEmpty() ? result : new TaskResult(result.rowsIn(), result.rowsOut(), keys, folded);
         } finally {
             landing.close();
@@ -131,6 +159,8 @@ public class SourceExtract {
         private final String runFolder;
         private final SchemaVersions.Version recorded;
         private final Watermark from;
+        /** The load step fed in the pass; empty: none. */
+        private final String loadTask;
         private final ProgressLog progress;
         private BackgroundPartWriter writer;
         private List<GenericRecord> chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
@@ -149,8 +179,9 @@ public class SourceExtract {
         private List<Manifest.LakeObject> objects = List.of();
 
         Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded,
-                Watermark from) {
+                Watermark from, String loadTask) {
             this.from = from;
+            this.loadTask = loadTask;
             this.source = source;
             this.runId = runId;
             this.date = date;
@@ -194,9 +225,9 @@ public class SourceExtract {
                     "pipelines.logical_date", date.toString(), SCHEMA_VERSION_METADATA, Integer.toString(version));
             writer = new BackgroundPartWriter(new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder, schema, metadata,
                     settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
-            if (!columns.isEmpty()) {
+            if (!columns.isEmpty() && !loadTask.isEmpty()) {
                 mode = new SourceUpsertLoad(source, runId, from, true, stores);
-                load = inPass.open(source.name(), runId, null, null, LOAD_TASK, schema, mode);
+                load = inPass.open(source.name(), runId, null, null, loadTask, schema, mode);
             }
         }
 

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import io.pipelines.lake.LakeKeys;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.RunRoutePolicies;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
 import io.pipelines.warehouse.LandedCopy;
@@ -27,7 +29,8 @@ import io.pipelines.warehouse.StagingUpsert;
 import io.pipelines.config.SourceDefinition;
 
 /**
- * Task load of a source pipeline, in one warehouse transaction: lock the source's watermark and
+ * The block warehouse-load in mode upsert (kamelets/warehouse-load.kamelet.yaml), a source
+ * pipeline's task load when its extract's pass could not load, in one warehouse transaction: lock the source's watermark and
  * check it is the one the extract started after; bring the staging table's columns in line with the
  * landed schema and record a new schema version; upsert the landed rows by key; move the watermark
  * to the last row landed; record the lineage. A failure leaves all of it as it was. Run again after it
@@ -46,9 +49,10 @@ public class SourceLoad {
     private final DataSource warehouse;
     private final SourceStores stores;
     private final RunFence fence;
+    private final SourceSteps steps;
 
     public SourceLoad(PipelineCatalog catalog, LandedRuns landed, Lake lake, ObjectMapper json, DataSource warehouse,
-                      SourceStores stores, RunFence fence) {
+                      SourceStores stores, RunFence fence, SourceSteps steps) {
         this.catalog = catalog;
         this.landed = landed;
         this.lake = lake;
@@ -56,11 +60,13 @@ public class SourceLoad {
         this.warehouse = warehouse;
         this.stores = stores;
         this.fence = fence;
+        this.steps = steps;
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
-                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date) throws Exception {
-        SourceDefinition source = catalog.source(pipeline);
+                          @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
+                          @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
+        SourceDefinition source = steps.of(pipeline, catalog.step(pipeline, task).text("extract"));
         String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
         Manifest manifest = landed.manifest(runFolder);
         Increment increment = increment(runFolder);

@@ -76,8 +76,8 @@ public class ExtractToLake implements BlockTask {
     }
 
     @Override
-    public String block() {
-        return "jdbc-extract";
+    public java.util.Set<String> blocks() {
+        return java.util.Set.of("jdbc-extract");
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.BlockTask;
+import io.pipelines.run.Blocks;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.RunRoutePolicies;
@@ -24,7 +25,8 @@ import io.pipelines.warehouse.ReplaceGuard;
 import io.pipelines.warehouse.StagingLoader;
 
 /**
- * The block warehouse-load (kamelets/warehouse-load.kamelet.yaml): replaces the logical date in a
+ * The block warehouse-load (kamelets/warehouse-load.kamelet.yaml) in mode replace-date (mode upsert:
+ * SourceLoad, which this bean checks only for the extract it reads): replaces the logical date in a
  * warehouse table with the rows an extract step of the run landed (refused when it would leave far
  * fewer rows than the loads before, unless the run is forced); once that is committed, the date's
  * earlier runs are dropped from the lake.
@@ -45,8 +47,8 @@ public class LoadStaging implements BlockTask {
     }
 
     @Override
-    public String block() {
-        return "warehouse-load";
+    public java.util.Set<String> blocks() {
+        return java.util.Set.of("warehouse-load");
     }
 
     @Override
@@ -56,6 +58,17 @@ public class LoadStaging implements BlockTask {
         } catch (RuntimeException e) {
             throw step.wrong("table", "'" + step.text("table") + "' is not schema.table, each a plain SQL name "
                     + "([A-Za-z_][A-Za-z0-9_]*)");
+        }
+        if (step.text("mode").equals("upsert")) {
+            // Upserts a source's rows read after the watermark; the extract checks the rest (SourceExtract).
+            Step extract = pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
+                    + pipeline.name() + " has no step " + step.text("extract")));
+            if (!Blocks.SOURCE_EXTRACTS.contains(extract.block())) {
+                throw step.wrong("mode", "upsert loads the rows of a " + String.join(" or ", Blocks.SOURCE_EXTRACTS.stream()
+                        .sorted().toList()) + " step (by their key, moving the watermark); step " + extract.task()
+                        + " is a " + extract.block() + " step: use replace-date");
+            }
+            return;
         }
         double share = step.number("minReplaceShare");
         if (share < 0 || share > 1) {
@@ -69,7 +82,9 @@ public class LoadStaging implements BlockTask {
         Step extract = pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
                 + pipeline.name() + " has no step " + step.text("extract")));
         if (!extract.block().equals("jdbc-extract") || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
-            throw step.wrong("extract", "step " + extract.task() + " is not a jdbc-extract step before this one");
+            throw step.wrong("extract", "step " + extract.task() + " is not a jdbc-extract step before this one"
+                    + (Blocks.SOURCE_EXTRACTS.contains(extract.block()) && step.block().equals("warehouse-load")
+                            ? " (a " + extract.block() + " step's rows are loaded with mode: upsert)" : ""));
         }
         return extract;
     }

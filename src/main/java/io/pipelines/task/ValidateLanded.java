@@ -57,8 +57,8 @@ public class ValidateLanded implements BlockTask {
     }
 
     @Override
-    public String block() {
-        return "quality-check";
+    public java.util.Set<String> blocks() {
+        return java.util.Set.of("quality-check");
     }
 
     @Override

@@ -40,8 +40,8 @@ public class WarehouseSql implements BlockTask {
     }
 
     @Override
-    public String block() {
-        return "sql-file";
+    public java.util.Set<String> blocks() {
+        return java.util.Set.of("sql-file");
     }
 
     @Override

@@ -64,8 +64,8 @@ class PipelineRoutesTest {
         assertThatThrownBy(() -> read(text -> text.replace("kamelet:sql-file/daily_sales_etl.transform_data",
                 "kamelet:sql-fil/daily_sales_etl.transform_data")))
                 .hasMessage(at("kamelet:sql-fil/") + ", route daily_sales_etl, step transform_data: no building "
-                        + "block named sql-fil (kamelets/sql-fil.kamelet.yaml); the blocks are [jdbc-extract, "
-                        + "pipeline-runs, quality-check, sql-file, warehouse-load]");
+                        + "block named sql-fil (kamelets/sql-fil.kamelet.yaml); the blocks are [api-extract, jdbc-extract, "
+                        + "pipeline-runs, quality-check, sql-file, table-extract, warehouse-load]");
     }
 
     @Test
@@ -91,8 +91,8 @@ class PipelineRoutesTest {
         assertThatThrownBy(() -> read(text -> text.replace("\"{{DAILY_SALES_ETL_SINGLE_PASS:true}}\"", "yes")))
                 .hasMessageEndingWith("step extract_orders (jdbc-extract), parameter singlePass: 'yes' is not a boolean");
         assertThatThrownBy(() -> read(text -> text.replace("              minReplaceShare:",
-                "              mode: upsert\n              minReplaceShare:")))
-                .hasMessageEndingWith("parameter mode: 'upsert' is not one of [replace-date]");
+                "              mode: merge\n              minReplaceShare:")))
+                .hasMessageEndingWith("parameter mode: 'merge' is not one of [replace-date, upsert]");
     }
 
     @Test
@@ -156,6 +156,21 @@ class PipelineRoutesTest {
     }
 
     @Test
+    void twoPipelinesStartingFromTheSameQueueAreRefused() throws Exception {
+        // The same schedule written the same way is one endpoint to Camel, which one route only may consume.
+        assertThatThrownBy(() -> read(text -> text + text.substring(text.indexOf("- route:"))
+                .replace("id: daily_sales_etl", "id: sales_again").replace("daily_sales_etl.", "sales_again.")))
+                .hasMessageContaining(", route sales_again: starts from kamelet:pipeline-runs?")
+                .hasMessageContaining("as pipeline daily_sales_etl does")
+                .hasMessageEndingWith("name each pipeline's queue: kamelet:pipeline-runs/sales_again-runs");
+        // Named, the two queues are two endpoints.
+        assertThat(read(text -> text + text.substring(text.indexOf("- route:"))
+                .replace("id: daily_sales_etl", "id: sales_again").replace("daily_sales_etl.", "sales_again.")
+                .replace("uri: kamelet:pipeline-runs", "uri: kamelet:pipeline-runs/sales_again-runs")))
+                .containsOnlyKeys("daily_sales_etl", "sales_again");
+    }
+
+    @Test
     void aStepOutsideAPipelineIsRefused() {
         assertThatThrownBy(() -> read(text -> text + """
 
@@ -194,6 +209,11 @@ class PipelineRoutesTest {
                         "              extract: transform_data\n              minReplaceShare")))
                 .hasMessageContaining("step load_to_staging (warehouse-load), parameter extract: step transform_data "
                         + "is not a jdbc-extract step before this one");
+        assertThatThrownBy(() -> checkAll(text -> text.replace("              minReplaceShare:",
+                "              mode: upsert\n              minReplaceShare:")))
+                .hasMessageEndingWith("step load_to_staging (warehouse-load), parameter mode: upsert loads the rows of "
+                        + "a api-extract or table-extract step (by their key, moving the watermark); step extract_orders "
+                        + "is a jdbc-extract step: use replace-date");
     }
 
     /** The route file with a change, read by a Camel context of its own (not started). */
@@ -245,6 +265,6 @@ class PipelineRoutesTest {
                 new ExtractToLake(null, new SourceConnections(properties), null, null, properties, null, null),
                 new ValidateLanded(null, null, new QualitySuiteParser(new ObjectMapper()), null, properties),
                 new LoadStaging(null, null, null), new WarehouseSql(null, null, null, null));
-        tasks.stream().filter(t -> t.block().equals(step.block())).forEach(t -> t.check(step, p));
+        tasks.stream().filter(t -> t.blocks().contains(step.block())).forEach(t -> t.check(step, p));
     }
 }

@@ -111,7 +111,7 @@ class JdbcSourcesTest extends SourceTestSupport {
 
         // The same run's load task again (its commit's answer lost and retried, or the run taken over and resumed
         // from the load): the mark is at the increment's end, moved by this run, so it is done, not rejected.
-        var again = sourceLoad.run("t_reload", run.runId(), run.logicalDate());
+        var again = sourceLoad.run("t_reload", run.runId(), run.logicalDate(), "load");
         assertThat(again.rowsIn()).isEqualTo(3);
         assertThat(again.rowsOut()).isEqualTo(3);
         assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
@@ -122,7 +122,7 @@ class JdbcSourcesTest extends SourceTestSupport {
         // A run with nothing new leaves the mark where it was: run again, its load is found done by its lineage.
         RunRecord empty = run("t_reload");
         assertThat(empty.status()).as("run error: %s", empty.error()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(sourceLoad.run("t_reload", empty.runId(), empty.logicalDate()).rowsOut()).isZero();
+        assertThat(sourceLoad.run("t_reload", empty.runId(), empty.logicalDate(), "load").rowsOut()).isZero();
         assertThat(jdbc.queryForObject(mark, String.class)).isEqualTo(markAfterLoad);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.lineage WHERE source = 't_reload'", Long.class)).isEqualTo(2);
 
@@ -130,7 +130,7 @@ class JdbcSourcesTest extends SourceTestSupport {
         source("sales", "INSERT INTO public.t_reload VALUES (4, 'd', '2026-04-01 13:00')");
         RunRecord next = run("t_reload");
         assertThat(task(next, "load").rowsOut()).isEqualTo(1);
-        var stale = org.assertj.core.api.Assertions.catchThrowable(() -> sourceLoad.run("t_reload", run.runId(), run.logicalDate()));
+        var stale = org.assertj.core.api.Assertions.catchThrowable(() -> sourceLoad.run("t_reload", run.runId(), run.logicalDate(), "load"));
         assertThat(stale).isInstanceOf(SourceRejectedException.class).hasMessageContaining("the watermark moved");
         assertThat(count("staging.t_reload")).isEqualTo(4);
     }
