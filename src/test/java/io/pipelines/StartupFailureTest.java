@@ -48,8 +48,8 @@ class StartupFailureTest {
                 """);
         assertStartFails("bad-block", List.of("camel.main.routes-include-pattern=file:routes/**/*.camel.yaml,file:" + pipeline),
                 pipeline + ":10, route typo_pipeline, step refresh: no building block named sql-files "
-                        + "(kamelets/sql-files.kamelet.yaml); the blocks are [jdbc-extract, pipeline-runs, quality-check, "
-                        + "sql-file, warehouse-load]");
+                        + "(kamelets/sql-files.kamelet.yaml); the blocks are [api-extract, jdbc-extract, pipeline-runs, "
+                        + "quality-check, sql-file, table-extract, warehouse-load]");
     }
 
     @Test
