@@ -50,13 +50,6 @@ public final class ParquetFiles {
         ParquetWriter.Builder<GenericRecord, ?> builder = FlatRecordWriteSupport.supports(schema)
                 ? new FlatBuilder(file, schema)
                 : AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file)).withSchema(schema).withDataModel(MODEL);
-        for (Schema.Field field : schema.getFields()) {
-            if (isDecimal(field.schema())) {
-                // Amounts are mostly distinct: a dictionary of their bytes costs more to build than it saves
-                // (bench/README.md, B4: the writer's thread spent most of its time hashing them).
-                builder.withDictionaryEncoding(field.name(), false);
-            }
-        }
         return builder
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -64,13 +57,6 @@ public final class ParquetFiles {
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withExtraMetaData(metadata)
                 .build();
-    }
-
-    private static boolean isDecimal(Schema schema) {
-        if (schema.getType() == Schema.Type.UNION) {
-            return schema.getTypes().stream().anyMatch(ParquetFiles::isDecimal);
-        }
-        return schema.getLogicalType() instanceof org.apache.avro.LogicalTypes.Decimal;
     }
 
     private static final class FlatBuilder extends ParquetWriter.Builder<GenericRecord, FlatBuilder> {
