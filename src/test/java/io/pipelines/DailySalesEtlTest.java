@@ -43,6 +43,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Autowired
     RunLauncher launcher;
     @Autowired
+    io.pipelines.schedule.ScheduledRuns scheduledRuns;
+    @Autowired
     RunLedger ledger;
     @Autowired
     io.pipelines.run.PipelineCatalog catalog;
@@ -570,7 +572,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         LocalDate date = TestDates.DailySalesEtl.SCHEDULED;
         java.time.Instant slot = date.plusDays(1).atTime(6, 0).toInstant(ZoneOffset.UTC);
 
-        launcher.launchScheduled("daily_sales_etl", java.util.Date.from(slot));
+        scheduledRuns.launchScheduled("daily_sales_etl", java.util.Date.from(slot));
 
         Map<String, Object> fire = jdbc.queryForMap("SELECT logical_date, outcome, run_id FROM etl.schedule_fires "
                 + "WHERE pipeline = 'daily_sales_etl' AND scheduled_at = ?", java.sql.Timestamp.from(slot));

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.schedule.PipelineSchedules;
 import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
@@ -32,6 +33,7 @@ import io.pipelines.stream.StreamConsumers;
 public class ControlApi {
 
     private final PipelineCatalog catalog;
+    private final PipelineSchedules schedules;
     private final RunLauncher launcher;
     private final RunLedger ledger;
     private final ObjectMapper json;
@@ -40,9 +42,10 @@ public class ControlApi {
     private final PipelinesProperties.Stream stream;
     private final StreamConsumers consumers;
 
-    public ControlApi(PipelineCatalog catalog, RunLauncher launcher, RunLedger ledger, ObjectMapper json, Clock clock,
-                      PipelinesProperties properties, StreamConsumers consumers) {
+    public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
+                      ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers) {
         this.catalog = catalog;
+        this.schedules = schedules;
         this.launcher = launcher;
         this.ledger = ledger;
         this.json = json;
@@ -80,7 +83,7 @@ public class ControlApi {
         view.put("description", p.description());
         view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId()));
         view.put("steps", p.steps().stream().map(s -> Map.of("task", s.task(), "block", s.block())).toList());
-        view.put("state", catalog.state(p.name()));
+        view.put("state", schedules.state(p.name()));
         view.put("lastRun", lastRun(p.name()));
         return view;
     }
@@ -108,7 +111,7 @@ public class ControlApi {
         view.put("stagingTable", s.stagingTable());
         view.put("lakePrefix", s.lakePrefix());
         view.put("schedule", Map.of("cron", s.cron(), "timeZone", s.settings().getTimeZone()));
-        view.put("state", catalog.state(s.name()));
+        view.put("state", schedules.state(s.name()));
         view.put("lastRun", lastRun(s.name()));
         return view;
     }

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.schedule.PipelineSchedules;
 
 /** Registers one {@link PipelineControlMBean} per pipeline; each operation goes through {@link ControlApi}. */
 @Component
@@ -25,13 +26,15 @@ public class PipelineJmx implements DisposableBean {
     public static final String DOMAIN = "io.pipelines";
 
     private final PipelineCatalog catalog;
+    private final PipelineSchedules schedules;
     private final ControlApi api;
     private final DeadLetterApi deadLetters;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
-    public PipelineJmx(PipelineCatalog catalog, ControlApi api, DeadLetterApi deadLetters) {
+    public PipelineJmx(PipelineCatalog catalog, PipelineSchedules schedules, ControlApi api, DeadLetterApi deadLetters) {
         this.catalog = catalog;
+        this.schedules = schedules;
         this.api = api;
         this.deadLetters = deadLetters;
     }
@@ -78,7 +81,7 @@ public class PipelineJmx implements DisposableBean {
 
         @Override
         public String getState() {
-            return catalog.state(pipeline);
+            return schedules.state(pipeline);
         }
 
         @Override
@@ -114,12 +117,12 @@ public class PipelineJmx implements DisposableBean {
 
         @Override
         public void suspend() throws Exception {
-            catalog.suspend(pipeline);
+            schedules.suspend(pipeline);
         }
 
         @Override
         public void resume() throws Exception {
-            catalog.resume(pipeline);
+            schedules.resume(pipeline);
         }
 
         private static LocalDate date(String field, String text) {

@@ -8,9 +8,6 @@ import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
-import org.quartz.SchedulerException;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
@@ -22,7 +19,7 @@ import io.pipelines.config.SourceDefinitions;
  * {@link PipelineRoutes}): those of the route files, and those made from the entries of
  * pipelines.sources ({@link ConfiguredPipelines}), whose entries are kept too (they describe the
  * source). A pipeline {@code p} is run by the route with id {@code p}; its schedule is the route
- * {@code p.schedule}, whose Quartz trigger suspend and resume pause and resume (for every instance).
+ * {@code p.schedule} (io.pipelines.schedule).
  * The pipelines are known once Camel has read the routes ({@link #learn}, before Camel starts).
  */
 @Component
@@ -35,13 +32,11 @@ public class PipelineCatalog {
     private final Map<String, SourceDefinition> sources;
     private final CamelContext camel;
     private final Blocks blocks;
-    private final ScheduleTriggers triggers;
 
-    public PipelineCatalog(PipelinesProperties properties, CamelContext camel, Blocks blocks, ScheduleTriggers triggers) {
+    public PipelineCatalog(PipelinesProperties properties, CamelContext camel, Blocks blocks) {
         this.sources = SourceDefinitions.resolve(properties.getSources(), properties.getConnections().keySet(), Set.of());
         this.camel = camel;
         this.blocks = blocks;
-        this.triggers = triggers;
     }
 
     /**
@@ -115,7 +110,8 @@ public class PipelineCatalog {
                 + " has no step " + task));
     }
 
-    private void known(String name) {
+    /** Fails with UnknownPipelineException when there is no such pipeline. */
+    public void known(String name) {
         if (!exists(name)) {
             throw new UnknownPipelineException(name);
         }
@@ -155,32 +151,4 @@ public class PipelineCatalog {
         }
         return camel.getEndpoint("seda:" + name);
     }
-
-    /**
-     * started, suspended (its trigger is paused, on every instance), unscheduled, or the state of
-     * its schedule route here when that is not started (stopped by an operator, say).
-     */
-    public String state(String name) {
-        known(name);
-        ServiceStatus status = camel.getRouteController().getRouteStatus(name + SCHEDULE_SUFFIX);
-        if (status == null) {
-            return "unscheduled";
-        }
-        if (!status.isStarted()) {
-            return status.name().toLowerCase(java.util.Locale.ROOT);
-        }
-        return triggers.state(name);
-    }
-
-    /** Pauses the pipeline's schedule on every instance (manual runs are still accepted). */
-    public void suspend(String name) throws SchedulerException {
-        known(name);
-        triggers.pause(name);
-    }
-
-    public void resume(String name) throws SchedulerException {
-        known(name);
-        triggers.resume(name);
-    }
-
 }

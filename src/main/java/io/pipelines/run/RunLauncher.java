@@ -1,8 +1,6 @@
 package io.pipelines.run;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import io.pipelines.cluster.RunFence;
 
 /**
  * Starts runs: records them QUEUED in the ledger, then hands each to its pipeline's route. Called
- * by the schedule routes, the REST API and JMX.
+ * by the REST API, JMX, run recovery and the schedules (io.pipelines.schedule.ScheduledRuns).
  */
 @Component("runLauncher")
 public class RunLauncher {
@@ -28,17 +26,12 @@ public class RunLauncher {
     private final RunLedger ledger;
     private final ProducerTemplate producer;
     private final RunFence fence;
-    private final ScheduleFires fires;
-    private final PipelineMetrics metrics;
 
-    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer, RunFence fence,
-                       ScheduleFires fires, PipelineMetrics metrics) {
+    public RunLauncher(PipelineCatalog catalog, RunLedger ledger, ProducerTemplate producer, RunFence fence) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.producer = producer;
         this.fence = fence;
-        this.fires = fires;
-        this.metrics = metrics;
     }
 
     /** One run for one logical date; returns its id. */
@@ -98,39 +91,15 @@ public class RunLauncher {
     }
 
     /**
-     * The run of a schedule's fire: the logical date is the day before the cron slot the fire
-     * stands for (its scheduled time, or for a fire replayed late after a misfire, the latest slot
-     * before it), in the pipeline's time zone. Each slot is handled once across all instances; a
-     * date that already has a run in progress is skipped, with a warning.
+     * Hands a run recorded QUEUED by someone else (a schedule's fire) to its route; when it cannot be
+     * handed over, the run is recorded FAILED and the error thrown.
      */
-    public void launchScheduled(String pipeline, Date scheduledFireTime) {
-        Instant slot = ScheduleSlots.slotAtOrBefore(catalog.cron(pipeline), catalog.zone(pipeline),
-                scheduledFireTime.toInstant());
-        LocalDate date = slot.atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
-        ScheduleFires.Fire fire;
+    public void dispatchQueued(String pipeline, long runId, LocalDate date) {
         try {
-            fire = fires.record(pipeline, slot, date);
-        } catch (RunAlreadyActiveException e) {
-            metrics.scheduleFired(pipeline, "skipped");
-            log.warn("Scheduled run of {} for {} skipped: {}", pipeline, date, e.getMessage());
-            return;
-        }
-        metrics.scheduleFired(pipeline, fire.outcome().name().toLowerCase(java.util.Locale.ROOT));
-        switch (fire.outcome()) {
-            case DUPLICATE -> log.warn("Schedule of {} fired again for {} ({}), already handled by instance {}: nothing queued",
-                    pipeline, slot, date, fire.handledBy());
-            case SKIPPED -> log.warn("Scheduled run of {} for {} skipped: run {} of that date is in progress", pipeline,
-                    date, fire.runId());
-            case QUEUED -> {
-                try {
-                    send(catalog.entry(pipeline), pipeline, fire.runId(), date, false);
-                    log.info("{} run {} for {} queued (schedule, fire of {}{})", pipeline, fire.runId(), date, slot,
-                            slot.equals(scheduledFireTime.toInstant()) ? "" : ", replayed at " + scheduledFireTime.toInstant());
-                } catch (RuntimeException e) {
-                    ledger.finish(fire.runId(), RunStatus.FAILED, "Could not be queued: " + e.getMessage());
-                    throw e;
-                }
-            }
+            send(catalog.entry(pipeline), pipeline, runId, date, false);
+        } catch (RuntimeException e) {
+            ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
+            throw e;
         }
     }
 

@@ -118,7 +118,7 @@ class SourceDefinitionsTest {
         SourceSettings bad = jdbc();
         bad.setType("ftp");
         properties.getSources().put("crm_customers", bad);
-        assertThatThrownBy(() -> new PipelineCatalog(properties, null, null, null))
+        assertThatThrownBy(() -> new PipelineCatalog(properties, null, null))
                 .hasMessage("pipelines.sources.crm_customers.type: 'ftp' is not a source type (one of [jdbc, http])");
     }
 }

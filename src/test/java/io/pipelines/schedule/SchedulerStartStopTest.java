@@ -1,4 +1,4 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.pipelines.cluster.InstanceLease;
+import io.pipelines.run.RunAlreadyActiveException;
+import io.pipelines.run.RunLedger;
 
 /**
  * Records each fire of a schedule once (etl.schedule_fires, keyed by pipeline and scheduled time)

@@ -1,4 +1,4 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import java.text.ParseException;
 import java.time.Duration;

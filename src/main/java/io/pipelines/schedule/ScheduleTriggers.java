@@ -1,4 +1,4 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import java.util.Collection;
 import java.util.Set;

@@ -1,6 +1,7 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.quartz.SchedulerException;
@@ -8,11 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.run.BatchPipeline;
+import io.pipelines.run.PipelineCatalog;
+
 
 /**
- * Once Camel has started, checks that every batch pipeline has its route, then makes the schedule
- * route {@code <pipeline>.schedule} of every batch pipeline from the route template
- * {@code pipeline-schedule} (routes/templates/), with the cron and time zone of its pipeline-runs.
+ * The pipelines' schedules. Once Camel has started, checks that every pipeline has its route, then
+ * makes the schedule route {@code <pipeline>.schedule} of every pipeline from the route template
+ * {@code pipeline-schedule} (routes/templates/), with the cron and time zone of its pipeline-runs;
+ * then gives each schedule's state, and suspends and resumes it (its Quartz trigger, for every
+ * instance).
  */
 @Component
 public class PipelineSchedules implements CamelContextConfiguration {
@@ -22,10 +28,39 @@ public class PipelineSchedules implements CamelContextConfiguration {
 
     private final PipelineCatalog catalog;
     private final ScheduleTriggers triggers;
+    private final CamelContext camel;
 
-    public PipelineSchedules(PipelineCatalog catalog, ScheduleTriggers triggers) {
+    public PipelineSchedules(PipelineCatalog catalog, ScheduleTriggers triggers, CamelContext camel) {
         this.catalog = catalog;
         this.triggers = triggers;
+        this.camel = camel;
+    }
+
+    /**
+     * started, suspended (its trigger is paused, on every instance), unscheduled, or the state of
+     * its schedule route here when that is not started (stopped by an operator, say).
+     */
+    public String state(String name) {
+        catalog.known(name);
+        ServiceStatus status = camel.getRouteController().getRouteStatus(name + PipelineCatalog.SCHEDULE_SUFFIX);
+        if (status == null) {
+            return "unscheduled";
+        }
+        if (!status.isStarted()) {
+            return status.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return triggers.state(name);
+    }
+
+    /** Pauses the pipeline's schedule on every instance (manual runs are still accepted). */
+    public void suspend(String name) throws SchedulerException {
+        catalog.known(name);
+        triggers.pause(name);
+    }
+
+    public void resume(String name) throws SchedulerException {
+        catalog.known(name);
+        triggers.resume(name);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.pipelines.run;
+package io.pipelines.schedule;
 
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
