@@ -44,7 +44,7 @@ public final class PipelineRoutes {
 
     public static Map<String, BatchPipeline> read(CamelContext camel, Blocks blocks) {
         Map<String, BatchPipeline> pipelines = new LinkedHashMap<>();
-        Map<String, String> starts = new LinkedHashMap<>();
+        Map<String, String> startedBy = new LinkedHashMap<>();
         for (RouteDefinition route : ((ModelCamelContext) camel).getRouteDefinitions()) {
             if (route.getInput() == null || !RUNS_BLOCK.equals(block(route.getInput().getEndpointUri()))) {
                 refuseSteps(route, blocks);
@@ -75,16 +75,14 @@ public final class PipelineRoutes {
                         + pipelines.get(name).where());
             }
             String from = route.getInput().getEndpointUri();
-            for (BatchPipeline other : pipelines.values()) {
-                if (from.equals(starts.get(other.name()))) {
-                    // Camel takes equal URIs for one endpoint, which only one route may consume.
-                    throw new IllegalStateException(where + ": starts from " + from + " as pipeline " + other.name()
-                            + " does (" + other.where() + "); name each pipeline's queue: kamelet:" + RUNS_BLOCK
-                            + "/" + name + "-runs");
-                }
+            String other = startedBy.putIfAbsent(from, name);
+            if (other != null) {
+                // Camel takes equal URIs for one endpoint, which only one route may consume.
+                throw new IllegalStateException(where + ": starts from " + from + " as pipeline " + other + " does ("
+                        + pipelines.get(other).where() + "); name each pipeline's queue: kamelet:" + RUNS_BLOCK + "/"
+                        + name + "-runs");
             }
-            starts.put(name, from);
-            Step runs = step(camel, blocks, name, RUNS_BLOCK, null, route.getInput().getEndpointUri(), where);
+            Step runs = step(camel, blocks, name, RUNS_BLOCK, null, from, where);
             String cron = runs.text("cron");
             if (!CronExpression.isValidExpression(cron)) {
                 throw runs.wrong("cron", "'" + cron + "' is not a Quartz cron expression (seconds first)");

@@ -98,7 +98,7 @@ public class RunLauncher {
         try {
             send(catalog.entry(pipeline), pipeline, runId, date, false);
         } catch (RuntimeException e) {
-            ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
+            notQueued(List.of(runId), e);
             throw e;
         }
     }
@@ -113,13 +113,18 @@ public class RunLauncher {
                 send(entry, pipeline, runId, date, force);
                 log.info("{} run {} for {} queued ({}{})", pipeline, runId, date, triggeredBy, force ? ", forced" : "");
             } catch (RuntimeException e) {
-                for (long notQueued : ids.subList(i, ids.size())) {
-                    ledger.finish(notQueued, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
-                }
+                notQueued(ids.subList(i, ids.size()), e);
                 throw e;
             }
         }
         return ids;
+    }
+
+    /** Records runs that could not be handed to their route as FAILED, with why. */
+    private void notQueued(List<Long> runIds, RuntimeException e) {
+        for (long runId : runIds) {
+            ledger.finish(runId, RunStatus.FAILED, "Could not be queued: " + e.getMessage());
+        }
     }
 
     /** Hands a recorded run to its pipeline's route, with the headers that carry it. */

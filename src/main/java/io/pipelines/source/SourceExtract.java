@@ -114,8 +114,9 @@ public class SourceExtract implements BlockTask {
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,
                           @Header(RunHeaders.LOGICAL_DATE) LocalDate date,
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
-        SourceDefinition source = steps.of(pipeline, task);
-        String loadTask = catalog.step(pipeline, task).text("load");
+        Step step = catalog.step(pipeline, task);
+        SourceDefinition source = steps.of(catalog.batch(pipeline), step);
+        String loadTask = step.text("load");
         String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
         landed.clear(runFolder);
         Watermark from = watermarks.current(source.name());

@@ -105,8 +105,7 @@ public class SourceLoad {
     private long load(Connection c, SourceDefinition source, long runId, Increment increment, Manifest manifest)
             throws Exception {
         Savepoint before = c.setSavepoint();
-        SourceUpsertLoad load = new SourceUpsertLoad(source, runId, increment.from(), true, stores);
-        load.increment(increment);
+        SourceUpsertLoad load = upsert(source, runId, increment, true);
         try {
             return LandedCopy.load(c, landed, load, manifest);
         } catch (Exception e) {
@@ -115,10 +114,14 @@ public class SourceLoad {
             }
             // Two records of one key (an API that paged a record twice) went straight into the new table: the upsert keeps the last.
             c.rollback(before);
-            SourceUpsertLoad upsert = new SourceUpsertLoad(source, runId, increment.from(), false, stores);
-            upsert.increment(increment);
-            return LandedCopy.load(c, landed, upsert, manifest);
+            return LandedCopy.load(c, landed, upsert(source, runId, increment, false), manifest);
         }
+    }
+
+    private SourceUpsertLoad upsert(SourceDefinition source, long runId, Increment increment, boolean mayCopyStraight) {
+        SourceUpsertLoad load = new SourceUpsertLoad(source, runId, increment.from(), mayCopyStraight, stores);
+        load.increment(increment);
+        return load;
     }
 
     private Increment increment(String runFolder) {

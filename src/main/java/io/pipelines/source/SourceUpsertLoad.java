@@ -64,10 +64,9 @@ final class SourceUpsertLoad implements TableLoad {
             return; // an API that sent no record: nothing to copy, the watermark and the lineage are still recorded
         }
         List<String> keys = source.settings().getKeyColumns();
-        boolean newTable = !stores.stagingSchema().exists(c, source.stagingTable());
-        List<String> tableColumns = new ArrayList<>(stores.stagingSchema().evolve(c, source.name(), source.stagingTable(),
-                columns, keys).keySet());
-        upsert = StagingUpsert.open(c, source.stagingTable(), tableColumns, keys, schema, runId, mayCopyStraight, newTable);
+        StagingSchema.Evolved table = stores.stagingSchema().evolve(c, source.name(), source.stagingTable(), columns, keys);
+        upsert = StagingUpsert.open(c, source.stagingTable(), new ArrayList<>(table.columns().keySet()), keys, schema,
+                runId, mayCopyStraight, table.made());
     }
 
     /** Whether the rows went straight into the (empty) table: a unique violation then means two rows of one key. */

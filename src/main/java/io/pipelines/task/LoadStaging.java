@@ -61,8 +61,7 @@ public class LoadStaging implements BlockTask {
         }
         if (step.text("mode").equals("upsert")) {
             // Upserts a source's rows read after the watermark; the extract checks the rest (SourceExtract).
-            Step extract = pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
-                    + pipeline.name() + " has no step " + step.text("extract")));
+            Step extract = extractOf(step, pipeline);
             if (!Blocks.SOURCE_EXTRACTS.contains(extract.block())) {
                 throw step.wrong("mode", "upsert loads the rows of a " + String.join(" or ", Blocks.SOURCE_EXTRACTS.stream()
                         .sorted().toList()) + " step (by their key, moving the watermark); step " + extract.task()
@@ -79,14 +78,19 @@ public class LoadStaging implements BlockTask {
 
     /** The extract step whose landed rows a check or load step reads: a jdbc-extract step before it. */
     static Step landedBy(Step step, BatchPipeline pipeline) {
-        Step extract = pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
-                + pipeline.name() + " has no step " + step.text("extract")));
+        Step extract = extractOf(step, pipeline);
         if (!extract.block().equals("jdbc-extract") || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
             throw step.wrong("extract", "step " + extract.task() + " is not a jdbc-extract step before this one"
                     + (Blocks.SOURCE_EXTRACTS.contains(extract.block()) && step.block().equals("warehouse-load")
                             ? " (a " + extract.block() + " step's rows are loaded with mode: upsert)" : ""));
         }
         return extract;
+    }
+
+    /** The step a check or load step's parameter extract names. */
+    private static Step extractOf(Step step, BatchPipeline pipeline) {
+        return pipeline.step(step.text("extract")).orElseThrow(() -> step.wrong("extract", "pipeline "
+                + pipeline.name() + " has no step " + step.text("extract")));
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,

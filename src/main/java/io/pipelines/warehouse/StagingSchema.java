@@ -27,8 +27,14 @@ public class StagingSchema {
     /** Columns staging adds to every source's rows. */
     public static final List<String> LOAD_COLUMNS = List.of("_run_id", "_loaded_at");
 
-    /** The table's columns after the change, in table order (name -> type as PostgreSQL formats it). */
-    public Map<String, String> evolve(Connection c, String source, String stagingTable, List<SourceColumn> columns,
+    /**
+     * The table after the change: its columns in table order (name -> type as PostgreSQL formats it),
+     * and whether this call made it (in the caller's transaction: no one else sees it yet).
+     */
+    public record Evolved(Map<String, String> columns, boolean made) {
+    }
+
+    public Evolved evolve(Connection c, String source, String stagingTable, List<SourceColumn> columns,
                                       List<String> keys) throws SQLException {
         String table = SqlIdentifiers.qualified(stagingTable, "warehouse-table");
         Map<String, String> existing = columns(c, stagingTable);
@@ -52,12 +58,7 @@ public class StagingSchema {
                 }
             }
         }
-        return columns(c, stagingTable);
-    }
-
-    /** Whether the table exists (as this transaction sees it). */
-    public boolean exists(Connection c, String stagingTable) throws SQLException {
-        return !columns(c, stagingTable).isEmpty();
+        return new Evolved(columns(c, stagingTable), existing.isEmpty());
     }
 
     private static Map<String, String> columns(Connection c, String stagingTable) throws SQLException {

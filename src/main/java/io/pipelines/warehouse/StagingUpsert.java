@@ -61,7 +61,7 @@ public final class StagingUpsert implements AutoCloseable {
                                      Schema schema, long runId, boolean mayCopyStraight, boolean newTable)
             throws SQLException {
         String table = SqlIdentifiers.qualified(stagingTable, "warehouse-table");
-        boolean straight = mayCopyStraight && isEmpty(c, table);
+        boolean straight = mayCopyStraight && (newTable || isEmpty(c, table));
         String keyDropped = straight && newTable ? dropPrimaryKey(c, table) : null;
         if (!straight) {
             try (Statement st = c.createStatement()) {
