@@ -22,6 +22,8 @@ public final class SourceDefinitions {
 
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> TYPES = List.of("jdbc", "http");
+    /** The most fields an HTTP source's records may have: PostgreSQL's 1,600 columns less staging's own and room to spare. */
+    private static final int MAX_FIELDS = 1_500;
     private static final List<String> PAGINATIONS = List.of("none", "page", "offset", "cursor", "link");
     private static final List<String> AUTHS = List.of("none", "bearer", "api-key");
     private static final Map<String, String> SHORTHANDS = Map.of(
@@ -96,6 +98,17 @@ public final class SourceDefinitions {
             }
             if (http.getPageSize() < 1) {
                 throw bad(where + ".http.page-size", "must be at least 1");
+            }
+            if (http.getMaxPageSize() == null || http.getMaxPageSize().toBytes() < 1
+                    || http.getMaxPageSize().toBytes() > Integer.MAX_VALUE - 8) {
+                throw bad(where + ".http.max-page-size", "must be from 1B to 2047MB");
+            }
+            if (http.getMaxRecords() < 1) {
+                throw bad(where + ".http.max-records", "must be at least 1");
+            }
+            if (http.getMaxFields() < 1 || http.getMaxFields() > MAX_FIELDS) {
+                throw bad(where + ".http.max-fields", "must be from 1 to " + MAX_FIELDS
+                        + " (PostgreSQL takes 1,600 columns a table; staging adds its own)");
             }
         }
         plainName(where + ".cursor-column", required(where + ".cursor-column", s.getCursorColumn()), s.getCursorColumn());

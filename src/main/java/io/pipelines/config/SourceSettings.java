@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * One entry of {@code pipelines.sources.<name>}: a table of a source database ({@code type: jdbc})
  * or an endpoint of an HTTP API ({@code type: http}) loaded incrementally into a staging table.
@@ -105,6 +107,18 @@ public class SourceSettings {
         private int maxThrottledWaits = 5;
         /** Most pages one run reads (a guard against an API that never ends). */
         private int maxPages = 10_000;
+        /** Largest page body read (a page beyond it fails the run, naming the cap): a page is held in memory while it is read. */
+        private DataSize maxPageSize = DataSize.ofMegabytes(32);
+        /** Most records one run reads; more fail the run, naming the cap (an API's order is not the cursor's, so a run cannot stop halfway). */
+        private long maxRecords = 10_000_000;
+        /** Most distinct fields the records of one run may have, each a column of staging (PostgreSQL takes at most 1,600). */
+        private int maxFields = 500;
+        /**
+         * Hosts a redirect or a next-page link may lead to although they are loopback, private or link-local
+         * addresses (the source's own host is always allowed). Any other such host is refused: an API cannot send
+         * the service to its own network.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
 
         public String getRecordsField() { return recordsField; }
         public void setRecordsField(String recordsField) { this.recordsField = recordsField; }
@@ -138,5 +152,13 @@ public class SourceSettings {
         public void setMaxThrottledWaits(int maxThrottledWaits) { this.maxThrottledWaits = maxThrottledWaits; }
         public int getMaxPages() { return maxPages; }
         public void setMaxPages(int maxPages) { this.maxPages = maxPages; }
+        public DataSize getMaxPageSize() { return maxPageSize; }
+        public void setMaxPageSize(DataSize maxPageSize) { this.maxPageSize = maxPageSize; }
+        public long getMaxRecords() { return maxRecords; }
+        public void setMaxRecords(long maxRecords) { this.maxRecords = maxRecords; }
+        public int getMaxFields() { return maxFields; }
+        public void setMaxFields(int maxFields) { this.maxFields = maxFields; }
+        public List<String> getAllowedHosts() { return allowedHosts; }
+        public void setAllowedHosts(List<String> allowedHosts) { this.allowedHosts = allowedHosts; }
     }
 }

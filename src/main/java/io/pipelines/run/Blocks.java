@@ -33,7 +33,7 @@ public class Blocks {
     public static final java.util.Set<String> SOURCE_EXTRACTS = java.util.Set.of("table-extract", "api-extract");
 
     /** Types a parameter may have; file: a path under the project folder, checked to exist. */
-    public static final List<String> TYPES = List.of("string", "integer", "number", "boolean", "duration", "file");
+    public static final List<String> TYPES = List.of("string", "integer", "number", "boolean", "duration", "size", "file");
 
     /** One parameter of a block. {@code defaultValue} null: none. */
     public record Parameter(String name, String title, String description, String type, String defaultValue,

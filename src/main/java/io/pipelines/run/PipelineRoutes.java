@@ -227,6 +227,7 @@ public final class PipelineRoutes {
                 case "integer" -> Long.parseLong(value);
                 case "number" -> Double.parseDouble(value);
                 case "duration" -> DurationStyle.detectAndParse(value);
+                case "size" -> org.springframework.util.unit.DataSize.parse(value);
                 case "boolean" -> {
                     if (!value.equals("true") && !value.equals("false")) {
                         throw new IllegalArgumentException();

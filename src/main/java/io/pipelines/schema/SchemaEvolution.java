@@ -1,6 +1,7 @@
 package io.pipelines.schema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,9 @@ import java.util.Set;
 /**
  * How a source's current columns compare with the last recorded version of its schema. A new
  * column is added to staging; a column gone from the source stays in staging (NULL in new rows);
- * a type that can be widened (integer to bigint or numeric, real to double precision, date to
- * timestamp...) is widened; any other type change is refused, naming the column and both types.
+ * a type that can be widened (integer to bigint or numeric, real or double precision to numeric,
+ * date to timestamp...) is widened; a type the column already holds (bigint values in a numeric
+ * column) leaves it as it is; any other type change is refused, naming the column and both types.
  */
 public final class SchemaEvolution {
 
@@ -18,7 +20,9 @@ public final class SchemaEvolution {
     private static final Map<String, Set<String>> WIDENINGS = Map.of(
             "integer", Set.of("bigint", "numeric"),
             "bigint", Set.of("numeric"),
-            "real", Set.of("double precision"),
+            "real", Set.of("double precision", "numeric"),
+            // A float's shortest exact text as a decimal (PostgreSQL's cast): an HTTP source's fractions were floats once.
+            "double precision", Set.of("numeric"),
             "date", Set.of("timestamp", "timestamptz"),
             "timestamp", Set.of("timestamptz"));
 
@@ -40,6 +44,22 @@ public final class SchemaEvolution {
     private SchemaEvolution() {
     }
 
+    /**
+     * Whether a column of {@code oldType} already holds every value of {@code newType} (the source narrowed
+     * it, or a run's values fit a narrower type): the column keeps its type, nothing changes.
+     */
+    public static boolean holds(String oldType, String newType) {
+        return WIDENINGS.getOrDefault(newType, Set.of()).contains(oldType);
+    }
+
+    /** The columns of {@code current}, each with its recorded type where that holds the current one's values. */
+    public static List<SourceColumn> kept(List<SourceColumn> recorded, List<SourceColumn> current) {
+        Map<String, String> before = new HashMap<>();
+        recorded.forEach(c -> before.put(c.name(), c.type()));
+        return current.stream().map(c -> before.containsKey(c.name()) && holds(before.get(c.name()), c.type())
+                ? new SourceColumn(c.name(), before.get(c.name())) : c).toList();
+    }
+
     /** Refuses a type change that does not keep every value, naming the source, the column and both types. */
     public static void requireWidening(String source, String column, String oldType, String newType) {
         if (!oldType.equals(newType) && !WIDENINGS.getOrDefault(oldType, Set.of()).contains(newType)) {
@@ -59,7 +79,7 @@ public final class SchemaEvolution {
             String old = before.remove(c.name());
             if (old == null) {
                 added.add(c);
-            } else if (!old.equals(c.type())) {
+            } else if (!old.equals(c.type()) && !holds(old, c.type())) {
                 requireWidening(source, c.name(), old, c.type());
                 widened.add(c);
             }

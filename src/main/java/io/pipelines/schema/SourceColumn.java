@@ -15,9 +15,17 @@ import io.pipelines.lake.AvroFields;
  */
 public record SourceColumn(String name, String type) {
 
-    /** The columns of a landed schema, with the staging type of each Avro type. */
+    /**
+     * A field of landed records that is no column: the names (comma-separated) of the fields a record of
+     * an HTTP source did not carry, whose stored values its load keeps; null when it carried every one.
+     * Present only in the runs where some record lacked a field.
+     */
+    public static final String ABSENT = "_absent";
+
+    /** The columns of a landed schema, with the staging type of each Avro type ({@link #ABSENT} is none). */
     public static List<SourceColumn> of(Schema record) {
-        return record.getFields().stream().map(f -> new SourceColumn(f.name(), stagingType(AvroFields.valueType(f.schema())))).toList();
+        return record.getFields().stream().filter(f -> !f.name().equals(ABSENT))
+                .map(f -> new SourceColumn(f.name(), stagingType(AvroFields.valueType(f.schema())))).toList();
     }
 
     public static String stagingType(Schema type) {

@@ -3,9 +3,11 @@ package io.pipelines.source;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,22 +17,22 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.SourceSettings;
@@ -42,10 +44,13 @@ import io.pipelines.schema.SourceRejectedException;
 /**
  * Reads the records of an HTTP API endpoint, page after page (page number, offset, a cursor token
  * from the body, or the Link header's rel="next"), spooled to a local file while the types of their
- * fields are found (integers, decimals, booleans, text; anything else as its JSON text). Then hands
- * on the records after the watermark. A 429 is waited out for its Retry-After; a 401/403 or another
- * 4xx fails the run at once ({@link SourceRejectedException}); a 5xx or a timeout fails the task,
- * which the shared error handling retries.
+ * fields are found ({@link FieldTypes}: numbers exact, text timestamps with an offset as instants).
+ * Then hands on the records after the watermark; a field a record does not carry is named in its
+ * {@link SourceColumn#ABSENT} field, so that the load keeps the stored value rather than writing
+ * NULL. A 429 is waited out for its Retry-After; a 401/403 or another 4xx fails the run at once
+ * ({@link SourceRejectedException}), as do a page, a run or a record shape beyond the source's caps
+ * and a redirect or next link to a loopback, private or link-local host other than the source's
+ * own; a 5xx or a timeout fails the task, which the shared error handling retries.
  */
 @Component
 public class HttpSourceReader implements SourceReader {
@@ -54,11 +59,14 @@ public class HttpSourceReader implements SourceReader {
     private static final int MAX_REDIRECTS = 5;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
 
+    /** JSON read with every number exact (BigDecimal, BigInteger) and written back as plain digits. */
     private final ObjectMapper json;
     private final Path spoolDir;
 
     public HttpSourceReader(ObjectMapper json, PipelinesProperties properties) {
-        this.json = json;
+        this.json = json.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         this.spoolDir = properties.getLake().getSpoolDir();
     }
 
@@ -67,10 +75,11 @@ public class HttpSourceReader implements SourceReader {
         Files.createDirectories(spoolDir);
         Path spool = Files.createTempFile(spoolDir, source.name(), ".jsonl");
         try {
-            Map<String, FieldType> fields = new LinkedHashMap<>();
+            FieldTypes fields = new FieldTypes(source);
             int pages = fetchAll(source, spool, fields);
-            Schema schema = schema(source, fields);
-            if (fields.isEmpty()) {
+            FieldTypes.RecordShape shape = fields.shape(rows.recordedTypes());
+            Schema schema = shape.schema();
+            if (shape.isEmpty()) {
                 rows.begin(schema); // no records at all: nothing to load, the schema stays as recorded
                 return new Summary(null, pages);
             }
@@ -84,7 +93,7 @@ public class HttpSourceReader implements SourceReader {
             rows.begin(schema);
             try (BufferedReader in = Files.newBufferedReader(spool)) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    GenericRecord record = record(schema, json.readTree(line));
+                    GenericRecord record = shape.record(json.readTree(line));
                     if (record.get(s.getCursorColumn()) == null) {
                         continue;
                     }
@@ -106,7 +115,7 @@ public class HttpSourceReader implements SourceReader {
     }
 
     /** Reads every page into the spool file; returns the number of pages. */
-    private int fetchAll(SourceDefinition source, Path spool, Map<String, FieldType> fields) throws Exception {
+    private int fetchAll(SourceDefinition source, Path spool, FieldTypes fields) throws Exception {
         SourceSettings.Http h = source.settings().getHttp();
         // Redirects are followed here (see get), so that credentials go to the source's own origin only.
         HttpClient client = HttpClient.newBuilder().connectTimeout(h.getTimeout())
@@ -128,9 +137,9 @@ public class HttpSourceReader implements SourceReader {
                     throw new SourceRejectedException("Source " + source.name() + ": more than " + h.getMaxPages()
                             + " pages (pipelines.sources." + source.name() + ".http.max-pages)");
                 }
-                HttpResponse<String> response = get(client, source, base, next, throttled);
+                Page response = get(client, source, base, next, throttled);
                 pages++;
-                JsonNode body = json.readTree(response.body());
+                JsonNode body = readPage(source, response);
                 JsonNode records = h.getRecordsField().isEmpty() ? body : body.path(h.getRecordsField());
                 if (!records.isArray()) {
                     throw new SourceRejectedException("Source " + source.name() + ": GET " + next + " answered without an array "
@@ -138,8 +147,7 @@ public class HttpSourceReader implements SourceReader {
                             + "' (pipelines.sources." + source.name() + ".http.records-field)"));
                 }
                 for (JsonNode r : records) {
-                    r.fields().forEachRemaining(f -> fields.computeIfAbsent(f.getKey(), k -> FieldType.NONE));
-                    r.fields().forEachRemaining(f -> fields.put(f.getKey(), fields.get(f.getKey()).with(f.getValue())));
+                    fields.add(r);
                     out.write(json.writeValueAsString(r));
                     out.newLine();
                 }
@@ -171,13 +179,28 @@ public class HttpSourceReader implements SourceReader {
         return pages;
     }
 
+    /** A page as answered: where it came from (after redirects), its headers and its body. */
+    private record Page(URI uri, HttpHeaders headers, byte[] body) {
+    }
+
+    /** The page's body as JSON; a body that is no JSON fails the task (retried: a proxy's error page, say), naming the page. */
+    private JsonNode readPage(SourceDefinition source, Page page) throws IOException {
+        try {
+            return json.readTree(page.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("Source " + source.name() + ": GET " + page.uri() + " answered a body that is "
+                    + "not JSON (" + e.getOriginalMessage() + "): " + abbreviate(new String(page.body(), StandardCharsets.UTF_8)));
+        }
+    }
+
     /**
      * One GET, a 429 waited out, redirects followed; any other failure is thrown (a 401/403/4xx as not to
      * be retried). The credentials are sent only to the origin (scheme, host, port) of the source's URL: a
-     * next page or a redirect elsewhere fails the run when the source has credentials.
+     * next page or a redirect elsewhere fails the run when the source has credentials. A next page or a
+     * redirect to another host must not be a loopback, private or link-local address (unless allowed), and
+     * no body is read beyond http.max-page-size.
      */
-    private HttpResponse<String> get(HttpClient client, SourceDefinition source, URI base, URI uri, int[] throttled)
-            throws Exception {
+    private Page get(HttpClient client, SourceDefinition source, URI base, URI uri, int[] throttled) throws Exception {
         SourceSettings.Http h = source.settings().getHttp();
         int redirects = 0;
         while (true) {
@@ -186,18 +209,20 @@ public class HttpSourceReader implements SourceReader {
                         + ", another origin than the source's " + origin(base) + " (pipelines.sources." + source.name()
                         + ".url); its credentials (http.auth " + h.getAuth() + ") are sent to the source's origin only: not followed");
             }
+            PrivateHosts.requireAllowed(source, base, uri);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(h.getTimeout()).header("Accept", "application/json");
             switch (h.getAuth()) {
                 case "bearer" -> request.header("Authorization", "Bearer " + h.getToken());
                 case "api-key" -> request.header(h.getApiKeyHeader(), h.getToken());
                 default -> { }
             }
-            HttpResponse<String> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
-            if (status / 100 == 2) {
-                return response;
-            }
             String what = "Source " + source.name() + ": GET " + uri + " answered " + status;
+            byte[] body = body(source, response, what);
+            if (status / 100 == 2) {
+                return new Page(response.uri(), response.headers(), body);
+            }
             var location = response.headers().firstValue("Location");
             if (status / 100 == 3 && status != 304 && location.isPresent()) {
                 if (++redirects > MAX_REDIRECTS) {
@@ -223,7 +248,21 @@ public class HttpSourceReader implements SourceReader {
             if (status / 100 == 4 && status != 408) {
                 throw new SourceRejectedException(what + ": the request is refused; not retried");
             }
-            throw new IOException(what + ": " + abbreviate(response.body()));
+            throw new IOException(what + ": " + abbreviate(new String(body, StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** The response's body, read up to http.max-page-size: a larger one fails the run, naming the cap. */
+    private static byte[] body(SourceDefinition source, HttpResponse<InputStream> response, String what) throws IOException {
+        long max = source.settings().getHttp().getMaxPageSize().toBytes();
+        try (InputStream in = response.body()) {
+            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            byte[] body = declared > max ? null : in.readNBytes((int) max + 1);
+            if (body == null || body.length > max) {
+                throw new SourceRejectedException(what + " with a body larger than " + max + " bytes, the most a page may "
+                        + "hold (pipelines.sources." + source.name() + ".http.max-page-size); not retried");
+            }
+            return body;
         }
     }
 
@@ -272,67 +311,5 @@ public class HttpSourceReader implements SourceReader {
                     + schema.getFields().stream().map(Schema.Field::name).toList() + ")");
         }
         return f.schema();
-    }
-
-    private static Schema schema(SourceDefinition source, Map<String, FieldType> fields) {
-        SchemaBuilder.FieldAssembler<Schema> assembler = SchemaBuilder.record(source.name()).namespace("pipelines").fields();
-        fields.forEach((name, type) -> {
-            if (type == FieldType.NONE) {
-                return; // null in every record of this run: no type to give it, so absent from this run's schema
-            }
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new SourceRejectedException("Source " + source.name() + ": field '" + name
-                        + "' is not a plain name and cannot become a column");
-            }
-            assembler.name(name).type(Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(type.avro())))
-                    .withDefault(null);
-        });
-        return assembler.endRecord();
-    }
-
-    private static GenericRecord record(Schema schema, JsonNode node) {
-        GenericData.Record record = new GenericData.Record(schema);
-        for (Schema.Field f : schema.getFields()) {
-            JsonNode v = node.get(f.name());
-            if (v == null || v.isNull()) {
-                continue;
-            }
-            record.put(f.pos(), switch (AvroFields.valueType(f.schema()).getType()) {
-                case LONG -> v.asLong();
-                case DOUBLE -> v.asDouble();
-                case BOOLEAN -> v.asBoolean();
-                default -> v.isValueNode() ? v.asText() : v.toString();
-            });
-        }
-        return record;
-    }
-
-    /** The type of a JSON field over every record seen: the narrowest that holds all its values. */
-    enum FieldType {
-        NONE, BOOLEAN, LONG, DOUBLE, STRING;
-
-        FieldType with(JsonNode value) {
-            FieldType seen = value.isNull() ? NONE : value.isBoolean() ? BOOLEAN
-                    : value.isIntegralNumber() && value.canConvertToLong() ? LONG : value.isNumber() ? DOUBLE : STRING;
-            if (seen == NONE || seen == this) {
-                return this;
-            }
-            if (this == NONE) {
-                return seen;
-            }
-            if ((this == LONG && seen == DOUBLE) || (this == DOUBLE && seen == LONG)) {
-                return DOUBLE;
-            }
-            return STRING;
-        }
-
-        Schema.Type avro() {
-            return switch (this) {
-                case BOOLEAN -> Schema.Type.BOOLEAN;
-                case LONG -> Schema.Type.LONG;
-                case DOUBLE -> Schema.Type.DOUBLE;
-                default -> Schema.Type.STRING;
-            };
-        }
     }
 }

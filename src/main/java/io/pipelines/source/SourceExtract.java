@@ -194,10 +194,12 @@ public class SourceExtract implements BlockTask {
         @Override
         public void begin(Schema schema) {
             this.schema = schema;
-            this.columns = SourceColumn.of(schema);
-            for (SourceColumn c : columns) {
-                if (c.name().startsWith("_")) {
-                    throw new SourceRejectedException("Source " + source.name() + ": column " + c.name()
+            // A type the recorded column holds (bigint values in a numeric column) is recorded as the column's.
+            this.columns = SchemaEvolution.kept(recorded == null ? List.of() : recorded.columns(), SourceColumn.of(schema));
+            for (Schema.Field f : schema.getFields()) {
+                boolean absentFields = f.name().equals(SourceColumn.ABSENT) && !source.isJdbc(); // the http reader's own
+                if (f.name().startsWith("_") && !absentFields) {
+                    throw new SourceRejectedException("Source " + source.name() + ": column " + f.name()
                             + " starts with '_', which staging keeps for its own columns " + io.pipelines.warehouse.StagingSchema.LOAD_COLUMNS);
                 }
             }
@@ -251,6 +253,15 @@ public class SourceExtract implements BlockTask {
             if (last == null || Watermark.compare(mark, last, cursorType, keyTypes) > 0) {
                 last = mark;
             }
+        }
+
+        @Override
+        public Map<String, String> recordedTypes() {
+            Map<String, String> types = new java.util.HashMap<>();
+            if (recorded != null) {
+                recorded.columns().forEach(c -> types.put(c.name(), c.type()));
+            }
+            return types;
         }
 
         /** jdbc, a first load: the row that sorts last in the database's order, read after the rows. */

@@ -1,6 +1,5 @@
 package io.pipelines.source;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,27 +151,10 @@ public class SourcePipelines implements ConfiguredPipelines {
         p.put("endpoint", settings.getEndpoint());
         p.put("cursorColumn", settings.getCursorColumn());
         p.put("keyColumns", String.join(",", settings.getKeyColumns()));
-        p.put("recordsField", http.getRecordsField());
-        p.put("pagination", http.getPagination());
-        p.put("pageParam", http.getPageParam());
-        p.put("firstPage", http.getFirstPage());
-        p.put("offsetParam", http.getOffsetParam());
-        p.put("sizeParam", http.getSizeParam());
-        p.put("pageSize", http.getPageSize());
-        p.put("cursorParam", http.getCursorParam());
-        p.put("nextCursorField", http.getNextCursorField());
-        p.put("auth", http.getAuth());
+        p.putAll(ApiParameters.write(http));
         // The token stays in the settings: the route names where it is, never the token itself.
         p.put("tokenSetting", "none".equals(http.getAuth()) ? "" : entry(s) + ".http.token");
-        p.put("apiKeyHeader", http.getApiKeyHeader());
-        p.put("timeout", millis(http.getTimeout()));
-        p.put("maxRetryAfter", millis(http.getMaxRetryAfter()));
-        p.put("maxThrottledWaits", http.getMaxThrottledWaits());
-        p.put("maxPages", http.getMaxPages());
         return p;
     }
 
-    private static String millis(Duration d) {
-        return d.toMillis() + "ms";
-    }
 }

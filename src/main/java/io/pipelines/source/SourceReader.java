@@ -19,6 +19,14 @@ public interface SourceReader {
          */
         default void last(GenericRecord record) {
         }
+
+        /**
+         * The staging type of each column of the source's last recorded schema version (empty: none yet): a
+         * reader that finds its types from the values (http) keeps a column's type where the values fit it.
+         */
+        default java.util.Map<String, String> recordedTypes() {
+            return java.util.Map.of();
+        }
     }
 
     /** How much was read: the bound taken at the start (jdbc) or the pages read (http). */

@@ -1,11 +1,9 @@
 package io.pipelines.source;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -33,6 +31,8 @@ public class SourceSteps {
             Map.entry("key-columns", "keyColumns"), Map.entry("lake-prefix", "lakePrefix"),
             Map.entry("max-rows-per-run", "maxRowsPerRun"), Map.entry("http.pagination", "pagination"),
             Map.entry("http.auth", "auth"), Map.entry("http.token", "tokenSetting"), Map.entry("http.page-size", "pageSize"),
+            Map.entry("http.max-page-size", "maxPageSize"), Map.entry("http.max-records", "maxRecords"),
+            Map.entry("http.max-fields", "maxFields"),
             Map.entry("warehouse-table", "load"));
 
     private final PipelineCatalog catalog;
@@ -70,23 +70,9 @@ public class SourceSteps {
             s.setUrl(extract.text("url"));
             s.setEndpoint(extract.text("endpoint"));
             SourceSettings.Http h = s.getHttp();
-            h.setRecordsField(extract.text("recordsField"));
-            h.setPagination(extract.text("pagination"));
-            h.setPageParam(extract.text("pageParam"));
-            h.setFirstPage(Integer.parseInt(extract.text("firstPage")));
-            h.setOffsetParam(extract.text("offsetParam"));
-            h.setSizeParam(extract.text("sizeParam"));
-            h.setPageSize(Integer.parseInt(extract.text("pageSize")));
-            h.setCursorParam(extract.text("cursorParam"));
-            h.setNextCursorField(extract.text("nextCursorField"));
-            h.setAuth(extract.text("auth"));
+            ApiParameters.read(h, extract::text);
             String tokenSetting = extract.text("tokenSetting");
             h.setToken(tokenSetting.isEmpty() ? "" : environment.getProperty(tokenSetting, ""));
-            h.setApiKeyHeader(extract.text("apiKeyHeader"));
-            h.setTimeout(duration(extract, "timeout"));
-            h.setMaxRetryAfter(duration(extract, "maxRetryAfter"));
-            h.setMaxThrottledWaits(Integer.parseInt(extract.text("maxThrottledWaits")));
-            h.setMaxPages(Integer.parseInt(extract.text("maxPages")));
         }
         try {
             return SourceDefinitions.resolve(pipeline.name(), s, connections, Set.of());
@@ -117,7 +103,4 @@ public class SourceSteps {
                         : "step " + named + " must be a warehouse-load step of mode upsert, with extract: " + extract.task()));
     }
 
-    private static Duration duration(Step step, String parameter) {
-        return DurationStyle.detectAndParse(step.text(parameter));
-    }
 }

@@ -66,7 +66,8 @@ final class SourceUpsertLoad implements TableLoad {
         List<String> keys = source.settings().getKeyColumns();
         StagingSchema.Evolved table = stores.stagingSchema().evolve(c, source.name(), source.stagingTable(), columns, keys);
         upsert = StagingUpsert.open(c, source.stagingTable(), new ArrayList<>(table.columns().keySet()), keys, schema,
-                runId, mayCopyStraight, table.made());
+                runId, mayCopyStraight, table.made(),
+                !source.isJdbc()); // an API's record without a field: not known to be gone, its stored value kept
     }
 
     /** Whether the rows went straight into the (empty) table: a unique violation then means two rows of one key. */

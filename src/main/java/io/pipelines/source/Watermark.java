@@ -54,13 +54,28 @@ public record Watermark(String cursor, List<String> key) {
         };
     }
 
-    /** Compares two marks in (cursor, key...) order, each value by its column's type. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * Compares two marks in (cursor, key...) order, each value by its column's type; two texts that are
+     * both ISO 8601 timestamps with an offset as instants (an HTTP source's text column of timestamps
+     * written with different offsets).
+     */
     public static int compare(Watermark a, Watermark b, String cursorType, List<String> keyTypes) {
-        int c = ((Comparable) typed(a.cursor(), cursorType)).compareTo(typed(b.cursor(), cursorType));
+        int c = compare(a.cursor(), b.cursor(), cursorType);
         for (int i = 0; c == 0 && i < keyTypes.size(); i++) {
-            c = ((Comparable) typed(a.key().get(i), keyTypes.get(i))).compareTo(typed(b.key().get(i), keyTypes.get(i)));
+            c = compare(a.key().get(i), b.key().get(i), keyTypes.get(i));
         }
         return c;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(String a, String b, String type) {
+        if ("text".equals(type)) {
+            OffsetDateTime x = FieldTypes.timestamp(a);
+            OffsetDateTime y = x == null ? null : FieldTypes.timestamp(b);
+            if (y != null) {
+                return x.toInstant().compareTo(y.toInstant());
+            }
+        }
+        return ((Comparable) typed(a, type)).compareTo(typed(b, type));
     }
 }

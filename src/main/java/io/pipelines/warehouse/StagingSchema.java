@@ -50,7 +50,7 @@ public class StagingSchema {
                     String type = existing.get(col.name());
                     if (type == null) {
                         st.execute("ALTER TABLE " + table + " ADD COLUMN " + quote(col.name()) + " " + col.type());
-                    } else if (!type.equals(col.type())) {
+                    } else if (!type.equals(col.type()) && !SchemaEvolution.holds(type, col.type())) {
                         // Also a column back in the source after a run without it: its staging type is the one to keep.
                         SchemaEvolution.requireWidening(source, col.name(), type, col.type());
                         st.execute("ALTER TABLE " + table + " ALTER COLUMN " + quote(col.name()) + " TYPE " + col.type());

@@ -247,9 +247,121 @@ class HttpSourcesTest extends SourceTestSupport {
                 .willReturn(okJson("{\"data\":[{\"id\":7,\"qty\":\"three\",\"updated_at\":\"2026-06-03T00:00:00Z\"}]}")));
         RunRecord third = run("t_api_sparse");
         assertThat(third.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(third.error()).contains("task load failed").contains("column qty changed type from bigint to text");
+        assertThat(third.error()).as("refused by the extract, before anything lands")
+                .contains("task extract failed").contains("column qty changed type from bigint to text");
         assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_api_sparse'", String.class))
                 .isEqualTo("2026-06-02T00:00:00Z");
+    }
+
+    @Test
+    void numbersAreKeptExactAndTimestampsWithOffsetsCompareAsInstants() {
+        wire.stubFor(get(urlPathEqualTo("/exact-items")).willReturn(okJson("{\"data\":["
+                + "{\"id\":1,\"big\":12345678901234567890123,\"amount\":99999999999999.99,\"ratio\":12345678.123456789,"
+                + "\"n\":9007199254740993,\"price\":10,\"updated_at\":\"2026-11-01T11:00:01+01:00\"},"
+                + "{\"id\":2,\"big\":1,\"amount\":0.5,\"ratio\":1e-3,\"n\":1,\"price\":2.50,\"updated_at\":\"2026-11-01T09:00:00Z\"}]}")));
+
+        RunRecord first = succeeded(run("t_api_exact"));
+
+        assertThat(task(first, "load").rowsOut()).isEqualTo(2);
+        assertThat(jdbc.queryForMap("SELECT big::text AS big, amount::text AS amount, ratio::text AS ratio, n, price::text AS price "
+                + "FROM staging.t_api_exact WHERE id = 1")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "big", "12345678901234567890123", "amount", "99999999999999.99", "ratio", "12345678.123456789",
+                "n", 9007199254740993L, "price", "10.00"));
+        assertThat(jdbc.queryForObject("SELECT ratio::text FROM staging.t_api_exact WHERE id = 2", String.class))
+                .isEqualTo("0.001000000");
+        assertThat(jdbc.queryForList("SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE "
+                + "table_schema = 'staging' AND table_name = 't_api_exact' AND column_name <> 'id' AND column_name NOT LIKE '\\_%' "
+                + "ORDER BY column_name", String.class)).containsExactly("amount numeric", "big numeric", "n bigint",
+                "price numeric", "ratio numeric", "updated_at timestamp with time zone");
+        assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_api_exact'", String.class))
+                .as("the latest as an instant, not as text").isEqualTo("2026-11-01T10:00:01Z");
+
+        // A record changed at 10:30Z: before the watermark as text, half an hour after it as an instant.
+        wire.stubFor(get(urlPathEqualTo("/exact-items")).willReturn(okJson("{\"data\":["
+                + "{\"id\":1,\"big\":12345678901234567890123,\"amount\":99999999999999.99,\"ratio\":12345678.123456789,"
+                + "\"n\":9007199254740993,\"price\":10,\"updated_at\":\"2026-11-01T11:00:01+01:00\"},"
+                + "{\"id\":3,\"big\":7,\"amount\":7,\"ratio\":7,\"n\":7,\"price\":7,\"updated_at\":\"2026-11-01T10:30:00Z\"}]}")));
+
+        RunRecord second = succeeded(run("t_api_exact"));
+
+        assertThat(task(second, "extract").rowsOut()).as("only the changed record").isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT id FROM staging.t_api_exact ORDER BY id", Long.class)).containsExactly(1L, 2L, 3L);
+        assertThat(jdbc.queryForObject("SELECT price::text FROM staging.t_api_exact WHERE id = 3", String.class))
+                .as("whole numbers only this run, into the column that is numeric").isEqualTo("7");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.schema_versions WHERE source = 't_api_exact'", Long.class))
+                .as("whole numbers in numeric columns change no type").isEqualTo(1);
+    }
+
+    @Test
+    void aFieldARecordDoesNotCarryKeepsItsStoredValueAnExplicitNullDoesNot() {
+        wire.stubFor(get(urlPathEqualTo("/partial-items")).willReturn(okJson("{\"data\":["
+                + "{\"id\":1,\"name\":\"one\",\"price\":1.5,\"note\":\"first\",\"updated_at\":\"2026-07-01T00:00:00Z\"},"
+                + "{\"id\":2,\"name\":\"two\",\"price\":2.5,\"updated_at\":\"2026-07-01T00:00:01Z\"}]}")));
+        succeeded(run("t_api_partial"));
+        assertThat(jdbc.queryForList("SELECT coalesce(note, '-') FROM staging.t_api_partial ORDER BY id", String.class))
+                .as("a first load with a field one record lacks").containsExactly("first", "-");
+
+        // id 1 without price (and no record carries note), id 2 with price null, id 3 new without price.
+        wire.stubFor(get(urlPathEqualTo("/partial-items")).willReturn(okJson("{\"data\":["
+                + "{\"id\":1,\"name\":\"one again\",\"updated_at\":\"2026-07-02T00:00:00Z\"},"
+                + "{\"id\":2,\"name\":\"two again\",\"price\":null,\"updated_at\":\"2026-07-02T00:00:01Z\"},"
+                + "{\"id\":3,\"name\":\"three\",\"updated_at\":\"2026-07-02T00:00:02Z\"}]}")));
+
+        RunRecord second = succeeded(run("t_api_partial"));
+
+        assertThat(task(second, "load").rowsOut()).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT id || ' ' || name || ' ' || coalesce(price::text, 'NULL') || ' ' "
+                + "|| coalesce(note, 'NULL') FROM staging.t_api_partial ORDER BY id", String.class)).containsExactly(
+                "1 one again 1.5 first", "2 two again NULL NULL", "3 three NULL NULL");
+    }
+
+    @Test
+    void aRedirectToALoopbackHostIsRefusedUnlessTheSourceAllowsIt() {
+        String elsewhere = "http://127.0.0.1:" + wire.port();
+        wire.stubFor(get(urlPathEqualTo("/private-items")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", elsewhere + "/internal-admin")));
+        wire.stubFor(get(urlPathEqualTo("/internal-admin")).willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+
+        RunRecord refused = run("t_api_private");
+
+        assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(refused.error()).contains("Source t_api_private: the next request goes to " + elsewhere + "/internal-admin")
+                .contains("a loopback, private or link-local address").contains("t_api_private.http.allowed-hosts");
+        assertThat(task(refused, "extract").attempts()).as("not retried").isEqualTo(1);
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/internal-admin")));
+
+        wire.stubFor(get(urlPathEqualTo("/private-allowed-items")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", elsewhere + "/allowed-elsewhere")));
+        wire.stubFor(get(urlPathEqualTo("/allowed-elsewhere")).willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+        succeeded(run("t_api_private_allowed"));
+        assertThat(count("staging.t_api_private_allowed")).isEqualTo(1);
+    }
+
+    @Test
+    void aPageARunOrARecordShapeBeyondItsCapFailsTheRunNamingTheCap() {
+        StringBuilder big = new StringBuilder();
+        for (int i = 1; i <= 20; i++) {
+            big.append(i == 1 ? "" : ",").append(item(i, "2026-05-01T00:00:00Z"));
+        }
+        wire.stubFor(get(urlPathEqualTo("/capped-size-items")).willReturn(okJson(page(big.toString()))));
+        for (int p = 1; p <= 3; p++) {
+            wire.stubFor(get(urlPathEqualTo("/capped-records-items")).withQueryParam("page", equalTo(String.valueOf(p)))
+                    .willReturn(okJson(page(item(2 * p - 1, "2026-05-01T00:00:00Z"), item(2 * p, "2026-05-01T00:00:00Z")))));
+        }
+        wire.stubFor(get(urlPathEqualTo("/capped-fields-items")).willReturn(okJson(page(item(1, "2026-05-01T00:00:00Z")))));
+
+        for (var cap : java.util.Map.of("t_api_capped_size", "larger than 1024 bytes, the most a page may hold "
+                + "(pipelines.sources.t_api_capped_size.http.max-page-size)", "t_api_capped_records", "more than 3 records in "
+                + "one run (pipelines.sources.t_api_capped_records.http.max-records)", "t_api_capped_fields", "more than 3 "
+                + "distinct fields, each a column of staging (pipelines.sources.t_api_capped_fields.http.max-fields)").entrySet()) {
+            RunRecord run = run(cap.getKey());
+            assertThat(run.status()).as(cap.getKey()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.error()).as(cap.getKey()).contains(cap.getValue());
+            assertThat(task(run, "extract").attempts()).as(cap.getKey() + ": not retried").isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT to_regclass(?) IS NULL", Boolean.class, "staging." + cap.getKey()))
+                    .as(cap.getKey() + ": nothing loaded").isTrue();
+        }
+        wire.verify(0, getRequestedFor(urlPathEqualTo("/capped-records-items")).withQueryParam("page", equalTo("3")));
     }
 
     @Test

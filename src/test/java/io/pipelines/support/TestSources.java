@@ -73,6 +73,21 @@ public final class TestSources {
         http(registry, "t_api_twice", "/twice-items", "none"); // a first load that holds one record twice
         http(registry, "t_api_slow", "/slow-items", "none");
         registry.add("pipelines.sources.t_api_slow.http.timeout", () -> "2s");
+        http(registry, "t_api_exact", "/exact-items", "none");
+        http(registry, "t_api_partial", "/partial-items", "none");
+        http(registry, "t_api_private", "/private-items", "none");
+        // The API as localhost: a redirect to 127.0.0.1 is to another host, a loopback address.
+        registry.add("pipelines.sources.t_api_private.url", () -> "http://localhost:" + api().port());
+        http(registry, "t_api_private_allowed", "/private-allowed-items", "none");
+        registry.add("pipelines.sources.t_api_private_allowed.url", () -> "http://localhost:" + api().port());
+        registry.add("pipelines.sources.t_api_private_allowed.http.allowed-hosts[0]", () -> "127.0.0.1");
+        http(registry, "t_api_capped_size", "/capped-size-items", "none");
+        registry.add("pipelines.sources.t_api_capped_size.http.max-page-size", () -> "1KB");
+        http(registry, "t_api_capped_records", "/capped-records-items", "page");
+        registry.add("pipelines.sources.t_api_capped_records.http.page-size", () -> "2");
+        registry.add("pipelines.sources.t_api_capped_records.http.max-records", () -> "3");
+        http(registry, "t_api_capped_fields", "/capped-fields-items", "none");
+        registry.add("pipelines.sources.t_api_capped_fields.http.max-fields", () -> "3");
         http(registry, "t_api_denied", "/denied-items", "none");
         registry.add("pipelines.sources.t_api_denied.http.auth", () -> "bearer");
         registry.add("pipelines.sources.t_api_denied.http.token", () -> "expired-token");
