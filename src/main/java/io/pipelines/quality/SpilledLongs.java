@@ -1,13 +1,9 @@
 package io.pipelines.quality;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
@@ -21,24 +17,15 @@ final class SpilledLongs implements AutoCloseable {
 
     private static final int PARTITIONS = 16;
 
-    private final Path dir;
-    private final DataOutputStream[] out = new DataOutputStream[PARTITIONS];
+    private final SpillFiles files;
 
     SpilledLongs(Path spoolDir) {
-        try {
-            Files.createDirectories(spoolDir);
-            this.dir = Files.createTempDirectory(spoolDir, "unique");
-            for (int i = 0; i < PARTITIONS; i++) {
-                out[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)), 1 << 15));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot spool values for a uniqueness check under " + spoolDir, e);
-        }
+        this.files = new SpillFiles(spoolDir, PARTITIONS);
     }
 
     void add(long value) {
         try {
-            out[Math.floorMod(Long.hashCode(value * 0x9E3779B97F4A7C15L), PARTITIONS)].writeLong(value);
+            files.out(Math.floorMod(Long.hashCode(value * 0x9E3779B97F4A7C15L), PARTITIONS)).writeLong(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,13 +37,11 @@ final class SpilledLongs implements AutoCloseable {
      */
     void forEachRepeated(LongConsumer repeated) {
         try {
-            for (DataOutputStream o : out) {
-                o.close();
-            }
+            files.finishWriting();
             for (int i = 0; i < PARTITIONS; i++) {
                 LongSet seen = new LongSet();
                 LongSet twice = new LongSet();
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file(i)), 1 << 15))) {
+                try (DataInputStream in = files.in(i)) {
                     while (true) {
                         long v;
                         try {
@@ -72,33 +57,15 @@ final class SpilledLongs implements AutoCloseable {
                         }
                     }
                 }
-                Files.deleteIfExists(file(i));
+                files.delete(i);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private Path file(int partition) {
-        return dir.resolve("part-" + partition + ".bin");
     }
 
     @Override
     public void close() {
-        for (DataOutputStream o : out) {
-            try {
-                o.close();
-            } catch (IOException ignored) {
-                // already closed, or nothing more to flush
-            }
-        }
-        try {
-            for (int i = 0; i < PARTITIONS; i++) {
-                Files.deleteIfExists(file(i));
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.close();
     }
 }

@@ -15,8 +15,8 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * One check of a suite over a stream of records: fed record by record, so the data is read once
- * and never held in memory (whole-number values of columns that must be unique are spooled to
- * disk and checked in bounded memory; other unique columns keep their distinct values in memory).
+ * and never held in memory (the values of columns that must be unique are spooled to disk and
+ * checked there in bounded memory: whole numbers as such, any other value as its exact text).
  * Semantics follow Great Expectations: column-value expectations skip nulls, {@code mostly} is the
  * share of non-null values that must pass, and an expectation over no values passes.
  */
@@ -25,7 +25,7 @@ public class SuiteRun implements AutoCloseable {
     private static final int SAMPLES = 10;
 
     private final List<Check> checks = new ArrayList<>();
-    private final List<SpilledLongs> spills = new ArrayList<>();
+    private final List<AutoCloseable> spills = new ArrayList<>();
     private final Path spoolDir;
     private long rows;
 
@@ -51,11 +51,17 @@ public class SuiteRun implements AutoCloseable {
     /** Deletes what the checks spooled to disk. */
     @Override
     public void close() {
-        spills.forEach(SpilledLongs::close);
+        for (AutoCloseable spilled : spills) {
+            try {
+                spilled.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot delete a uniqueness check's spooled values: " + e.getMessage(), e);
+            }
+        }
         spills.clear();
     }
 
-    private SpilledLongs spill(SpilledLongs spilled) {
+    private <T extends AutoCloseable> T spill(T spilled) {
         spills.add(spilled);
         return spilled;
     }
@@ -95,11 +101,11 @@ public class SuiteRun implements AutoCloseable {
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> new ColumnCheck(e, position) {
-                // Whole numbers (ids, the usual case) go to disk and are checked there in bounded
-                // memory; any other value is kept in a hash set.
+                // Every value goes to disk and is judged at the end, in bounded memory, with every
+                // occurrence of a repeated value: whole numbers (ids, the usual case) as longs, any
+                // other value as its text (exact: a text as it is, a number or time as it is shown).
                 private SpilledLongs longs;
-                private final Set<Object> seen = new HashSet<>();
-                private final Set<Object> repeated = new HashSet<>();
+                private SpilledTexts texts;
 
                 @Override
                 boolean expected(Object value) {
@@ -108,20 +114,24 @@ public class SuiteRun implements AutoCloseable {
                             longs = spill(new SpilledLongs(spoolDir));
                         }
                         longs.add(((Number) value).longValue());
-                        return true; // judged at the end, with every occurrence of a repeated value
+                    } else {
+                        if (texts == null) {
+                            texts = spill(new SpilledTexts(spoolDir));
+                        }
+                        texts.add(value instanceof CharSequence c ? c.toString() : text(value));
                     }
-                    Object key = value instanceof CharSequence ? value.toString() : value;
-                    boolean first = seen.add(key);
-                    if (!first && repeated.add(key)) {
-                        unexpected(value); // the first occurrence of a repeated value is unexpected too
-                    }
-                    return first;
+                    return true;
                 }
 
                 @Override
                 ExpectationResult result(long rows) {
                     if (longs != null) {
                         longs.forEachRepeated(this::unexpected);
+                    }
+                    if (texts != null) {
+                        SpilledTexts.Repeated repeated = texts.repeated(SAMPLES);
+                        repeated.first().forEach(this::unexpected);
+                        unexpectedBeyondSamples(repeated.count() - repeated.first().size());
                     }
                     return super.result(rows);
                 }
@@ -215,6 +225,11 @@ public class SuiteRun implements AutoCloseable {
         }
 
         abstract boolean expected(Object value);
+
+        /** Counts unexpected values that are not to be shown (the samples are full or were given already). */
+        void unexpectedBeyondSamples(long count) {
+            unexpected += count;
+        }
 
         void unexpected(Object value) {
             unexpected++;

@@ -75,6 +75,38 @@ class SuiteRunTest {
     }
 
     @Test
+    void uniqueOverManyTextsIsCheckedOnDiskWithEveryRepeatAndSamplesInRowOrder() throws Exception {
+        List<GenericData.Record> rows = new ArrayList<>();
+        rows.add(row(0L, "zeta", 1.0));
+        for (int i = 1; i <= 200_000; i++) {
+            rows.add(row((long) i, "customer-" + i, 1.0));
+        }
+        rows.add(row(-1L, "customer-77", 1.0));
+        rows.add(row(-2L, "zeta", 1.0));
+        rows.add(row(-3L, "customer-77", 1.0));
+        for (int i = 0; i < 15; i++) {
+            rows.add(row(-10L - i, "repeat-" + i, 1.0));
+            rows.add(row(-100L - i, "repeat-" + i, 1.0));
+        }
+
+        ExpectationResult result = run(List.of(expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "status", Map.of())),
+                rows.toArray(GenericData.Record[]::new)).get(0);
+
+        assertThat(result.unexpectedCount()).as("every occurrence of each repeated text").isEqualTo(3 + 2 + 30);
+        assertThat(result.partialUnexpected()).as("the first ten occurrences, in row order").containsExactly("zeta",
+                "customer-77", "customer-77", "zeta", "customer-77", "repeat-0", "repeat-0", "repeat-1", "repeat-1", "repeat-2");
+        try (var left = java.nio.file.Files.list(spool)) {
+            assertThat(left.flatMap(d -> {
+                try {
+                    return java.nio.file.Files.list(d);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).as("no spooled file left").isEmpty();
+        }
+    }
+
+    @Test
     void uniqueOnTextKeepsRowOrderInItsSamples() {
         ExpectationResult result = run(List.of(expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "status", Map.of())),
                 row(1L, "x", 1.0), row(2L, "y", 1.0), row(3L, "x", 1.0)).get(0);
