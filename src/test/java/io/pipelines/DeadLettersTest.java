@@ -130,6 +130,11 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         }
     }
 
+    private DeadLetterStore store(JdbcTemplate database, PipelinesProperties settings) {
+        return new DeadLetterStore(database, json, settings, new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(database.getDataSource())));
+    }
+
     @Test
     void withTheWarehouseDownADeadLetterGoesToAFileAndIsMovedToTheTableOnceItIsBack() throws Exception {
         PipelinesProperties settings = new PipelinesProperties();
@@ -143,19 +148,19 @@ class DeadLettersTest extends PipelinesIntegrationTest {
         DeadLetter letter = new DeadLetter(null, "spool_test", "load_to_staging", runId, date, "java.io.IOException",
                 "warehouse down", "trace", 4, Instant.now(), Map.of("lakeFolder", "s3://lake/x/"), "NEW", null);
 
-        DeadLetter spooled = new DeadLetterStore(down, json, settings).store(letter);
+        DeadLetter spooled = store(down, settings).store(letter);
 
         assertThat(spooled.id()).isNull();
         Path file = dir.resolve("dead-letters.jsonl");
         assertThat(Files.readString(file)).contains("\"pipeline\":\"spool_test\"");
-        assertThat(new DeadLetterStore(down, json, settings).drain()).as("still down: kept").isZero();
+        assertThat(store(down, settings).drain()).as("still down: kept").isZero();
 
         // The failed drain above renamed the file to the one it drains from.
         String spooledLine = Files.readString(dir.resolve("dead-letters.jsonl.draining"));
-        int moved = new DeadLetterStore(jdbc, json, settings).drain();
+        int moved = store(jdbc, settings).drain();
         // The same file drained again (as after a drain cut off before it could delete the file): nothing twice.
         Files.writeString(file, spooledLine);
-        new DeadLetterStore(jdbc, json, settings).drain();
+        store(jdbc, settings).drain();
 
         assertThat(moved).isEqualTo(1);
         assertThat(jdbc.queryForList("SELECT message FROM etl.dead_letters WHERE pipeline = 'spool_test'", String.class))

@@ -25,6 +25,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,9 +48,11 @@ public class DeadLetterStore {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Path spool;
+    private final TransactionTemplate tx;
 
-    public DeadLetterStore(JdbcTemplate jdbc, ObjectMapper json, PipelinesProperties properties) {
+    public DeadLetterStore(JdbcTemplate jdbc, ObjectMapper json, PipelinesProperties properties, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.json = json;
         this.spool = properties.getDeadLetters().getDir().resolve("dead-letters.jsonl");
     }
@@ -82,7 +86,7 @@ public class DeadLetterStore {
                 log.info("Moved {} spooled dead letter(s) into etl.dead_letters", moved);
             }
             return moved;
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             // Still down: the file stays and is tried again next time (a partly drained file is
             // tried whole again; the lines already moved are known by their key and skipped).
             log.warn("Spooled dead letters stay in {}: {}", draining, e.getMostSpecificCause().getMessage());
@@ -97,8 +101,11 @@ public class DeadLetterStore {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
                 DeadLetter letter = json.readValue(line, DeadLetter.class);
-                insertSpooled(letter, sha256(line));
-                failRunLeftOpen(letter);
+                // Together: no reader sees the dead letter of a run still RUNNING.
+                tx.executeWithoutResult(status -> {
+                    insertSpooled(letter, sha256(line));
+                    failRunLeftOpen(letter);
+                });
                 moved++;
             }
         }

@@ -3,6 +3,7 @@ package io.pipelines.lake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
@@ -47,9 +48,22 @@ public final class ParquetFiles {
      */
     public static ParquetWriter<GenericRecord> writer(Path file, Schema schema, Map<String, String> metadata)
             throws IOException {
+        return writer(file, schema, metadata, Set.of());
+    }
+
+    /**
+     * The same, with the columns {@code unique} written without a dictionary: a dictionary of values that
+     * hardly repeat (keys, event ids) costs hashing every value for nothing until Parquet drops it for
+     * plain encoding, re-encoding what it held.
+     */
+    public static ParquetWriter<GenericRecord> writer(Path file, Schema schema, Map<String, String> metadata,
+                                                      Set<String> unique) throws IOException {
         ParquetWriter.Builder<GenericRecord, ?> builder = FlatRecordWriteSupport.supports(schema)
                 ? new FlatBuilder(file, schema)
                 : AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file)).withSchema(schema).withDataModel(MODEL);
+        for (String column : unique) {
+            builder.withDictionaryEncoding(column, false);
+        }
         return builder
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -30,6 +31,7 @@ public class ParquetPartWriter implements Closeable {
     private final String folder;
     private final Schema schema;
     private final Map<String, String> metadata;
+    private final Set<String> unique;
     private final int rowsPerObject;
     private final Runnable beforeUpload;
     private final List<Manifest.LakeObject> written = new ArrayList<>();
@@ -44,6 +46,13 @@ public class ParquetPartWriter implements Closeable {
      */
     public ParquetPartWriter(Lake lake, Path spoolDir, String folder, Schema schema, Map<String, String> metadata,
                              int rowsPerObject, Runnable beforeUpload) {
+        this(lake, spoolDir, folder, schema, metadata, Set.of(), rowsPerObject, beforeUpload);
+    }
+
+    /** The same, with the columns {@code unique} written without a dictionary (see {@link ParquetFiles#writer}). */
+    public ParquetPartWriter(Lake lake, Path spoolDir, String folder, Schema schema, Map<String, String> metadata,
+                             Set<String> unique, int rowsPerObject, Runnable beforeUpload) {
+        this.unique = unique;
         this.lake = lake;
         this.spoolDir = spoolDir;
         this.folder = folder;
@@ -57,7 +66,7 @@ public class ParquetPartWriter implements Closeable {
         if (current == null) {
             Files.createDirectories(spoolDir);
             currentFile = Files.createTempFile(spoolDir, "part", ".parquet");
-            current = ParquetFiles.writer(currentFile, schema, metadata);
+            current = ParquetFiles.writer(currentFile, schema, metadata, unique);
             currentRows = 0;
         }
         current.write(record);

@@ -226,8 +226,11 @@ public class SourceExtract implements BlockTask {
             keyTypes = source.settings().getKeyColumns().stream().map(types::get).toList();
             Map<String, String> metadata = Map.of("pipelines.pipeline", source.name(), "pipelines.run_id", Long.toString(runId),
                     "pipelines.logical_date", date.toString(), SCHEMA_VERSION_METADATA, Integer.toString(version));
+            // A key of one column holds no value twice: no dictionary for it (bench/README.md, B4).
+            List<String> keys = source.settings().getKeyColumns();
+            Set<String> unique = keys.size() == 1 && schema.getField(keys.get(0)) != null ? Set.of(keys.get(0)) : Set.of();
             writer = new BackgroundPartWriter(new ParquetPartWriter(lake, settings.getSpoolDir(), runFolder, schema, metadata,
-                    settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
+                    unique, settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
             if (!columns.isEmpty() && !loadTask.isEmpty()) {
                 mode = new SourceUpsertLoad(source, runId, from, true, stores);
                 load = inPass.open(source.name(), runId, null, null, loadTask, schema, mode);

@@ -6,18 +6,14 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
@@ -35,7 +31,7 @@ import io.pipelines.lake.ParquetFiles;
 public class StreamLake {
 
     static final Schema SCHEMA = schema();
-    private static final List<String> UNIQUE_COLUMNS = List.of("event_id", "order_id", "event_time", "kafka_offset");
+    private static final Set<String> UNIQUE_COLUMNS = Set.of("event_id", "order_id", "event_time", "kafka_offset");
 
     private final Lake lake;
     private final String prefix;
@@ -116,23 +112,9 @@ public class StreamLake {
         }
     }
 
-    /**
-     * The lake's Parquet settings, except that the columns whose values hardly repeat are not
-     * dictionary-encoded: a dictionary of unique ids costs hashing every value for nothing (it is
-     * dropped for plain encoding once it grows too large).
-     */
+    /** The lake's one Parquet writer; the columns whose values hardly repeat without a dictionary. */
     private static ParquetWriter<GenericRecord> writer(Path file) throws IOException {
-        AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(SCHEMA)
-                .withDataModel(ParquetFiles.MODEL)
-                .withConf(new PlainParquetConfiguration())
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withRowGroupSize(ParquetFiles.ROW_GROUP_BYTES);
-        for (String unique : UNIQUE_COLUMNS) {
-            builder.withDictionaryEncoding(unique, false);
-        }
-        return builder.build();
+        return ParquetFiles.writer(file, SCHEMA, Map.of(), UNIQUE_COLUMNS);
     }
 
     private static GenericRecord record(MicroBatch.Entry e) {
