@@ -164,10 +164,26 @@ public class PipelinesProperties {
     }
 
     public static class Security {
-        /** User name of the HTTP basic login of the REST API, the actuator and Hawtio; required outside the local profile. */
+        /**
+         * An admin login given by name and password (PIPELINES_USER, PIPELINES_PASSWORD), besides the users; the
+         * password is hashed at start-up and never logged.
+         */
         private String username = "";
-        /** Password of that login; never logged. The local profile makes one and prints it once when none is set. */
+        /** Password of that admin login. */
         private String password = "";
+        /**
+         * The logins, by user name: each with its role and its password's hash. Without any (and without
+         * username), the local profile makes a viewer, an operator and an admin and prints their passwords once;
+         * any other profile does not start.
+         */
+        private Map<String, User> users = new LinkedHashMap<>();
+        /**
+         * How long a successful Basic login is remembered (by a keyed hash of the user name and password, in
+         * memory), so that a client's repeated requests skip the password hash; 0s: every request is checked.
+         */
+        private Duration loginCache = Duration.ofMinutes(5);
+        /** Failed logins a client address may make in one minute; more are answered 429 until the minute is over. */
+        private int maxFailedLogins = 10;
         /**
          * Origins (scheme://host:port) besides the service's own whose pages a browser may call it from;
          * empty: only its own (Hawtio). Any other site's request is refused.
@@ -180,6 +196,31 @@ public class PipelinesProperties {
         public void setUsername(String username) { this.username = username; }
         public String getPassword() { return password; }
         public void setPassword(String password) { this.password = password; }
+        public Map<String, User> getUsers() { return users; }
+        public void setUsers(Map<String, User> users) { this.users = users; }
+        public Duration getLoginCache() { return loginCache; }
+        public void setLoginCache(Duration loginCache) { this.loginCache = loginCache; }
+        public int getMaxFailedLogins() { return maxFailedLogins; }
+        public void setMaxFailedLogins(int maxFailedLogins) { this.maxFailedLogins = maxFailedLogins; }
+
+        /** A login: its role and its password's hash. */
+        public static class User {
+            /**
+             * viewer (reads the API, metrics and Hawtio), operator (also triggers, backfills, resumes, replays,
+             * suspends and resumes schedules and routes) or admin (also reads the audit log).
+             */
+            private String role = "viewer";
+            /**
+             * The password's hash with its scheme, {bcrypt}$2y$10$... (htpasswd -nbBC 10 '' 'the password' | cut -c2-
+             * gives the part after {bcrypt}); a password in clear is refused at start-up.
+             */
+            private String passwordHash = "";
+
+            public String getRole() { return role; }
+            public void setRole(String role) { this.role = role; }
+            public String getPasswordHash() { return passwordHash; }
+            public void setPasswordHash(String passwordHash) { this.passwordHash = passwordHash; }
+        }
     }
 
     public static class Runs {

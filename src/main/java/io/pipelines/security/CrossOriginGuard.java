@@ -35,11 +35,8 @@ public class CrossOriginGuard extends OncePerRequestFilter {
         boolean foreign = origin != null ? !isOwnOrAllowed(origin, request)
                 : "cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"));
         if (foreign) {
-            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,\"detail\":"
-                    + "\"A request from another site is refused (its Origin is not this service's, nor one of "
-                    + "pipelines.security.allowed-origins)\"}");
+            Problems.write(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", "A request from another site is refused "
+                    + "(its Origin is not this service's, nor one of pipelines.security.allowed-origins)");
             return;
         }
         chain.doFilter(request, response);

@@ -1,46 +1,60 @@
 package io.pipelines.security;
 
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.time.Clock;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
-import jakarta.servlet.http.HttpServletResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.local.LocalServersEnvironmentPostProcessor;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * HTTP basic login on everything but /actuator/health; requests a browser sends for another site
- * are refused ({@link CrossOriginGuard}). The one user comes from PIPELINES_USER and
- * PIPELINES_PASSWORD; without them the local profile makes a password and prints it once on the
- * console (never to the log), and any other profile refuses to start.
+ * HTTP basic login on everything but /actuator/health, with three roles ({@link Roles}): a viewer
+ * reads (the API's GETs, metrics, Hawtio, Jolokia's reads), an operator also acts (the API's POSTs,
+ * Jolokia's exec and write within its policy), an admin also reads the audit log (/api/audit).
+ * The logins come from pipelines.security ({@link Logins}); a successful one is remembered for a
+ * while ({@link CachedLogins}), failed ones are throttled per address ({@link LoginThrottle}).
+ * Requests a browser sends for another site are refused ({@link CrossOriginGuard}); every action
+ * is written to the audit log ({@link AuditTrail}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
     @Bean
-    public SecurityFilterChain filterChain(HttpSecurity http, PipelinesProperties properties) throws Exception {
-        // Before the login is even looked at: a foreign site's request gets nothing, not even a 401.
+    public SecurityFilterChain filterChain(HttpSecurity http, PipelinesProperties properties, LoginThrottle throttle,
+                                           AuditLog audit, ObjectMapper json) throws Exception {
+        // Before the login is even looked at: a foreign site's request gets nothing, not even a 401; an address
+        // that failed too many logins gets 429.
         http.addFilterBefore(new CrossOriginGuard(properties.getSecurity().getAllowedOrigins()),
                         BasicAuthenticationFilter.class)
+                .addFilterBefore(throttle.filter(), BasicAuthenticationFilter.class)
+                // Once the login is known: every action audited (refused ones too), then Jolokia's acts kept to operators.
+                .addFilterAfter(new AuditTrail(audit, json), BasicAuthenticationFilter.class)
+                .addFilterAfter(new JolokiaRoleGuard(json), AuditTrail.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
+                        .requestMatchers("/api/audit", "/api/audit/**").hasRole(Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET).hasRole(Roles.VIEWER)
+                        .requestMatchers(HttpMethod.HEAD).hasRole(Roles.VIEWER)
+                        // Jolokia's POSTs read too (Hawtio's way); JolokiaRoleGuard keeps its acts to operators.
+                        .requestMatchers(JolokiaRequests.PATH, JolokiaRequests.PATH + "/**").hasRole(Roles.VIEWER)
+                        .anyRequest().hasRole(Roles.OPERATOR))
                 .httpBasic(Customizer.withDefaults())
                 // A JSON API with basic auth and no cookies: no session, no CSRF token to carry; what a
                 // browser sends for another site is refused by CrossOriginGuard.
@@ -51,47 +65,40 @@ public class SecurityConfig {
         return http.build();
     }
 
+    /** ADMIN holds OPERATOR, which holds VIEWER (used by the rules above). */
+    @Bean
+    public static RoleHierarchy roleHierarchy() {
+        return Roles.HIERARCHY;
+    }
+
     /**
      * A URL the firewall refuses (encoded ';', '%', '\\' and the like) gets a 400 with problem
      * details, like any other bad request, instead of an error page.
      */
     @Bean
     public RequestRejectedHandler requestRejectedHandler() {
-        return (request, response, rejected) -> {
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Bad request\",\"status\":400,"
-                    + "\"detail\":\"The request URL contains characters that are not allowed\"}");
-        };
+        return (request, response, rejected) -> Problems.write(response, HttpServletResponse.SC_BAD_REQUEST, "Bad request",
+                "The request URL contains characters that are not allowed");
     }
 
+    /** Hashes of any scheme given with its prefix ({bcrypt}, {argon2}...); new ones made with BCrypt. */
     @Bean
     public PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
     @Bean
-    public UserDetailsService users(PipelinesProperties properties, Environment environment, PasswordEncoder encoder) {
-        String username = properties.getSecurity().getUsername();
-        String password = properties.getSecurity().getPassword();
-        if (username.isBlank() || password.isBlank()) {
-            if (!environment.acceptsProfiles(Profiles.of(LocalServersEnvironmentPostProcessor.LOCAL_PROFILE))) {
-                throw new IllegalStateException("Set PIPELINES_USER and PIPELINES_PASSWORD (pipelines.security.username "
-                        + "and .password): outside the local profile the service does not start without a login");
-            }
-            username = username.isBlank() ? "admin" : username;
-            password = generatedPassword();
-            // On the console once, as the issue asks; deliberately not through the logger, so no log file keeps it.
-            System.out.println("\n=== pipelines (local profile): no PIPELINES_USER/PIPELINES_PASSWORD set; log in as '"
-                    + username + "' with the generated password: " + password + " ===\n");
-        }
-        return new InMemoryUserDetailsManager(User.withUsername(username).password(encoder.encode(password))
-                .roles("OPERATOR").build());
+    public LoginThrottle loginThrottle(PipelinesProperties properties, Clock clock) {
+        return new LoginThrottle(properties.getSecurity().getMaxFailedLogins(), clock);
     }
 
-    private static String generatedPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /** The logins, checked against their hashes at most once per login-cache period for the same name and password. */
+    @Bean
+    public CachedLogins logins(PipelinesProperties properties, Environment environment, PasswordEncoder encoder,
+                               LoginThrottle throttle, Clock clock) {
+        boolean local = environment.acceptsProfiles(Profiles.of(LocalServersEnvironmentPostProcessor.LOCAL_PROFILE));
+        DaoAuthenticationProvider checked = new DaoAuthenticationProvider(Logins.of(properties.getSecurity(), local, encoder));
+        checked.setPasswordEncoder(encoder);
+        return new CachedLogins(checked, throttle, properties.getSecurity().getLoginCache(), clock);
     }
 }

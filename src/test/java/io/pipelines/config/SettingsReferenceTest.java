@@ -64,6 +64,8 @@ class SettingsReferenceTest {
                 fields(rows, "pipelines.sources.<name>.", source.substring(source.indexOf("public class SourceSettings"),
                         source.indexOf("class Http")), yml);
                 fields(rows, "pipelines.sources.<name>.http.", source.substring(source.indexOf("class Http")), yml);
+            } else if (name.equals("pipelines.security.users")) {
+                fields(rows, "pipelines.security.users.<name>.", section("PipelinesProperties.java", "class User"), yml);
             } else {
                 String text = p.has("description") ? p.get("description").asText() : "";
                 rows.add(new String[] {name, text, p.has("defaultValue") ? p.get("defaultValue").asText() : ""});
@@ -102,7 +104,8 @@ class SettingsReferenceTest {
     private static void fields(List<String[]> rows, String prefix, String body, Map<String, String> yml) {
         Matcher m = FIELD.matcher(body);
         while (m.find()) {
-            String doc = m.group(1).replaceAll("\\s*\\n\\s*\\*\\s*", " ").replaceAll("\\{@code ([^}]*)}", "`$1`");
+            String doc = m.group(1).replaceFirst("^\\*\\s*", "").replaceAll("\\s*\\n\\s*\\*\\s*", " ")
+                    .replaceAll("\\{@code ([^}]*)}", "`$1`");
             rows.add(new String[] {prefix + kebab(m.group(2)), doc, value(m.group(3))});
             Matcher more = MORE.matcher(m.group(4));
             while (more.find()) {
@@ -118,6 +121,10 @@ class SettingsReferenceTest {
         Matcher duration = Pattern.compile("Duration\\.of(Seconds|Minutes|Millis)\\((\\d+)\\)").matcher(java);
         if (duration.matches()) {
             return duration.group(2) + switch (duration.group(1)) { case "Seconds" -> "s"; case "Minutes" -> "m"; default -> "ms"; };
+        }
+        Matcher size = Pattern.compile("DataSize\\.ofMegabytes\\((\\d+)\\)").matcher(java);
+        if (size.matches()) {
+            return size.group(1) + "MB";
         }
         return java.matches("[\\d_]+L?") ? java.replace("_", "").replace("L", "") : java.replace("\"", "");
     }

@@ -1,5 +1,7 @@
 package io.pipelines.support;
 
+import java.util.List;
+
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -65,6 +67,15 @@ public abstract class PipelinesIntegrationTest {
     @DynamicPropertySource
     static void alertWebhook(DynamicPropertyRegistry registry) {
         registry.add("pipelines.alerts.webhook-url", AlertReceiver::url);
+    }
+
+    /** A viewer and an operator besides the tests' admin (pipelines.security.username), each with a hashed password. */
+    @DynamicPropertySource
+    static void logins(DynamicPropertyRegistry registry) {
+        for (TestApi.Login login : List.of(TestApi.VIEWER, TestApi.OPERATOR)) {
+            registry.add("pipelines.security.users." + login.user() + ".role", login::role);
+            registry.add("pipelines.security.users." + login.user() + ".password-hash", login::passwordHash);
+        }
     }
 
     /** The sources the tests add by configuration (pipelines.sources), and their fake HTTP API. */

@@ -31,6 +31,17 @@ public class TestApi {
 
     public static final String USER = "tester";
 
+    /** A login of the tests besides the admin {@link #USER}: its password, and that password's hash for the settings. */
+    public record Login(String user, String role, String password) {
+        public String passwordHash() {
+            // The lowest BCrypt cost: the service checks what the hash says, and the tests stay quick.
+            return "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(password);
+        }
+    }
+
+    public static final Login VIEWER = new Login("t_viewer", "viewer", java.util.UUID.randomUUID().toString());
+    public static final Login OPERATOR = new Login("t_operator", "operator", java.util.UUID.randomUUID().toString());
+
     private final Environment environment;
     private final PipelinesProperties properties;
     private final RunLedger ledger;
@@ -55,6 +66,32 @@ public class TestApi {
     public Response post(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)), true);
+    }
+
+    /** A GET as {@code login}, with extra headers (name, value, ...). */
+    public Response getAs(Login login, String path, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).headers(withLogin(login.user(), login.password(), headers)).GET(), false);
+    }
+
+    /** A JSON POST as {@code user} with {@code password}, with extra headers (name, value, ...). */
+    public Response postAs(String user, String password, String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).headers(withLogin(user, password, headers))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), false);
+    }
+
+    public Response postAs(Login login, String path, String body, String... headers) {
+        return postAs(login.user(), login.password(), path, body, headers);
+    }
+
+    private static String[] withLogin(String user, String password, String... headers) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "Authorization";
+        all[headers.length + 1] = basic(user, password);
+        return all;
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public Response getWithoutLogin(String path) {
@@ -114,9 +151,7 @@ public class TestApi {
 
     private Response send(HttpRequest.Builder request, boolean login) {
         if (login) {
-            String credentials = USER + ":" + properties.getSecurity().getPassword();
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            request.header("Authorization", basic(USER, properties.getSecurity().getPassword()));
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -180,4 +180,15 @@ public final class TestDates {
         private CrossOrigin() {
         }
     }
+
+    /** io.pipelines.RolesTest. */
+    public static final class Roles {
+        /** A viewer's trigger, refused: no run. */
+        public static final LocalDate REFUSED = LocalDate.parse("2024-07-01");
+        /** An operator's trigger. */
+        public static final LocalDate TRIGGERED = LocalDate.parse("2024-07-02");
+
+        private Roles() {
+        }
+    }
 }
