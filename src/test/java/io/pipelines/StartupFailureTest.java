@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import io.pipelines.support.ServiceProcess;
 
@@ -16,6 +17,7 @@ import io.pipelines.support.ServiceProcess;
  * process exits with a non-zero status within seconds, and the local profile's embedded servers
  * (child processes and threads of their own) stop with it rather than keep their ports.
  */
+@Tag("integration")
 class StartupFailureTest {
 
     private static final Path DIR = Path.of("target", "startup-failure");

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The whole service on the local profile's embedded servers (started once per test JVM and shared):
@@ -61,6 +62,7 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 @ActiveProfiles("local")
 @Import({TestApi.class, Warehouse.class, StreamFixture.class})
+@Tag("integration")
 public abstract class PipelinesIntegrationTest {
 
     /** Alerts are posted to a small HTTP server of the tests. */
