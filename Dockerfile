@@ -2,9 +2,12 @@
 # Run: docker run -p 8080:8080 -e WAREHOUSE_URL=... -e SALES_DB_URL=... -e LAKE_ENDPOINT=... \
 #        -e PIPELINES_USER=... -e PIPELINES_PASSWORD=... pipelines
 # Settings come from the environment (see README, "Running in production"); the image runs the
-# `prod` profile, which starts no embedded server.
+# `prod` profile. The jar holds no embedded server nor demo data (the lab is on the test classpath only);
+# started without its settings, the service stops listing every one missing.
 
-FROM eclipse-temurin:17-jdk AS build
+# Base images pinned to one Temurin release (the JDK the project is built and tested with, 17.0.15+6, on
+# Ubuntu jammy): a rebuild gets the same Java; move both tags together, on purpose.
+FROM eclipse-temurin:17.0.15_6-jdk-jammy AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
@@ -12,7 +15,7 @@ RUN ./mvnw -B dependency:go-offline
 COPY src/ src/
 RUN ./mvnw -B package -DskipTests && cp target/pipelines-*.jar /src/pipelines.jar
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.15_6-jre-jammy
 RUN groupadd --system --gid 10001 pipelines \
  && useradd --system --uid 10001 --gid pipelines --home-dir /app --shell /usr/sbin/nologin pipelines
 # The service reads application.yml, routes/, kamelets/, sql/ and quality/ from its working folder.

@@ -15,8 +15,13 @@ public class PipelinesApplication {
     public static final int START_FAILED = 1;
 
     public static void main(String[] args) {
+        start(new SpringApplication(PipelinesApplication.class), args);
+    }
+
+    /** Runs the service; when it cannot start, the process ends with {@link #START_FAILED}. */
+    public static void start(SpringApplication application, String[] args) {
         try {
-            SpringApplication.run(PipelinesApplication.class, args);
+            application.run(args);
         } catch (Throwable e) {
             // Spring Boot has logged why. Exit at once: the local profile's embedded servers (child processes,
             // threads that are not daemons) would keep the process alive with nothing to serve; exiting runs

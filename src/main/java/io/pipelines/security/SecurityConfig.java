@@ -21,7 +21,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.local.LocalServersEnvironmentPostProcessor;
+import io.pipelines.config.RequiredSettings;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -96,7 +96,7 @@ public class SecurityConfig {
     @Bean
     public CachedLogins logins(PipelinesProperties properties, Environment environment, PasswordEncoder encoder,
                                LoginThrottle throttle, Clock clock) {
-        boolean local = environment.acceptsProfiles(Profiles.of(LocalServersEnvironmentPostProcessor.LOCAL_PROFILE));
+        boolean local = environment.acceptsProfiles(Profiles.of(RequiredSettings.LOCAL_PROFILE));
         DaoAuthenticationProvider checked = new DaoAuthenticationProvider(Logins.of(properties.getSecurity(), local, encoder));
         checked.setPasswordEncoder(encoder);
         return new CachedLogins(checked, throttle, properties.getSecurity().getLoginCache(), clock);

@@ -77,7 +77,7 @@ class SettingsReferenceTest {
                 Every `pipelines.*` setting of the service (generated from the Javadoc of its field by
                 `SettingsReferenceTest`; do not edit by hand). Give them in `application.yml`, as environment
                 variables where one is named, or as `--name=value` arguments. Durations read `500ms`, `4s`, `2m`.
-                The local profile's own settings (`pipelines.local.*`) are in `LocalServersProperties`.
+                The local lab's own settings (`pipelines.local.*`) are in `src/test/java/io/pipelines/local/LocalServersProperties.java`.
 
                 | setting | environment | default | meaning |
                 | --- | --- | --- | --- |

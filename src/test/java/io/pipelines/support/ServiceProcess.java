@@ -85,7 +85,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * The service on the local profile, as {@code ./mvnw spring-boot:run} starts it: its own embedded
+     * The service on the local profile, as {@code ./mvnw spring-boot:test-run} starts it: its own embedded
      * servers (on free ports, data in {@code dataDir}, made afresh), no demo events.
      */
     public static ServiceProcess local(String name, Path dataDir, List<String> settings) {
@@ -237,11 +237,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** target/classes and the runtime dependencies (written by the build: maven-dependency-plugin). */
     private static String classpath() throws IOException {
-        Path file = Path.of("target", "runtime-classpath.txt");
+        Path file = Path.of("target", "test-classpath.txt");
         if (!Files.exists(file)) {
             throw new IllegalStateException(file + " is missing: run the tests with ./mvnw verify (it writes the file)");
         }
-        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
+        // The lab (the local profile's embedded servers) lives in the test classes.
+        return Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + Path.of("target", "test-classes")
+                .toAbsolutePath() + File.pathSeparator + Files.readString(file).strip();
     }
 
     /** The port the web server of the current start took, once it has logged it; 0 before. */

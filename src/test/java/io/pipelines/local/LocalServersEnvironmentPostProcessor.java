@@ -22,7 +22,7 @@ import org.springframework.core.env.Profiles;
  */
 public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-    public static final String LOCAL_PROFILE = "local";
+    public static final String LOCAL_PROFILE = io.pipelines.config.RequiredSettings.LOCAL_PROFILE;
 
     /** Logging is not set up yet when this runs: messages are kept and written once it is. */
     private final Log log;
