@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -42,6 +43,11 @@ class JolokiaPolicyTest extends PipelinesIntegrationTest {
                 "requestBody(java.lang.String,java.lang.Object)"}) {
             Response answer = exec(CONTEXT, operation, "\"" + uri + "\", \"hello\"");
             assertThat(answer.json().get("status").asInt()).as(answer.body()).isEqualTo(403);
+            // Every role: an operator by the policy, a viewer before Jolokia (it may not execute at all).
+            for (TestApi.Login login : List.of(TestApi.OPERATOR, TestApi.VIEWER)) {
+                Response as = api.postAs(login, "/actuator/jolokia", execBody(CONTEXT, operation, "\"" + uri + "\", \"hello\""));
+                assertThat(as.json().get("status").asInt()).as(login.user() + ": " + as.body()).isEqualTo(403);
+            }
         }
         assertThat(folder.resolve("written-through-jolokia.txt")).doesNotExist();
         Response stop = exec(CONTEXT, "stop()", "");
@@ -94,7 +100,11 @@ class JolokiaPolicyTest extends PipelinesIntegrationTest {
     }
 
     private Response exec(String mbean, String operation, String arguments) {
-        return api.post("/actuator/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + mbean + "\",\"operation\":\"" + operation
-                + "\",\"arguments\":[" + arguments + "]}");
+        return api.post("/actuator/jolokia", execBody(mbean, operation, arguments));
+    }
+
+    private static String execBody(String mbean, String operation, String arguments) {
+        return "{\"type\":\"exec\",\"mbean\":\"" + mbean + "\",\"operation\":\"" + operation + "\",\"arguments\":["
+                + arguments + "]}";
     }
 }

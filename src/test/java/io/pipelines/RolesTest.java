@@ -19,6 +19,7 @@ import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.TestApi;
 import io.pipelines.support.TestApi.Response;
 import io.pipelines.support.TestDates;
+import io.pipelines.support.TestIdentityProvider;
 
 /**
  * The three roles against the running service: a viewer reads (API, metrics, Jolokia's reads) and
@@ -125,6 +126,31 @@ class RolesTest extends PipelinesIntegrationTest {
         assertThat(throttled.json().get("detail").asText()).startsWith("Too many failed logins from this address");
         assertThat(api.getAs(TestApi.OPERATOR, "/api/pipelines", "X-Forwarded-For", "203.0.113.10").status()).isEqualTo(200);
         assertThat(api.getAs(TestApi.OPERATOR, "/api/pipelines").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anIdentityProvidersTokenLogsInWithTheRolesItNames() {
+        TestIdentityProvider.publish();
+        LocalDate date = TestDates.Roles.BY_TOKEN;
+        String operator = TestIdentityProvider.token("ana@idp", List.of("operator", "something-else"), Duration.ofMinutes(5));
+        String viewer = TestIdentityProvider.token("bo@idp", List.of("viewer"), Duration.ofMinutes(5));
+
+        assertThat(api.getWithToken(viewer, "/api/pipelines").status()).isEqualTo(200);
+        assertThat(api.postWithToken(viewer, RUNS, "{\"logicalDate\":\"" + date + "\"}").status()).isEqualTo(403);
+        Response trigger = api.postWithToken(operator, RUNS, "{\"logicalDate\":\"" + date + "\"}");
+        assertThat(trigger.status()).as(trigger.body()).isEqualTo(202);
+        await("the token's user in the audit log").atMost(Duration.ofSeconds(10))
+                .until(() -> entries(api.get("/api/audit?user=ana@idp")), list -> list.stream().anyMatch(e ->
+                        e.get("action").asText().equals("POST " + RUNS) && e.get("status").asInt() == 202));
+
+        // No role of ours, a key the service does not know, an expired token: no login.
+        assertThat(api.getWithToken(TestIdentityProvider.token("cy@idp", List.of("pipelines-admin"), Duration.ofMinutes(5)),
+                "/api/pipelines").status()).isEqualTo(403);
+        assertThat(api.getWithToken(TestIdentityProvider.foreignToken("ana@idp", List.of("admin")), "/api/pipelines").status())
+                .isEqualTo(401);
+        assertThat(api.getWithToken(TestIdentityProvider.token("ana@idp", List.of("admin"), Duration.ofMinutes(-5)),
+                "/api/pipelines").status()).isEqualTo(401);
+        api.awaitFinished(trigger.json().get("runId").asLong());
     }
 
     private static List<JsonNode> entries(Response audit) {

@@ -185,6 +185,11 @@ public class PipelinesProperties {
         /** Failed logins a client address may make in one minute; more are answered 429 until the minute is over. */
         private int maxFailedLogins = 10;
         /**
+         * Logins from the team's identity provider: bearer tokens (JWT) checked against its keys once
+         * spring.security.oauth2.resourceserver.jwt.issuer-uri (or .jwk-set-uri, and .audiences) is set.
+         */
+        private Oidc oidc = new Oidc();
+        /**
          * Origins (scheme://host:port) besides the service's own whose pages a browser may call it from;
          * empty: only its own (Hawtio). Any other site's request is refused.
          */
@@ -202,6 +207,27 @@ public class PipelinesProperties {
         public void setLoginCache(Duration loginCache) { this.loginCache = loginCache; }
         public int getMaxFailedLogins() { return maxFailedLogins; }
         public void setMaxFailedLogins(int maxFailedLogins) { this.maxFailedLogins = maxFailedLogins; }
+        public Oidc getOidc() { return oidc; }
+
+        /** How a token of the identity provider names its user and roles. */
+        public static class Oidc {
+            /** The claim that names the user (in the audit log); sub when the token lacks it. */
+            private String userClaim = "preferred_username";
+            /**
+             * The claim that lists the user's roles, a dotted path into nested claims (realm_access.roles);
+             * values viewer, operator and admin count (after role-prefix), any other is ignored.
+             */
+            private String rolesClaim = "roles";
+            /** What the identity provider puts before the role names (pipelines- for pipelines-operator); empty: nothing. */
+            private String rolePrefix = "";
+
+            public String getUserClaim() { return userClaim; }
+            public void setUserClaim(String userClaim) { this.userClaim = userClaim; }
+            public String getRolesClaim() { return rolesClaim; }
+            public void setRolesClaim(String rolesClaim) { this.rolesClaim = rolesClaim; }
+            public String getRolePrefix() { return rolePrefix; }
+            public void setRolePrefix(String rolePrefix) { this.rolePrefix = rolePrefix; }
+        }
 
         /** A login: its role and its password's hash. */
         public static class User {

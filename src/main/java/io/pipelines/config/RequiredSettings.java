@@ -46,9 +46,12 @@ public class RequiredSettings implements EnvironmentPostProcessor {
                 && value(environment, "pipelines.security.password") != null;
         boolean users = Binder.get(environment).bind("pipelines.security.users", Bindable.mapOf(String.class, Map.class))
                 .map(m -> !m.isEmpty()).orElse(false);
-        if (!admin && !users) {
+        boolean identityProvider = value(environment, "spring.security.oauth2.resourceserver.jwt.issuer-uri") != null
+                || value(environment, "spring.security.oauth2.resourceserver.jwt.jwk-set-uri") != null;
+        if (!admin && !users && !identityProvider) {
             missing.add("PIPELINES_USER and PIPELINES_PASSWORD (pipelines.security.username and .password), or users under "
-                    + "pipelines.security.users: a login");
+                    + "pipelines.security.users, or an identity provider "
+                    + "(spring.security.oauth2.resourceserver.jwt.issuer-uri): a login");
         }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The service cannot start without these settings (environment variables; every "

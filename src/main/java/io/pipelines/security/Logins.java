@@ -16,16 +16,18 @@ import io.pipelines.config.PipelinesProperties;
 /**
  * The logins of the service from pipelines.security: each user of {@code users} with its role and
  * password hash (checked here: a known role, a hash with its scheme, never a password in clear),
- * and the admin login of {@code username}/{@code password} when given. Without any, the local
- * profile makes a viewer, an operator and an admin and prints their passwords once on the console
- * (never to the log); any other profile does not start.
+ * and the admin login of {@code username}/{@code password} when given. Without any (and without an
+ * identity provider), the local profile makes a viewer, an operator and an admin and prints their
+ * passwords once on the console (never to the log); any other profile does not start.
  */
 final class Logins {
 
     private Logins() {
     }
 
-    static InMemoryUserDetailsManager of(PipelinesProperties.Security settings, boolean local, PasswordEncoder encoder) {
+    /** {@code tokens}: an identity provider's tokens log in too, so no user of the settings is needed. */
+    static InMemoryUserDetailsManager of(PipelinesProperties.Security settings, boolean local, boolean tokens,
+                                         PasswordEncoder encoder) {
         List<UserDetails> users = new ArrayList<>();
         for (Map.Entry<String, PipelinesProperties.Security.User> e : settings.getUsers().entrySet()) {
             String where = "pipelines.security.users." + e.getKey();
@@ -51,7 +53,7 @@ final class Logins {
             throw new IllegalStateException("pipelines.security.username and .password (PIPELINES_USER, PIPELINES_PASSWORD): "
                     + "give both or neither");
         }
-        if (users.isEmpty()) {
+        if (users.isEmpty() && !tokens) {
             if (!local) {
                 throw new IllegalStateException("No login: set pipelines.security.users.<name>.role and .password-hash, or "
                         + "PIPELINES_USER and PIPELINES_PASSWORD (an admin); outside the local profile the service does not "

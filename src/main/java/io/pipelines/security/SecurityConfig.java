@@ -2,6 +2,7 @@ package io.pipelines.security;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -14,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -29,7 +31,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * reads (the API's GETs, metrics, Hawtio, Jolokia's reads), an operator also acts (the API's POSTs,
  * Jolokia's exec and write within its policy), an admin also reads the audit log (/api/audit).
  * The logins come from pipelines.security ({@link Logins}); a successful one is remembered for a
- * while ({@link CachedLogins}), failed ones are throttled per address ({@link LoginThrottle}).
+ * while ({@link CachedLogins}), failed ones are throttled per address ({@link LoginThrottle}); with
+ * an identity provider configured, its bearer tokens log in too ({@link TokenRoles}).
  * Requests a browser sends for another site are refused ({@link CrossOriginGuard}); every action
  * is written to the audit log ({@link AuditTrail}).
  */
@@ -38,7 +41,14 @@ public class SecurityConfig {
 
     @Bean
     public SecurityFilterChain filterChain(HttpSecurity http, PipelinesProperties properties, LoginThrottle throttle,
-                                           AuditLog audit, ObjectMapper json) throws Exception {
+                                           AuditLog audit, ObjectMapper json, ObjectProvider<JwtDecoder> tokens)
+            throws Exception {
+        // Bearer tokens of the team's identity provider, when one is configured (spring.security.oauth2.resourceserver.jwt.*).
+        JwtDecoder decoder = tokens.getIfAvailable();
+        if (decoder != null) {
+            http.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(decoder)
+                    .jwtAuthenticationConverter(new TokenRoles(properties.getSecurity().getOidc()))));
+        }
         // Before the login is even looked at: a foreign site's request gets nothing, not even a 401; an address
         // that failed too many logins gets 429.
         http.addFilterBefore(new CrossOriginGuard(properties.getSecurity().getAllowedOrigins()),
@@ -95,9 +105,10 @@ public class SecurityConfig {
     /** The logins, checked against their hashes at most once per login-cache period for the same name and password. */
     @Bean
     public CachedLogins logins(PipelinesProperties properties, Environment environment, PasswordEncoder encoder,
-                               LoginThrottle throttle, Clock clock) {
+                               LoginThrottle throttle, Clock clock, ObjectProvider<JwtDecoder> tokens) {
         boolean local = environment.acceptsProfiles(Profiles.of(RequiredSettings.LOCAL_PROFILE));
-        DaoAuthenticationProvider checked = new DaoAuthenticationProvider(Logins.of(properties.getSecurity(), local, encoder));
+        DaoAuthenticationProvider checked = new DaoAuthenticationProvider(Logins.of(properties.getSecurity(), local,
+                tokens.getIfAvailable() != null, encoder));
         checked.setPasswordEncoder(encoder);
         return new CachedLogins(checked, throttle, properties.getSecurity().getLoginCache(), clock);
     }

@@ -78,6 +78,8 @@ public abstract class PipelinesIntegrationTest {
             registry.add("pipelines.security.users." + login.user() + ".role", login::role);
             registry.add("pipelines.security.users." + login.user() + ".password-hash", login::passwordHash);
         }
+        // And the tokens of an identity provider, checked against the keys it publishes.
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", TestIdentityProvider::jwkSetUrl);
     }
 
     /** The sources the tests add by configuration (pipelines.sources), and their fake HTTP API. */

@@ -94,6 +94,17 @@ public class TestApi {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A GET with an identity provider's token (Authorization: Bearer). */
+    public Response getWithToken(String token, String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET(), false);
+    }
+
+    /** A JSON POST with an identity provider's token. */
+    public Response postWithToken(String token, String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), false);
+    }
+
     public Response getWithoutLogin(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), false);
     }

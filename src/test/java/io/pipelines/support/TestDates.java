@@ -187,6 +187,8 @@ public final class TestDates {
         public static final LocalDate REFUSED = LocalDate.parse("2024-07-01");
         /** An operator's trigger. */
         public static final LocalDate TRIGGERED = LocalDate.parse("2024-07-02");
+        /** A trigger with an identity provider's token. */
+        public static final LocalDate BY_TOKEN = LocalDate.parse("2024-07-03");
 
         private Roles() {
         }
