@@ -76,6 +76,36 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void recordsTheWarehouseRefusesAreDeadLettersWithItsReasonAndTheRecordsAroundThemLoad() throws Exception {
+        Map<Integer, Instant> before = stream.watermarks();
+        Instant base = stream.freshHour();
+        List<ProducerRecord<byte[], byte[]>> planned = new java.util.ArrayList<>(stream.plan("pz", 900, base, 13));
+        planned.add(300, stream.refusedRecord(1, "pz", 1, base.plusSeconds(900)));
+        planned.add(600, stream.refusedRecord(0, "pz", 2, base.plusSeconds(1_800)));
+        stream.refuseCustomer666(true);
+        try {
+            List<Sent> sent = new java.util.ArrayList<>(stream.send(planned));
+            stream.awaitAllCommitted(DRAIN);
+            // Alone in its partition's batch: the object landed before the refusal is removed.
+            sent.addAll(stream.send(List.of(stream.refusedRecord(2, "pz", 3, base.plusSeconds(60)))));
+            stream.awaitAllCommitted(DRAIN);
+
+            stream.assertExactly("pz", sent, before);
+            assertThat(jdbc.queryForList("SELECT task || ' ' || error_class || ': ' || message FROM etl.dead_letters "
+                    + "WHERE source_topic = ? AND payload->>'keyText' LIKE 'pz-poison-refused%'", String.class,
+                    properties.getStream().getTopic()))
+                    .hasSize(3).allSatisfy(letter -> assertThat(letter).startsWith("load RefusedByWarehouse: refused by the "
+                            + "warehouse: ERROR: new row for relation \"order_events\" violates check constraint").endsWith(
+                            "(SQLSTATE 23514)"));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.dead_letters WHERE source_topic = ? AND task = 'parse' "
+                    + "AND payload->>'keyText' LIKE 'pz-poison%' AND payload->>'valueText' IS NULL", Long.class,
+                    properties.getStream().getTopic())).as("bytes with a NUL kept in base64 only").isPositive();
+        } finally {
+            stream.refuseCustomer666(false);
+        }
+    }
+
+    @Test
     void handWrittenEventsGiveTheseHourlyWindowsAndLateEvents() throws Exception {
         Map<Integer, Instant> before = stream.watermarks();
         Instant h = stream.freshHour(); // every partition's event time so far is before h

@@ -370,6 +370,12 @@ public class PipelinesProperties {
         private Duration batchInterval = Duration.ofSeconds(5);
         /** Bounded out-of-orderness: the watermark is the largest event time seen minus this. */
         private Duration maxOutOfOrderness = Duration.ofSeconds(30);
+        /**
+         * An event time later than the service's clock plus this is refused (a dead letter): one event from a
+         * producer whose clock is far ahead would otherwise move its partition's watermark for good, and every
+         * later event of that partition would be late. Event times before 1900 are refused too.
+         */
+        private Duration maxClockSkew = Duration.ofMinutes(5);
         /** Lake prefix of the batches' Parquet objects. */
         @NotBlank
         private String lakePrefix = "raw/stream/orders";
@@ -401,6 +407,8 @@ public class PipelinesProperties {
         public void setBatchInterval(Duration batchInterval) { this.batchInterval = batchInterval; }
         public Duration getMaxOutOfOrderness() { return maxOutOfOrderness; }
         public void setMaxOutOfOrderness(Duration maxOutOfOrderness) { this.maxOutOfOrderness = maxOutOfOrderness; }
+        public Duration getMaxClockSkew() { return maxClockSkew; }
+        public void setMaxClockSkew(Duration maxClockSkew) { this.maxClockSkew = maxClockSkew; }
         public String getLakePrefix() { return lakePrefix; }
         public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
         public Duration getRetryInitialDelay() { return retryInitialDelay; }

@@ -26,8 +26,8 @@ import io.pipelines.stream.MicroBatch;
 
 /**
  * Dead letters of the stream: each record of a micro-batch that cannot be loaded becomes a row of
- * etl.dead_letters (pipeline, task parse, topic, partition, offset, the reason, and the original
- * key and value in the payload), once: a batch read again after a crash adds none twice. Each new
+ * etl.dead_letters (pipeline, task parse, or load for a record the warehouse refused, topic, partition,
+ * offset, the reason, and the original key and value in the payload), once: a batch read again after a crash adds none twice. Each new
  * one also goes to the dead letters' Kafka topic (pipeline.dlq). Replaying one sends its original
  * record to its topic again, once; the stream then loads it if it can now be read (a fixed
  * producer, a widened parser), as any record.
@@ -37,6 +37,9 @@ public class StreamDeadLetters {
 
     static final String TASK = "parse";
     static final String ERROR_CLASS = "InvalidRecord";
+    /** A record the parser took but the warehouse refused (a constraint, a value out of its range, ...). */
+    static final String LOAD_TASK = "load";
+    static final String LOAD_ERROR_CLASS = "RefusedByWarehouse";
     private static final Logger log = LoggerFactory.getLogger(StreamDeadLetters.class);
 
     private final JdbcTemplate jdbc;
@@ -64,22 +67,25 @@ public class StreamDeadLetters {
         for (MicroBatch.Entry e : batch.rejected()) {
             Map<String, Object> payload = payload(e);
             Instant now = Instant.now();
+            boolean onLoad = e.stage() == MicroBatch.Stage.LOAD;
+            String task = onLoad ? LOAD_TASK : TASK;
+            String errorClass = onLoad ? LOAD_ERROR_CLASS : ERROR_CLASS;
             List<Long> id = jdbc.queryForList("INSERT INTO etl.dead_letters (pipeline, task, error_class, message, attempts, "
                             + "failed_at, payload, source_topic, source_partition, source_offset) "
                             + "VALUES (?, ?, ?, ?, 1, ?, ?::jsonb, ?, ?, ?) "
                             + "ON CONFLICT (source_topic, source_partition, source_offset) WHERE source_topic IS NOT NULL "
                             + "DO NOTHING RETURNING id", Long.class,
-                    pipeline, TASK, ERROR_CLASS, e.rejection(), Timestamp.from(now),
+                    pipeline, task, errorClass, e.rejection(), Timestamp.from(now),
                     json.writeValueAsString(payload), e.record().topic(), e.partition(), e.offset());
             if (!id.isEmpty()) {
-                added.add(new DeadLetter(id.get(0), pipeline, TASK, null, null, ERROR_CLASS, e.rejection(), null, 1, now,
+                added.add(new DeadLetter(id.get(0), pipeline, task, null, null, errorClass, e.rejection(), null, 1, now,
                         payload, "NEW", null));
             }
         }
         if (!added.isEmpty()) {
             kafka.publishAll(topic, pipeline, added);
-            log.warn("{}: {} record(s) could not be loaded and are dead letters (etl.dead_letters, task {})", pipeline,
-                    added.size(), TASK);
+            log.warn("{}: {} record(s) could not be loaded and are dead letters (etl.dead_letters, task {} or {})",
+                    pipeline, added.size(), TASK, LOAD_TASK);
         }
     }
 
@@ -140,13 +146,15 @@ public class StreamDeadLetters {
         return p;
     }
 
+    /** The bytes as text when they are UTF-8 that jsonb can hold (no NUL character), else null (base64 only). */
     private static String text(byte[] bytes) {
         if (bytes == null) {
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
+            return text.indexOf('\0') >= 0 ? null : text;
         } catch (CharacterCodingException notText) {
             return null;
         }

@@ -16,8 +16,24 @@ import org.apache.kafka.common.TopicPartition;
  */
 public class MicroBatch {
 
-    /** One record of the batch. */
-    public record Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection) {
+    /** Where a record was refused: by the parser, or by the warehouse when it was loaded. */
+    public enum Stage { PARSE, LOAD }
+
+    /**
+     * One record of the batch: its event, or the reason it was refused and at which stage (a record the
+     * parser took may still be refused by the warehouse, and is then a dead letter like one it did not).
+     */
+    public record Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection, Stage stage) {
+
+        public Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection) {
+            this(record, event, rejection, rejection == null ? null : Stage.PARSE);
+        }
+
+        /** This record refused by the warehouse, for the reason it gave. */
+        public Entry refusedOnLoad(String reason) {
+            return new Entry(record, null, reason, Stage.LOAD);
+        }
+
         public int partition() {
             return record.partition();
         }
@@ -53,6 +69,12 @@ public class MicroBatch {
 
     public List<Entry> rejected() {
         return entries.stream().filter(e -> e.event() == null).toList();
+    }
+
+    /** The same records, those of the given offsets refused by the warehouse with the reason given for each. */
+    public MicroBatch refusedOnLoad(Map<Entry, String> refused) {
+        return new MicroBatch(topic, entries.stream()
+                .map(e -> refused.containsKey(e) ? e.refusedOnLoad(refused.get(e)) : e).toList());
     }
 
     /** The entries of each partition, in offset order, partitions in ascending order. */

@@ -2,9 +2,12 @@ package io.pipelines.stream;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,9 +16,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pipelines.config.PipelinesProperties;
+
 /**
  * Turns a record's bytes into an {@link OrderEvent}, or says why it cannot: not JSON, a required
- * field missing, or a field of the wrong type. The reason goes with the record to the dead letter topic.
+ * field missing, or a field of the wrong type; text the warehouse cannot store (a NUL character, half
+ * of a surrogate pair); an event time before 1900 or later than the clock plus max-clock-skew (one
+ * event from a producer whose clock is far ahead would otherwise move its partition's watermark for
+ * good, and every later event of that partition would be late). The reason goes with the record to
+ * the dead letter topic.
  */
 @Component
 public class OrderEventParser {
@@ -28,19 +37,41 @@ public class OrderEventParser {
     }
 
     private static final int MAX_TEXT = 200;
+    /** The earliest event time taken. */
+    static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
 
     private final ObjectMapper json;
+    private final Duration maxClockSkew;
+    private final Clock clock;
 
-    public OrderEventParser(ObjectMapper json) {
-        this.json = json;
+    @Autowired
+    public OrderEventParser(ObjectMapper json, PipelinesProperties properties) {
+        this(json, properties.getStream().getMaxClockSkew(), Clock.systemUTC());
     }
 
-    /** The same records, each with its event or its rejection. */
+    /** With the default skew (5 minutes) and the system clock. */
+    public OrderEventParser(ObjectMapper json) {
+        this(json, new PipelinesProperties.Stream().getMaxClockSkew(), Clock.systemUTC());
+    }
+
+    public OrderEventParser(ObjectMapper json, Duration maxClockSkew, Clock clock) {
+        this.json = json;
+        this.maxClockSkew = maxClockSkew;
+        this.clock = clock;
+    }
+
+    /** The same records, each with its event or its rejection (event times checked against one reading of the clock). */
     public MicroBatch parseBatch(MicroBatch batch) {
+        Instant latest = latest();
         return new MicroBatch(batch.topic(), batch.entries().stream().map(e -> {
-            Parsed parsed = parse(e.record().value());
+            Parsed parsed = parse(e.record().value(), latest);
             return new MicroBatch.Entry(e.record(), parsed.event(), parsed.rejection());
         }).toList());
+    }
+
+    /** The latest event time taken now. */
+    private Instant latest() {
+        return clock.instant().plus(maxClockSkew);
     }
 
     /**
@@ -50,8 +81,16 @@ public class OrderEventParser {
      * tree, which gives the same event or the reason, as it always did.
      */
     public Parsed parse(byte[] value) {
+        return parse(value, latest());
+    }
+
+    private Parsed parse(byte[] value, Instant latest) {
         OrderEvent fast = value == null || value.length == 0 ? null : fastPath(value);
-        return fast != null ? new Parsed(fast, null) : parseTree(value);
+        return fast != null && inRange(fast.eventTime(), latest) ? new Parsed(fast, null) : parseTree(value, latest);
+    }
+
+    private static boolean inRange(Instant time, Instant latest) {
+        return !time.isBefore(EARLIEST) && !time.isAfter(latest);
     }
 
     /** The event when the record is a valid one in the usual form; null otherwise (then the tree decides). */
@@ -118,7 +157,7 @@ public class OrderEventParser {
             return null;
         }
         String text = p.getText();
-        return text.isBlank() || text.length() > MAX_TEXT ? null : text;
+        return text.isBlank() || text.length() > MAX_TEXT || unstorable(text) != null ? null : text;
     }
 
     /** A whole number that fits a long; otherwise an exception, and the tree decides. */
@@ -144,6 +183,10 @@ public class OrderEventParser {
 
     /** The tree reading of a record: the reference for what is valid and for the reason of a rejection. */
     Parsed parseTree(byte[] value) {
+        return parseTree(value, latest());
+    }
+
+    private Parsed parseTree(byte[] value, Instant latest) {
         if (value == null || value.length == 0) {
             return rejected("empty record");
         }
@@ -164,6 +207,13 @@ public class OrderEventParser {
             BigDecimal total = decimal(node, "total");
             String currency = text(node, "currency");
             Instant eventTime = instant(node, "event_time");
+            if (eventTime.isBefore(EARLIEST)) {
+                return rejected("field event_time " + eventTime + " is before " + EARLIEST);
+            }
+            if (eventTime.isAfter(latest)) {
+                return rejected("field event_time " + eventTime + " is more than " + maxClockSkew
+                        + " (pipelines.stream.max-clock-skew) ahead of this service's clock");
+            }
             return new Parsed(new OrderEvent(eventId, orderId, customerId, category, total, currency, eventTime), null);
         } catch (IllegalArgumentException e) {
             return rejected(e.getMessage());
@@ -190,7 +240,30 @@ public class OrderEventParser {
         if (value.asText().length() > MAX_TEXT) {
             throw new IllegalArgumentException("field " + field + " is longer than " + MAX_TEXT + " characters");
         }
+        String unstorable = unstorable(value.asText());
+        if (unstorable != null) {
+            throw new IllegalArgumentException("field " + field + " holds " + unstorable + ", which the warehouse cannot store");
+        }
         return value.asText();
+    }
+
+    /**
+     * What in the text PostgreSQL cannot store, or null: a NUL character (text refuses it) or half of
+     * a surrogate pair (not a character; its UTF-8 bytes would be invalid).
+     */
+    static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return "a NUL character (U+0000) at position " + i;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return String.format("half of a surrogate pair (U+%04X) at position %d", (int) c, i);
+            }
+        }
+        return null;
     }
 
     private static long whole(JsonNode node, String field) {

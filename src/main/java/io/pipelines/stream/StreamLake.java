@@ -25,7 +25,8 @@ import io.pipelines.lake.ParquetFiles;
  * events, at the deterministic key {@code <prefix>/partition=<p>/<first offset>-<last offset>.parquet}
  * (a batch tried again writes the same key). Objects of offsets never committed are removed when a
  * partition is taken over, and by the consumer itself when it gives a batch up but keeps its
- * partitions (it reads them again, maybe with other boundaries).
+ * partitions (it reads them again, maybe with other boundaries). Records the warehouse refused are
+ * not in the lake either: the batch is landed again without them.
  */
 @Component("streamLake")
 public class StreamLake {
@@ -48,10 +49,13 @@ public class StreamLake {
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : batch.byPartition().entrySet()) {
             List<MicroBatch.Entry> records = part.getValue();
             List<MicroBatch.Entry> valid = records.stream().filter(e -> e.event() != null).toList();
+            String key = key(part.getKey(), records);
             if (valid.isEmpty()) {
+                if (records.stream().anyMatch(e -> e.stage() == MicroBatch.Stage.LOAD)) {
+                    drop(List.of(key)); // written before the warehouse refused its records
+                }
                 continue;
             }
-            String key = key(part.getKey(), records);
             Files.createDirectories(spoolDir);
             Path file = Files.createTempFile(spoolDir, "stream", ".parquet");
             try {

@@ -1,6 +1,7 @@
 package io.pipelines.stream;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,10 @@ import io.pipelines.config.PipelinesProperties;
  * returns only when both are done. If either fails, it still waits for the other and then throws,
  * so the batch is not committed and its next try never overlaps this one. Both steps are
  * idempotent, so which one failed does not matter to the retry.
+ * <p>
+ * When the warehouse refuses the batch's data, the records it refuses are found ({@link PoisonRecords})
+ * and the batch is landed and loaded again without them (the lake objects rewritten at their keys): they
+ * leave as dead letters with the warehouse's reason, and the rest of their partitions go on.
  */
 @Component("streamStore")
 public class StreamStore implements DisposableBean {
@@ -29,19 +34,27 @@ public class StreamStore implements DisposableBean {
         void run(MicroBatch batch) throws Exception;
     }
 
+    /** The records of a batch the warehouse refuses, with its reasons. */
+    interface Refusals {
+        Map<MicroBatch.Entry, String> find(MicroBatch batch);
+    }
+
     private final Step land;
     private final Step load;
+    private final Refusals refusals;
     private final StreamMetrics metrics;
     private final ExecutorService lakeThreads;
 
     @Autowired
-    public StreamStore(StreamLake lake, StreamWarehouse warehouse, StreamMetrics metrics, PipelinesProperties properties) {
-        this(lake::land, warehouse::load, metrics, properties.getStream().getName());
+    public StreamStore(StreamLake lake, StreamWarehouse warehouse, PoisonRecords poison, StreamMetrics metrics,
+                       PipelinesProperties properties) {
+        this(lake::land, warehouse::load, poison::find, metrics, properties.getStream().getName());
     }
 
-    StreamStore(Step land, Step load, StreamMetrics metrics, String pipeline) {
+    StreamStore(Step land, Step load, Refusals refusals, StreamMetrics metrics, String pipeline) {
         this.land = land;
         this.load = load;
+        this.refusals = refusals;
         this.metrics = metrics;
         AtomicInteger threads = new AtomicInteger();
         // One thread per consumer at a time at most: each consumer waits for its batch's land.
@@ -52,8 +65,30 @@ public class StreamStore implements DisposableBean {
         });
     }
 
+    /**
+     * Lands and loads the batch; returns it, with the records the warehouse refused marked so, when
+     * both succeeded; throws when either failed otherwise.
+     */
+    public MicroBatch landAndLoad(MicroBatch batch) throws Exception {
+        try {
+            landAndLoadTogether(batch);
+            return batch;
+        } catch (Exception e) {
+            if (!PoisonRecords.refusedData(e)) {
+                throw e;
+            }
+            Map<MicroBatch.Entry, String> refused = refusals.find(batch);
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            MicroBatch rest = batch.refusedOnLoad(refused);
+            landAndLoadTogether(rest);
+            return rest;
+        }
+    }
+
     /** Lands and loads the batch concurrently; returns when both succeeded, throws when either failed. */
-    public void landAndLoad(MicroBatch batch) throws Exception {
+    private void landAndLoadTogether(MicroBatch batch) throws Exception {
         Future<?> landed = lakeThreads.submit(() -> {
             timed("land", land, batch);
             return null;

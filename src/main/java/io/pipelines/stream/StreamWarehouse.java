@@ -76,6 +76,30 @@ public class StreamWarehouse {
         metrics.loaded(outcome);
     }
 
+    /**
+     * Loads the records in a transaction that is rolled back, whatever happens: the warehouse's reason
+     * when it refuses their data (see {@link PoisonRecords}), null when it takes them. Any other failure
+     * (the warehouse unreachable) is thrown.
+     */
+    public String refusal(MicroBatch records) {
+        try {
+            tx.executeWithoutResult(status -> {
+                status.setRollbackOnly();
+                try {
+                    load(DataSourceUtils.getConnection(warehouse), records);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            return null;
+        } catch (RuntimeException e) {
+            if (PoisonRecords.refusedData(e)) {
+                return PoisonRecords.reason(e);
+            }
+            throw e;
+        }
+    }
+
     private Outcome load(Connection c, MicroBatch batch) throws SQLException {
         Map<Integer, List<MicroBatch.Entry>> partitions = batch.byPartition();
         Map<Integer, Instant> maxSeen = lockWatermarks(c, partitions.keySet());

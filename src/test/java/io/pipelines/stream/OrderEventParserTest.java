@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -87,6 +91,25 @@ class OrderEventParserTest {
                 rejected(VALID.replace("\"" + time + "\"", "1764065730"),
                         "field event_time must be an ISO-8601 UTC timestamp string"),
                 rejected(VALID.replace(",\"event_time\":\"" + time + "\"", ""), "missing field event_time"),
+                rejected(VALID.replace(time, "1899-12-31T23:59:59.999Z"),
+                        "field event_time 1899-12-31T23:59:59.999Z is before 1900-01-01T00:00:00Z"),
+                valid(VALID.replace(time, "1900-01-01T00:00:00Z"), event("e-1", "12.50", "1900-01-01T00:00:00Z")),
+                // PostgreSQL's timestamptz would not hold it; a clock far ahead would move the watermark for good.
+                rejected(VALID.replace(time, "+300000-01-01T00:00:00Z"), "field event_time +300000-01-01T00:00:00Z is more "
+                        + "than PT5M (pipelines.stream.max-clock-skew) ahead of this service's clock"),
+                rejected(VALID.replace(time, "2996-01-01T00:00:00Z"), "field event_time 2996-01-01T00:00:00Z is more "
+                        + "than PT5M (pipelines.stream.max-clock-skew) ahead of this service's clock"),
+                // Text PostgreSQL cannot store.
+                rejected(VALID.replace("\"books\"", "\"bo\\u0000oks\""), "field product_category holds a NUL character "
+                        + "(U+0000) at position 2, which the warehouse cannot store"),
+                rejected(VALID.replace("\"e-1\"", "\"e\\ud800-1\""), "field event_id holds half of a surrogate pair "
+                        + "(U+D800) at position 1, which the warehouse cannot store"),
+                rejected(VALID.replace("\"EUR\"", "\"EU\\udc00\""), "field currency holds half of a surrogate pair "
+                        + "(U+DC00) at position 2, which the warehouse cannot store"),
+                valid(VALID.replace("\"books\"", "\"\\ud83d\\udcda books\""), new OrderEvent("e-1", 7, 42,
+                        "\ud83d\udcda books", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
+                valid(VALID.replace("\"books\"", "\"a\\tb\\u0001\""), new OrderEvent("e-1", 7, 42,
+                        "a\tb\u0001", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
                 valid(VALID.replace("}", ",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"more\":true}"), event("e-1", "12.50", time)),
                 valid(VALID.replace("}", ",\"event_id\":\"e-2\"}"), event("e-2", "12.50", time)),
                 rejected("{}", "missing field event_id"),
@@ -104,6 +127,29 @@ class OrderEventParserTest {
             OrderEventParser.Parsed parsed = parser.parse(bytes(c.record()));
             assertThat(parsed).as(c.record()).isEqualTo(new OrderEventParser.Parsed(c.event(), c.rejection()));
         }
+    }
+
+    @Test
+    void anEventTimeIsTakenUpToTheClockPlusTheSkewAllowed() {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
+        OrderEventParser p = new OrderEventParser(new ObjectMapper(), Duration.ofMinutes(5), clock);
+        String time = "2026-11-25T10:15:30.123Z";
+
+        assertThat(p.parse(bytes(VALID.replace(time, "2026-12-02T00:05:00Z"))).valid()).isTrue();
+        assertThat(p.parse(bytes(VALID.replace(time, "2026-12-02T00:05:00.001Z"))).rejection()).isEqualTo("field "
+                + "event_time 2026-12-02T00:05:00.001Z is more than PT5M (pipelines.stream.max-clock-skew) ahead of this "
+                + "service's clock");
+        MicroBatch parsed = p.parseBatch(new MicroBatch("t", List.of(
+                entry(0, VALID.replace(time, "2026-12-02T00:04:59Z")), entry(1, VALID.replace(time, "2026-12-03T00:00:00Z")))));
+        assertThat(parsed.valid()).extracting(MicroBatch.Entry::offset).containsExactly(0L);
+        assertThat(parsed.rejected()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(1);
+            assertThat(e.stage()).isEqualTo(MicroBatch.Stage.PARSE);
+        });
+    }
+
+    private static MicroBatch.Entry entry(long offset, String value) {
+        return new MicroBatch.Entry(new ConsumerRecord<>("t", 0, offset, null, bytes(value)), null, null);
     }
 
     @Test

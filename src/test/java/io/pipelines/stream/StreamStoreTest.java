@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +21,9 @@ import io.pipelines.config.PipelinesProperties;
 class StreamStoreTest {
 
     private static final MicroBatch BATCH = new MicroBatch("t", List.of());
+    private static final StreamStore.Refusals NONE_REFUSED = b -> {
+        throw new AssertionError("no refusal to look for");
+    };
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final StreamMetrics metrics = new StreamMetrics(registry, new PipelinesProperties());
@@ -34,7 +39,7 @@ class StreamStoreTest {
         CountDownLatch landing = new CountDownLatch(1);
         CountDownLatch loading = new CountDownLatch(1);
         // Each step waits until the other has begun: done one after the other, the first would give up.
-        store = new StreamStore(b -> meet(landing, loading), b -> meet(loading, landing), metrics, "p");
+        store = new StreamStore(b -> meet(landing, loading), b -> meet(loading, landing), NONE_REFUSED, metrics, "p");
 
         store.landAndLoad(BATCH);
 
@@ -52,7 +57,7 @@ class StreamStoreTest {
         }, b -> {
             loadFailed.countDown();
             throw new IllegalStateException("warehouse down");
-        }, metrics, "p");
+        }, NONE_REFUSED, metrics, "p");
 
         assertThatThrownBy(() -> store.landAndLoad(BATCH)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("warehouse down");
@@ -64,7 +69,7 @@ class StreamStoreTest {
         AtomicBoolean loaded = new AtomicBoolean();
         store = new StreamStore(b -> {
             throw new IOException("lake down");
-        }, b -> loaded.set(true), metrics, "p");
+        }, b -> loaded.set(true), NONE_REFUSED, metrics, "p");
 
         assertThatThrownBy(() -> store.landAndLoad(BATCH)).isInstanceOf(IOException.class).hasMessage("lake down");
         assertThat(loaded).isTrue();
@@ -76,10 +81,54 @@ class StreamStoreTest {
             throw new IOException("lake down");
         }, b -> {
             throw new IllegalStateException("warehouse down");
-        }, metrics, "p");
+        }, NONE_REFUSED, metrics, "p");
 
         assertThatThrownBy(() -> store.landAndLoad(BATCH)).hasMessage("warehouse down")
                 .satisfies(e -> assertThat(e.getSuppressed()).singleElement().hasFieldOrPropertyWithValue("message", "lake down"));
+    }
+
+    @Test
+    void recordsTheWarehouseRefusesLeaveTheBatchMarkedAndTheRestIsLandedAndLoadedAgainWithoutThem() throws Exception {
+        MicroBatch batch = PoisonRecordsTest.batch(10, 3, 7);
+        List<MicroBatch> landed = new CopyOnWriteArrayList<>();
+        List<MicroBatch> loaded = new CopyOnWriteArrayList<>();
+        store = new StreamStore(landed::add, b -> {
+            loaded.add(b);
+            if (b.valid().stream().anyMatch(PoisonRecordsTest::poison)) {
+                throw new IllegalStateException("load failed", new SQLException("ERROR: check", "23514"));
+            }
+        }, new PoisonRecords(PoisonRecordsTest::trial)::find, metrics, "p");
+
+        MicroBatch result = store.landAndLoad(batch);
+
+        assertThat(result.rejected()).extracting(MicroBatch.Entry::offset).containsExactly(3L, 7L);
+        assertThat(result.rejected()).allSatisfy(e -> {
+            assertThat(e.stage()).isEqualTo(MicroBatch.Stage.LOAD);
+            assertThat(e.rejection()).isEqualTo("refused by the warehouse: poison (SQLSTATE 23514)");
+        });
+        assertThat(result.valid()).hasSize(8);
+        assertThat(landed).hasSize(2).last().isSameAs(result);
+        assertThat(loaded).hasSize(2).last().isSameAs(result);
+    }
+
+    @Test
+    void aWarehouseThatDoesNotAnswerIsNoRefusalAndTheBatchFailsWhole() {
+        MicroBatch batch = PoisonRecordsTest.batch(10, 3);
+        store = new StreamStore(b -> { }, b -> {
+            throw new IllegalStateException("load failed", new SQLException("Connection refused", "08001"));
+        }, NONE_REFUSED, metrics, "p");
+
+        assertThatThrownBy(() -> store.landAndLoad(batch)).hasMessage("load failed");
+    }
+
+    @Test
+    void aRefusalNoSingleRecordCausesFailsTheBatchWhole() {
+        MicroBatch batch = PoisonRecordsTest.batch(10);
+        store = new StreamStore(b -> { }, b -> {
+            throw new IllegalStateException("load failed", new SQLException("ERROR: numeric field overflow", "22003"));
+        }, new PoisonRecords(records -> null)::find, metrics, "p");
+
+        assertThatThrownBy(() -> store.landAndLoad(batch)).hasMessage("load failed");
     }
 
     /** Says this step has begun, then waits for the other one to begin. */

@@ -33,6 +33,7 @@ public final class AnotherService {
                 "--pipelines.stream.batch-interval=300ms",
                 "--pipelines.stream.retry-initial-delay=100ms",
                 "--pipelines.stream.retry-max-delay=1s",
+                "--pipelines.stream.max-clock-skew=30d", // as the test's own service (the tests' events run ahead)
                 "--pipelines.retry.initial-delay=500ms",
                 "--pipelines.retry.max-delay=2s");
     }

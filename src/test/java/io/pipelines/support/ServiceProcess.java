@@ -63,6 +63,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "pipelines.lake.spool-dir=target/test-spool/" + name,
                 "pipelines.stream.bootstrap-servers=127.0.0.1:" + testContext.getRequiredProperty("pipelines.local.kafka-port"),
                 "pipelines.dead-letters.dir=target/test-dead-letters/" + name,
+                "pipelines.stream.max-clock-skew=30d", // as the test's own service (the tests' events run ahead)
                 "pipelines.cluster.instance-id=" + name,
                 "pipelines.cluster.lease=3s",
                 "pipelines.cluster.heartbeat-interval=1s",

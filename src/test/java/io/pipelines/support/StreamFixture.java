@@ -54,6 +54,8 @@ public class StreamFixture {
     private static final int PARTITIONS = 3;
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(30);
     private static final List<String> CATEGORIES = List.of("books", "garden", "toys", "home");
+    /** Kinds of poison records (see {@link #poison}). */
+    private static final int KINDS = 9;
 
     /** A record as sent: where it went, and its event when it is a valid one. */
     public record Sent(int partition, long offset, String key, String eventId, String category, BigDecimal total,
@@ -85,7 +87,7 @@ public class StreamFixture {
     /**
      * Plans {@code count} events from {@code base}, 7.2 s apart (so about 500 an hour), round robin over
      * the partitions, out of order by up to 20 s, some late by 10 minutes, some sent twice, some poison
-     * (from 600 events on, each kind is there whatever the seed).
+     * (from 900 events on, each kind of poison is there whatever the seed).
      */
     public List<ProducerRecord<byte[], byte[]>> plan(String prefix, int count, Instant base, long seed) {
         Random random = new Random(seed);
@@ -134,13 +136,42 @@ public class StreamFixture {
 
     /** Why the stream must reject the poison record of this key (a key of {@link #plan}), or the start of it. */
     public static String reason(String poisonKey) {
+        if (poisonKey.contains("-poison-refused")) {
+            return "refused by the warehouse: ERROR: new row for relation \"order_events\" violates check constraint \""
+                    + REFUSING_CONSTRAINT + "\"";
+        }
         int i = Integer.parseInt(poisonKey.substring(poisonKey.lastIndexOf("-poison") + "-poison".length()));
-        return switch (i % 4) {
+        return switch (i % KINDS) {
             case 0 -> "not valid JSON: Unexpected end-of-input";
             case 1 -> "missing field event_time";
             case 2 -> "field order_id must be a whole number";
-            default -> "not a JSON object";
+            case 3 -> "not a JSON object";
+            case 4 -> "field product_category holds a NUL character (U+0000) at position 1";
+            case 5 -> "field event_id holds half of a surrogate pair (U+D800)";
+            case 6 -> "field event_time 2996-01-01T00:00:00Z is more than";
+            case 7 -> "field event_time +300000-01-01T00:00:00Z is more than";
+            default -> "not valid JSON: Illegal character ((CTRL-CHAR, code ";
         };
+    }
+
+    /** A check constraint {@link #refusedRecord}s fail: add it before sending them, drop it after. */
+    public static final String REFUSING_CONSTRAINT = "test_refuses_customer_666";
+
+    public void refuseCustomer666(boolean refuse) {
+        jdbc.execute(refuse
+                ? "ALTER TABLE staging.order_events ADD CONSTRAINT " + REFUSING_CONSTRAINT + " CHECK (customer_id <> 666) NOT VALID"
+                : "ALTER TABLE staging.order_events DROP CONSTRAINT IF EXISTS " + REFUSING_CONSTRAINT);
+    }
+
+    /**
+     * A valid order event that the warehouse refuses while {@link #refuseCustomer666} is on (customer 666),
+     * as a constraint a team adds to its table would: it passes parsing and fails the load. Key
+     * {@code <prefix>-poison-refused<n>}.
+     */
+    public ProducerRecord<byte[], byte[]> refusedRecord(int partition, String prefix, int n, Instant time) {
+        return record(partition, prefix + "-poison-refused" + n, "{\"event_id\":\"" + prefix + "-refused" + n
+                + "\",\"order_id\":1,\"customer_id\":666,\"product_category\":\"" + prefix + "-books\",\"total\":1.00,"
+                + "\"currency\":\"USD\",\"event_time\":\"" + time + "\"}");
     }
 
     /** Valid events sent after an event of their partition with a later event time, and not late: out of order. */
@@ -159,13 +190,22 @@ public class StreamFixture {
     }
 
     private static String poison(int i, String prefix) {
-        return switch (i % 4) {
+        String valid = "{\"event_id\":\"" + prefix + "-p" + i + "\",\"order_id\":1,\"customer_id\":1,\"product_category\":\"x\","
+                + "\"total\":1.00,\"currency\":\"USD\",\"event_time\":\"2026-01-01T00:00:00Z\"}";
+        return switch (i % KINDS) {
             case 0 -> "{\"event_id\": \"" + prefix + "-broken";
-            case 1 -> "{\"event_id\":\"" + prefix + "-p" + i + "\",\"order_id\":1,\"customer_id\":1,\"product_category\":\"x\","
-                    + "\"total\":1.00,\"currency\":\"USD\"}";
-            case 2 -> "{\"event_id\":\"" + prefix + "-p" + i + "\",\"order_id\":\"one\",\"customer_id\":1,"
-                    + "\"product_category\":\"x\",\"total\":1.00,\"currency\":\"USD\",\"event_time\":\"2026-01-01T00:00:00Z\"}";
-            default -> "[1, 2, 3]";
+            case 1 -> valid.replace(",\"event_time\":\"2026-01-01T00:00:00Z\"", "");
+            case 2 -> valid.replace("\"order_id\":1", "\"order_id\":\"one\"");
+            case 3 -> "[1, 2, 3]";
+            // Text PostgreSQL cannot store: it would fail the load of its whole batch again and again.
+            case 4 -> valid.replace("\"x\"", "\"x\\u0000y\"");
+            case 5 -> valid.replace("\"" + prefix + "-p" + i + "\"", "\"" + prefix + "-p\\ud800" + i + "\"");
+            // A producer's clock far ahead: its partition's watermark would move for good.
+            case 6 -> valid.replace("2026-01-01T00:00:00Z", "2996-01-01T00:00:00Z");
+            // Beyond what timestamptz holds.
+            case 7 -> valid.replace("2026-01-01T00:00:00Z", "+300000-01-01T00:00:00Z");
+            // Not text: bytes jsonb could not hold as text in the dead letter's payload.
+            default -> "\u0000\u0001" + valid;
         };
     }
 
