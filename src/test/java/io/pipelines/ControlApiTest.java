@@ -339,6 +339,32 @@ class ControlApiTest extends PipelinesIntegrationTest {
         assertThat(server.queryNames(new javax.management.ObjectName("org.apache.camel:type=routes,*"), null)).isNotEmpty();
     }
 
+    @Test
+    void aPipelinesScheduleIsSuspendedAndResumedOverRestByAnOperatorOnly() {
+        Response viewer = api.postAs(TestApi.VIEWER, "/api/pipelines/daily_sales_etl/suspend", "");
+        assertThat(viewer.status()).isEqualTo(403);
+        assertThat(state("daily_sales_etl")).isEqualTo("started");
+
+        Response suspended = api.postAs(TestApi.OPERATOR, "/api/pipelines/daily_sales_etl/suspend", "");
+        assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
+        assertThat(suspended.json().get("state").asText()).isEqualTo("suspended");
+        assertThat(state("daily_sales_etl")).isEqualTo("suspended");
+        Response resumed = api.postAs(TestApi.OPERATOR, "/api/pipelines/daily_sales_etl/resume", "");
+        assertThat(resumed.json().get("state").asText()).isEqualTo("started");
+        assertThat(state("daily_sales_etl")).isEqualTo("started");
+
+        assertProblem(api.post("/api/pipelines/no_such_pipeline/suspend", ""), 404, null);
+    }
+
+    private String state(String pipeline) {
+        for (com.fasterxml.jackson.databind.JsonNode p : api.get("/api/pipelines").json()) {
+            if (p.get("name").asText().equals(pipeline)) {
+                return p.get("state").asText();
+            }
+        }
+        throw new AssertionError("no pipeline " + pipeline);
+    }
+
     private void assertProblem(Response response, int status, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/problem+json");

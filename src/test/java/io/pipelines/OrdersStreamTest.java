@@ -20,11 +20,19 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import java.lang.management.ManagementFactory;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.stream.DeadLetters;
@@ -56,11 +64,58 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     DeadLetters deadLetters;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    MeterRegistry registry;
+
+    @Test
+    void theRouteSuspendedInJmxPausesTheStreamWithoutAFailureAndResumedOverRestGoesOnWithTheTotalsExact() throws Exception {
+        Map<Integer, Instant> before = stream.watermarks();
+        List<ProducerRecord<byte[], byte[]>> planned = stream.plan("su", 1500, stream.freshHour(), 21);
+        List<Sent> sent = new java.util.ArrayList<>(stream.send(planned.subList(0, 700)));
+        await().atMost(DRAIN).until(() -> stream.loadedEvents("su").size() > 100);
+        double failures = registry.get("pipeline.stream.batch.failures").counter().count();
+        // As Hawtio does it: the route's operation in JMX.
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName route = jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"orders_stream\",*"), null)
+                .iterator().next();
+
+        jmx.invoke(route, "suspend", null, null);
+
+        assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+        assertThat(api.get("/api/pipelines").json().findValues("state").stream().map(v -> v.asText()).toList())
+                .contains("suspended");
+        long loaded = stream.loadedCount("su");
+        sent.addAll(stream.send(planned.subList(700, planned.size())));
+        await("nothing consumed while suspended").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> stream.loadedCount("su") == loaded && stream.lagOfGroup() > 0);
+        assertThat(consumers.consumers()).as("the consumers stay in the group").allSatisfy(c -> {
+            assertThat(c.isRunning()).isTrue();
+            assertThat(c.isSuspended()).isTrue();
+        });
+        assertThat(consumers.consumers().stream().mapToInt(c -> c.assignment().size()).sum())
+                .as("the partitions stay theirs").isEqualTo(3);
+
+        // Resumed over REST (as an operator would from a script).
+        TestApi.Response resumed = api.post("/api/pipelines/orders_stream/resume", "");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        assertThat(resumed.json().get("state").asText()).isEqualTo("started");
+        stream.awaitAllCommitted(DRAIN);
+
+        assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
+        assertThat(registry.get("pipeline.stream.batch.failures").counter().count()).as("no batch failed")
+                .isEqualTo(failures);
+        stream.assertExactly("su", sent, before);
+    }
 
     @AfterEach
-    void serviceConsumersRunAgain() {
+    void serviceConsumersRunAgain() throws Exception {
+        if (camel.getRouteController().getRouteStatus(properties.getStream().getName()).isSuspended()) {
+            camel.getRouteController().resumeRoute(properties.getStream().getName());
+        }
         if (consumers.consumers().isEmpty()) {
-            consumers.afterApplicationStart(null);
+            consumers.start();
         }
     }
 
@@ -192,7 +247,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         consumers.stop();
         assertThat(consumers.consumers()).isEmpty();
         sent.addAll(stream.send(planned.subList(900, planned.size())));
-        consumers.afterApplicationStart(null);
+        consumers.start();
         stream.awaitAllCommitted(DRAIN);
 
         stream.assertExactly("s2", sent, before);
@@ -230,7 +285,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         assertThat(stream.loadedEvents("s3")).as("the batch was loaded before the crash").isNotEmpty();
         assertThat(stream.committedOffsets()).as("but not committed").isEqualTo(committedBefore);
 
-        consumers.afterApplicationStart(null);
+        consumers.start();
         stream.awaitAllCommitted(DRAIN);
 
         stream.assertExactly("s3", sent, before);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,9 +42,11 @@ public class ControlApi {
     private final int maxBackfillDays;
     private final PipelinesProperties.Stream stream;
     private final StreamConsumers consumers;
+    private final CamelContext camel;
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
-                      ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers) {
+                      ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers,
+                      CamelContext camel) {
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -53,6 +56,45 @@ public class ControlApi {
         this.maxBackfillDays = properties.getRuns().getMaxBackfillDays();
         this.stream = properties.getStream();
         this.consumers = consumers;
+        this.camel = camel;
+    }
+
+    /**
+     * POST /api/pipelines/{name}/suspend: a batch or source pipeline's schedule is paused (on every
+     * instance: the Quartz trigger is shared); the stream's route is suspended in this instance, so its
+     * consumers commit their batch in flight, then fetch nothing and stay in the group.
+     */
+    public Map<String, Object> suspend(String name) throws Exception {
+        if (stream.getName().equals(name)) {
+            requireStreamEnabled();
+            camel.getRouteController().suspendRoute(name);
+        } else {
+            requirePipeline(name);
+            schedules.suspend(name);
+        }
+        return Map.of("pipeline", name, "state", state(name));
+    }
+
+    /** POST /api/pipelines/{name}/resume: the schedule, or the stream's route in this instance, goes on. */
+    public Map<String, Object> resume(String name) throws Exception {
+        if (stream.getName().equals(name)) {
+            requireStreamEnabled();
+            camel.getRouteController().resumeRoute(name);
+        } else {
+            requirePipeline(name);
+            schedules.resume(name);
+        }
+        return Map.of("pipeline", name, "state", state(name));
+    }
+
+    private void requireStreamEnabled() {
+        if (!stream.isEnabled()) {
+            throw ApiProblem.conflict("Stream " + stream.getName() + " is disabled (pipelines.stream.enabled=false)");
+        }
+    }
+
+    private String state(String name) {
+        return stream.getName().equals(name) ? consumers.state() : schedules.state(name);
     }
 
     /** GET /api/pipelines: the batch pipelines, the source pipelines, then the stream. */
@@ -72,7 +114,7 @@ public class ControlApi {
                 + "and analytics.hourly_sales");
         view.put("source", Map.of("topic", s.getTopic(), "consumerGroup", s.getGroupId(),
                 "deadLetterTopic", s.getDeadLetterTopic()));
-        view.put("state", !s.isEnabled() ? "disabled" : consumers.isRunning() ? "started" : "stopped");
+        view.put("state", !s.isEnabled() ? "disabled" : consumers.state());
         return view;
     }
 

@@ -73,6 +73,9 @@ public class StreamConsumer implements Runnable {
     private Future<MicroBatch> inFlight;
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running;
+    private volatile boolean suspended;
+    private final int batchSize;
+    private final Duration batchInterval;
     private Thread thread;
     private long bufferStarted;
     private long nextLagReport;
@@ -82,7 +85,15 @@ public class StreamConsumer implements Runnable {
 
     public StreamConsumer(PipelinesProperties.Stream settings, String clientId, BatchHandler handler, StreamLake lake,
                           StreamMetrics metrics, DeadLetters deadLetters) {
+        this(settings, settings.getBatchSize(), settings.getBatchInterval(), clientId, handler, lake, metrics, deadLetters);
+    }
+
+    /** With the batch size and interval given (those of its route's endpoint) rather than the settings'. */
+    public StreamConsumer(PipelinesProperties.Stream settings, int batchSize, Duration batchInterval, String clientId,
+                          BatchHandler handler, StreamLake lake, StreamMetrics metrics, DeadLetters deadLetters) {
         this.settings = settings;
+        this.batchSize = batchSize;
+        this.batchInterval = batchInterval;
         this.clientId = clientId;
         this.handler = handler;
         this.lake = lake;
@@ -109,6 +120,19 @@ public class StreamConsumer implements Runnable {
 
     public boolean isRunning() {
         return thread != null && thread.isAlive();
+    }
+
+    /** Pauses consumption after the batch in flight is committed; see the class comment. */
+    public void suspend() {
+        suspended = true;
+    }
+
+    public void resume() {
+        suspended = false;
+    }
+
+    public boolean isSuspended() {
+        return suspended;
     }
 
     /** The partitions this consumer owns now. */
@@ -152,13 +176,14 @@ public class StreamConsumer implements Runnable {
 
     private void consume(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p) {
         while (running) {
+            waitWhileSuspended(c);
             take(c.poll(POLL));
             reportLag(c);
-            boolean full = buffer.size() >= settings.getBatchSize();
-            boolean due = !buffer.isEmpty() && System.nanoTime() - bufferStarted >= settings.getBatchInterval().toNanos();
+            boolean full = buffer.size() >= batchSize;
+            boolean due = !buffer.isEmpty() && System.nanoTime() - bufferStarted >= batchInterval.toNanos();
             if (full || due) {
                 List<ConsumerRecord<byte[], byte[]>> batch =
-                        new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), settings.getBatchSize())));
+                        new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), batchSize)));
                 buffer.subList(0, batch.size()).clear();
                 bufferStarted = System.nanoTime();
                 loadAndCommit(c, p, batch);
@@ -182,6 +207,7 @@ public class StreamConsumer implements Runnable {
         Duration delay = settings.getRetryInitialDelay();
         rebalanced = false;
         for (int attempt = 1; running; attempt++) {
+            waitWhileSuspended(c);
             if (rebalanced) {
                 giveUp(c, records);
                 return;
@@ -233,7 +259,7 @@ public class StreamConsumer implements Runnable {
         inFlight = batchThread.submit(() -> handler.handle(batch));
         try {
             while (!inFlight.isDone()) {
-                if (buffer.size() >= settings.getBatchSize()) {
+                if (buffer.size() >= batchSize) {
                     c.pause(c.assignment());
                 }
                 take(c.poll(IN_FLIGHT_POLL));
@@ -325,6 +351,24 @@ public class StreamConsumer implements Runnable {
         }
     }
 
+    /**
+     * While suspended: every partition paused (those assigned meanwhile too, see {@link Rebalance}),
+     * polling on so that the group keeps this member; then the partitions resumed.
+     */
+    private void waitWhileSuspended(KafkaConsumer<byte[], byte[]> c) {
+        if (!suspended) {
+            return;
+        }
+        log.info("{} consumer {} suspended: partitions {} paused", settings.getName(), clientId, c.assignment());
+        while (running && suspended) {
+            c.pause(c.assignment());
+            // Paused partitions return nothing; the poll keeps the membership and runs rebalances.
+            take(c.poll(POLL));
+        }
+        c.resume(c.paused());
+        log.info("{} consumer {} resumed", settings.getName(), clientId);
+    }
+
     /** Waits while still polling (partitions paused), so that the group keeps this member. */
     private void waitPolling(KafkaConsumer<byte[], byte[]> c, Duration delay) {
         long until = System.nanoTime() + delay.toNanos();
@@ -352,7 +396,7 @@ public class StreamConsumer implements Runnable {
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.getBatchSize());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -435,6 +479,9 @@ public class StreamConsumer implements Runnable {
             Set<TopicPartition> owned = new HashSet<>(assignment);
             owned.addAll(partitions);
             assignment = Set.copyOf(owned);
+            if (suspended) {
+                c.pause(partitions); // nothing fetched for them before the resume
+            }
             log.info("{} consumer {}: partitions {} assigned", settings.getName(), clientId, partitions);
         }
 

@@ -4,86 +4,77 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
 
 /**
- * Runs the stream's consumers once Camel has started (each hands its batches to the route
- * {@code direct:<pipeline>}), and stops them first on shutdown, letting a batch in flight finish.
+ * The stream's consumers in this instance: started, suspended, resumed and stopped by the consumer of
+ * the stream's route ({@link StreamEndpoint}, {@code pipelines-stream:<pipeline>}), so that Camel
+ * (Hawtio, JMX, the REST API) controls them as it controls any route. Each consumer hands its batches
+ * to that route. Tests stop and start the consumers alone, keeping the route.
  */
 @Component
-public class StreamConsumers implements CamelContextConfiguration, SmartLifecycle {
+public class StreamConsumers {
 
     private static final Logger log = LoggerFactory.getLogger(StreamConsumers.class);
 
+    /** How the route's consumer runs the stream: its batches, and where they go. */
+    record Plan(int batchSize, Duration batchInterval, int consumers, StreamConsumer.BatchHandler handler) {
+    }
+
     private final PipelinesProperties.Stream settings;
-    private final ProducerTemplate producer;
     private final StreamLake lake;
     private final StreamMetrics metrics;
     private final DeadLetters deadLetters;
     private final List<StreamConsumer> consumers = new ArrayList<>();
+    private Plan plan;
+    private boolean suspended;
 
-    public StreamConsumers(PipelinesProperties properties, ProducerTemplate producer, StreamLake lake,
-                           StreamMetrics metrics, DeadLetters deadLetters) {
+    public StreamConsumers(PipelinesProperties properties, StreamLake lake, StreamMetrics metrics, DeadLetters deadLetters) {
         this.settings = properties.getStream();
-        this.producer = producer;
         this.lake = lake;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
     }
 
-    /** A consumer of the stream's group whose batches go through the stream route. */
-    public StreamConsumer newConsumer(String clientId) {
-        return new StreamConsumer(settings, clientId, newConsumerHandler(), lake, metrics, deadLetters);
+    /** Called by the route's consumer when it starts. */
+    synchronized void start(Plan plan) {
+        this.plan = plan;
+        this.suspended = false;
+        start();
     }
 
-    /** Hands a batch to the stream route {@code direct:<pipeline>} and returns it parsed. */
-    public StreamConsumer.BatchHandler newConsumerHandler() {
-        String route = "direct:" + settings.getName();
-        return batch -> producer.requestBody(route, batch, MicroBatch.class);
-    }
-
-    @Override
-    public void beforeApplicationStart(CamelContext camelContext) {
-    }
-
-    @Override
-    public synchronized void afterApplicationStart(CamelContext camelContext) {
-        if (!settings.isEnabled()) {
-            log.info("Stream {} is disabled (pipelines.stream.enabled=false)", settings.getName());
+    /** Starts the consumers of the route's plan again (after {@link #stop()}); nothing when they run. */
+    public synchronized void start() {
+        if (plan == null) {
+            throw new IllegalStateException("The route of stream " + settings.getName() + " has not started");
+        }
+        if (!consumers.isEmpty()) {
             return;
         }
         if (settings.getBootstrapServers().isBlank()) {
             throw new IllegalStateException("pipelines.stream.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) is empty: "
                     + "set it, or set pipelines.stream.enabled=false");
         }
-        for (int i = 0; i < settings.getConsumers(); i++) {
+        for (int i = 0; i < plan.consumers(); i++) {
             StreamConsumer consumer = newConsumer(settings.getName() + "-" + i);
+            if (suspended) {
+                consumer.suspend();
+            }
             consumer.start();
             consumers.add(consumer);
         }
-        log.info("Stream {}: {} consumer(s) of {} in group {}", settings.getName(), consumers.size(), settings.getTopic(),
-                settings.getGroupId());
+        log.info("Stream {}: {} consumer(s) of {} in group {}, batches of {} records or {}", settings.getName(),
+                consumers.size(), settings.getTopic(), settings.getGroupId(), plan.batchSize(), plan.batchInterval());
     }
 
-    /** The consumers this instance runs (tests stop and start them). */
-    public synchronized List<StreamConsumer> consumers() {
-        return List.copyOf(consumers);
-    }
-
-    @Override
-    public void start() {
-        // Started with Camel, in afterApplicationStart.
-    }
-
-    @Override
+    /**
+     * Stops the consumers, each after its batch in flight is committed (or, while it waits for a
+     * retry, left uncommitted); they leave the group.
+     */
     public synchronized void stop() {
         for (StreamConsumer consumer : consumers) {
             try {
@@ -95,14 +86,50 @@ public class StreamConsumers implements CamelContextConfiguration, SmartLifecycl
         consumers.clear();
     }
 
-    @Override
+    /** Pauses consumption (each consumer commits its batch in flight, then fetches nothing), staying in the group. */
+    synchronized void suspend() {
+        suspended = true;
+        consumers.forEach(StreamConsumer::suspend);
+        log.info("Stream {} suspended: its consumers stay in group {} and fetch nothing", settings.getName(),
+                settings.getGroupId());
+    }
+
+    synchronized void resume() {
+        suspended = false;
+        consumers.forEach(StreamConsumer::resume);
+        log.info("Stream {} resumed", settings.getName());
+    }
+
+    /** A consumer of the stream's group whose batches go through the stream route, batched as the route says. */
+    public synchronized StreamConsumer newConsumer(String clientId) {
+        Plan p = routePlan();
+        return new StreamConsumer(settings, p.batchSize(), p.batchInterval(), clientId, p.handler(), lake, metrics,
+                deadLetters);
+    }
+
+    /** Hands a batch to the stream route and returns it loaded, or throws what failed it. */
+    public synchronized StreamConsumer.BatchHandler newConsumerHandler() {
+        return routePlan().handler();
+    }
+
+    private Plan routePlan() {
+        if (plan == null) {
+            throw new IllegalStateException("The route of stream " + settings.getName() + " has not started");
+        }
+        return plan;
+    }
+
+    /** The consumers this instance runs (tests stop and start them). */
+    public synchronized List<StreamConsumer> consumers() {
+        return List.copyOf(consumers);
+    }
+
     public synchronized boolean isRunning() {
         return consumers.stream().anyMatch(StreamConsumer::isRunning);
     }
 
-    @Override
-    public int getPhase() {
-        // Stop before Camel (and everything else), so that the batch in flight can finish.
-        return Integer.MAX_VALUE;
+    /** started, suspended or stopped. */
+    public synchronized String state() {
+        return !isRunning() ? "stopped" : suspended ? "suspended" : "started";
     }
 }

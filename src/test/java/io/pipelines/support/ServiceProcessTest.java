@@ -33,7 +33,7 @@ public abstract class ServiceProcessTest extends PipelinesIntegrationTest {
     void theTestServiceWorksAsBefore() throws Exception {
         camel.getRouteController().startRoute("run-recovery");
         if (consumers.consumers().isEmpty()) {
-            consumers.afterApplicationStart(null);
+            consumers.start();
         }
     }
 }

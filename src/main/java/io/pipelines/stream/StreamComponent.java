@@ -1,0 +1,42 @@
+package io.pipelines.stream;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+
+/**
+ * The Camel component {@code pipelines-stream}: a route that starts {@code from: pipelines-stream:<pipeline>}
+ * receives the stream's micro-batches ({@link MicroBatch}) from the consumers of its Kafka group, and
+ * each batch is committed once the route has processed it. Parameters: {@code batchSize} (records,
+ * also the consumers' max.poll.records), {@code batchInterval} (5s, 300ms, PT5S) and {@code consumers}
+ * (in this instance); by default those of pipelines.stream. See {@link StreamEndpoint}.
+ */
+@Component(StreamComponent.SCHEME)
+public class StreamComponent extends DefaultComponent {
+
+    public static final String SCHEME = "pipelines-stream";
+
+    private final PipelinesProperties.Stream settings;
+    private final StreamConsumers consumers;
+
+    public StreamComponent(PipelinesProperties properties, StreamConsumers consumers) {
+        this.settings = properties.getStream();
+        this.consumers = consumers;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (!settings.getName().equals(remaining)) {
+            throw new IllegalArgumentException("Endpoint " + uri + ": no stream named '" + remaining + "' (the stream "
+                    + "of pipelines.stream is '" + settings.getName() + "')");
+        }
+        StreamEndpoint endpoint = new StreamEndpoint(uri, this, consumers, settings);
+        setProperties(endpoint, parameters);
+        endpoint.check();
+        return endpoint;
+    }
+}
