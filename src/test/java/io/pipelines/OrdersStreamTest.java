@@ -161,6 +161,58 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void eventsWithinTheAllowedLatenessCorrectTheirWindowsAndAFoldAddsChosenLateEventsOnce() throws Exception {
+        consumers.stop();
+        Map<Integer, Instant> before = stream.watermarks();
+        List<Sent> sent = stream.send(stream.plan("al", 1500, stream.freshHour(), 17));
+        Expected expected = stream.expected(sent, before, Duration.ofMinutes(5));
+        assertThat(expected.corrections()).as("the plan has events within the allowed lateness").isNotEmpty();
+
+        try (ConfigurableApplicationContext lenient = AnotherService.start("--pipelines.stream.allowed-lateness=5m")) {
+            stream.awaitAllCommitted(DRAIN);
+        }
+
+        stream.assertExactly("al", expected, sent);
+        List<String> chosen = expected.late().stream().sorted().limit(3).toList();
+        assertThat(chosen).hasSize(3);
+        String body = "{\"eventIds\":[\"" + chosen.get(0) + "\",\"" + chosen.get(1) + "\",\"al-unknown\"]}";
+        TestApi.Response first = api.post("/api/pipelines/orders_stream/late-events/fold", body);
+        TestApi.Response again = api.post("/api/pipelines/orders_stream/late-events/fold", body);
+        // The third over JMX, as from Hawtio.
+        Object third = ManagementFactory.getPlatformMBeanServer().invoke(
+                io.pipelines.api.PipelineJmx.streamObjectName("orders_stream"), "foldLateEvents",
+                new Object[] {chosen.get(2) + ", " + chosen.get(0)}, new String[] {String.class.getName()});
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("folded").toString()).isEqualTo("[\"" + chosen.get(0) + "\",\"" + chosen.get(1) + "\"]");
+        assertThat(first.json().get("notFolded").toString()).isEqualTo("[\"al-unknown\"]");
+        assertThat(again.json().get("folded").toString()).as("folded once only").isEqualTo("[]");
+        assertThat(third.toString()).contains("folded=[" + chosen.get(2) + "]", "notFolded=[" + chosen.get(0) + "]");
+        Map<List<Object>, List<Object>> hourly = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        hourly.putAll(expected.hourly());
+        for (String id : chosen) {
+            Sent event = sent.stream().filter(s -> id.equals(s.eventId())).findFirst().orElseThrow();
+            List<Object> window = List.of(event.category(), event.eventTime().truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+            List<Object> sums = hourly.getOrDefault(window, List.of(0L, java.math.BigDecimal.ZERO.setScale(2)));
+            hourly.put(window, List.of((Long) sums.get(0) + 1, ((java.math.BigDecimal) sums.get(1)).add(event.total())));
+        }
+        assertThat(stream.hourlySales("al")).as("the folded events in their windows, once").isEqualTo(hourly);
+        assertThat(jdbc.queryForObject("SELECT sum(corrections) FROM analytics.hourly_sales WHERE product_category LIKE 'al-%'",
+                Long.class)).isEqualTo(expected.corrections().size() + 3L);
+        assertThat(jdbc.queryForList("SELECT event_id FROM etl.late_events WHERE event_id LIKE 'al-%' AND folded_at IS NOT NULL "
+                + "ORDER BY event_id", String.class)).isEqualTo(chosen);
+        assertProblem(api.post("/api/pipelines/orders_stream/late-events/fold", "{\"eventIds\":[]}"), "eventIds");
+        assertProblem(api.post("/api/pipelines/daily_sales_etl/late-events/fold", body), null);
+    }
+
+    private static void assertProblem(TestApi.Response response, String field) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        if (field != null) {
+            assertThat(response.json().get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    @Test
     void handWrittenEventsGiveTheseHourlyWindowsAndLateEvents() throws Exception {
         Map<Integer, Instant> before = stream.watermarks();
         Instant h = stream.freshHour(); // every partition's event time so far is before h

@@ -24,6 +24,7 @@ import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.config.SourceDefinition;
+import io.pipelines.stream.LateEvents;
 import io.pipelines.stream.StreamConsumers;
 
 /**
@@ -43,10 +44,11 @@ public class ControlApi {
     private final PipelinesProperties.Stream stream;
     private final StreamConsumers consumers;
     private final CamelContext camel;
+    private final LateEvents lateEvents;
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers,
-                      CamelContext camel) {
+                      LateEvents lateEvents, CamelContext camel) {
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -57,6 +59,7 @@ public class ControlApi {
         this.stream = properties.getStream();
         this.consumers = consumers;
         this.camel = camel;
+        this.lateEvents = lateEvents;
     }
 
     /**
@@ -94,7 +97,12 @@ public class ControlApi {
     }
 
     private String state(String name) {
-        return stream.getName().equals(name) ? consumers.state() : schedules.state(name);
+        return stream.getName().equals(name) ? streamState() : schedules.state(name);
+    }
+
+    /** disabled, or the state of the stream's consumers in this instance: started, suspended or stopped. */
+    public String streamState() {
+        return !stream.isEnabled() ? "disabled" : consumers.state();
     }
 
     /** GET /api/pipelines: the batch pipelines, the source pipelines, then the stream. */
@@ -114,7 +122,7 @@ public class ControlApi {
                 + "and analytics.hourly_sales");
         view.put("source", Map.of("topic", s.getTopic(), "consumerGroup", s.getGroupId(),
                 "deadLetterTopic", s.getDeadLetterTopic()));
-        view.put("state", !s.isEnabled() ? "disabled" : consumers.state());
+        view.put("state", streamState());
         return view;
     }
 
@@ -170,6 +178,31 @@ public class ControlApi {
         requirePipeline(name);
         JsonNode request = object(body);
         return Map.of("runIds", backfill(name, date(request, "from"), date(request, "to"), "api", force(request)));
+    }
+
+    /**
+     * POST /api/pipelines/{stream}/late-events/fold with {"eventIds": [...]}: folds those late events
+     * into their windows (each once; see {@link LateEvents}); answers the ones folded now and the others.
+     */
+    public Map<String, Object> foldLateEvents(String name, String body) {
+        if (!stream.getName().equals(name)) {
+            requirePipeline(name);
+            throw ApiProblem.badRequest(null, "Pipeline " + name + " is not a stream: it has no late events");
+        }
+        JsonNode ids = object(body).get("eventIds");
+        if (ids == null || !ids.isArray() || ids.isEmpty() || ids.size() > LateEvents.MAX_EVENTS) {
+            throw ApiProblem.badRequest("eventIds", "eventIds must be an array of 1 to " + LateEvents.MAX_EVENTS
+                    + " event ids");
+        }
+        List<String> eventIds = new java.util.ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.isTextual() || id.asText().isBlank()) {
+                throw ApiProblem.badRequest("eventIds", "eventIds must hold event ids (non-empty strings)");
+            }
+            eventIds.add(id.asText());
+        }
+        LateEvents.Folded folded = lateEvents.fold(eventIds);
+        return Map.of("folded", folded.folded(), "notFolded", folded.notFolded());
     }
 
     /** GET /api/runs/{runId} */

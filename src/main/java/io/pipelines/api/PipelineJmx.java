@@ -15,11 +15,16 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.schedule.PipelineSchedules;
+import io.pipelines.stream.LateEvents;
 
-/** Registers one {@link PipelineControlMBean} per pipeline; each operation goes through {@link ControlApi}. */
+/**
+ * Registers one {@link PipelineControlMBean} per pipeline, each operation through {@link ControlApi}, and
+ * the stream's {@link StreamControlMBean}.
+ */
 @Component
 public class PipelineJmx implements DisposableBean {
 
@@ -29,10 +34,15 @@ public class PipelineJmx implements DisposableBean {
     private final PipelineSchedules schedules;
     private final ControlApi api;
     private final DeadLetterApi deadLetters;
+    private final LateEvents lateEvents;
+    private final String stream;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
-    public PipelineJmx(PipelineCatalog catalog, PipelineSchedules schedules, ControlApi api, DeadLetterApi deadLetters) {
+    public PipelineJmx(PipelineCatalog catalog, PipelineSchedules schedules, ControlApi api, DeadLetterApi deadLetters,
+                       LateEvents lateEvents, PipelinesProperties properties) {
+        this.lateEvents = lateEvents;
+        this.stream = properties.getStream().getName();
         this.catalog = catalog;
         this.schedules = schedules;
         this.api = api;
@@ -50,6 +60,38 @@ public class PipelineJmx implements DisposableBean {
             }
             server.registerMBean(new StandardMBean(new Control(pipeline), PipelineControlMBean.class), name);
             registered.add(name);
+        }
+        ObjectName streamName = streamObjectName(stream);
+        if (!server.isRegistered(streamName)) {
+            server.registerMBean(new StandardMBean(new Stream(), StreamControlMBean.class), streamName);
+            registered.add(streamName);
+        }
+    }
+
+    public static ObjectName streamObjectName(String stream) throws Exception {
+        return new ObjectName(DOMAIN + ":type=Stream,name=" + ObjectName.quote(stream));
+    }
+
+    private final class Stream implements StreamControlMBean {
+        @Override
+        public String getName() {
+            return stream;
+        }
+
+        @Override
+        public String getState() {
+            return api.streamState();
+        }
+
+        @Override
+        public String foldLateEvents(String eventIds) {
+            List<String> ids = java.util.Arrays.stream(eventIds == null ? new String[0] : eventIds.split(","))
+                    .map(String::strip).filter(id -> !id.isEmpty()).toList();
+            if (ids.isEmpty() || ids.size() > LateEvents.MAX_EVENTS) {
+                throw new IllegalArgumentException("eventIds: give 1 to " + LateEvents.MAX_EVENTS
+                        + " late event ids separated by commas");
+            }
+            return lateEvents.fold(ids).toString();
         }
     }
 

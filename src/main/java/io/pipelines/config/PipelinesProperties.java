@@ -371,6 +371,12 @@ public class PipelinesProperties {
         /** Bounded out-of-orderness: the watermark is the largest event time seen minus this. */
         private Duration maxOutOfOrderness = Duration.ofSeconds(30);
         /**
+         * An event whose window has ended before the watermark, by no more than this, still goes into its window
+         * (in the same transaction, counted in the window's corrections, its updated_at set); later than that it
+         * goes to etl.late_events, from where a replay can fold it into its window. 0: every such event is late.
+         */
+        private Duration allowedLateness = Duration.ZERO;
+        /**
          * An event time later than the service's clock plus this is refused (a dead letter): one event from a
          * producer whose clock is far ahead would otherwise move its partition's watermark for good, and every
          * later event of that partition would be late. Event times before 1900 are refused too.
@@ -407,6 +413,8 @@ public class PipelinesProperties {
         public void setBatchInterval(Duration batchInterval) { this.batchInterval = batchInterval; }
         public Duration getMaxOutOfOrderness() { return maxOutOfOrderness; }
         public void setMaxOutOfOrderness(Duration maxOutOfOrderness) { this.maxOutOfOrderness = maxOutOfOrderness; }
+        public Duration getAllowedLateness() { return allowedLateness; }
+        public void setAllowedLateness(Duration allowedLateness) { this.allowedLateness = allowedLateness; }
         public Duration getMaxClockSkew() { return maxClockSkew; }
         public void setMaxClockSkew(Duration maxClockSkew) { this.maxClockSkew = maxClockSkew; }
         public String getLakePrefix() { return lakePrefix; }

@@ -35,6 +35,7 @@ public class StreamMetrics {
     private final Timer latency;
     private final Counter deadLetters;
     private final Counter late;
+    private final Counter corrections;
     private final Counter duplicates;
     private final Counter failures;
 
@@ -53,6 +54,10 @@ public class StreamMetrics {
                 .tag("pipeline", pipeline).register(registry);
         this.late = Counter.builder("pipeline.late.events").description("Events that came after their window was final")
                 .tag("pipeline", pipeline).register(registry);
+        this.corrections = Counter.builder("pipeline.stream.corrections")
+                .description("Events added to their window after it had ended, within the allowed lateness, or folded "
+                        + "into it from etl.late_events by a replay")
+                .tag("pipeline", pipeline).register(registry);
         this.duplicates = Counter.builder("pipeline.stream.duplicates").description("Events whose event_id was already loaded")
                 .tag("pipeline", pipeline).register(registry);
         this.failures = Counter.builder("pipeline.stream.batch.failures").description("Micro-batch attempts that failed")
@@ -61,6 +66,7 @@ public class StreamMetrics {
 
     public void loaded(StreamWarehouse.Outcome outcome) {
         late.increment(outcome.late());
+        corrections.increment(outcome.corrections());
         duplicates.increment(outcome.duplicates());
     }
 
@@ -69,6 +75,11 @@ public class StreamMetrics {
         steps.computeIfAbsent(step, s -> Timer.builder("pipeline.stream.batch.step.duration")
                 .description("Time of one step of a micro-batch: land in the lake, load into the warehouse")
                 .tag("pipeline", pipeline).tag("step", s).register(registry)).record(took);
+    }
+
+    /** Late events folded into their windows by a replay. */
+    public void folded(int events) {
+        corrections.increment(events);
     }
 
     void deadLettered(int records) {

@@ -33,7 +33,8 @@ import io.pipelines.config.PipelinesProperties;
  * <p>
  * Event time is tracked per partition: an event is late when its window ends at or before its
  * partition's watermark (the largest event time seen before it in that partition, minus the
- * bounded out-of-orderness). Kafka keeps a partition's order, so the outcome does not depend on
+ * bounded out-of-orderness) by more than the allowed lateness; within it, the event still goes
+ * into its window and is counted as one of the window's corrections. Kafka keeps a partition's order, so the outcome does not depend on
  * how partitions interleave, how records are batched, or on restarts: a batch loaded again finds
  * its events already there and adds nothing.
  */
@@ -41,6 +42,16 @@ import io.pipelines.config.PipelinesProperties;
 public class StreamWarehouse {
 
     private static final Duration WINDOW = Duration.ofHours(1);
+    /** Adds events to their windows: followed by a SELECT of (category, hour, events, revenue, corrections), then ADDED. */
+    static final String ADD_TO_WINDOWS = "INSERT INTO analytics.hourly_sales (product_category, hour, order_count, revenue, "
+            + "corrections)\n";
+    static final String ADDED = """
+
+            ON CONFLICT (product_category, hour) DO UPDATE
+            SET order_count = hourly_sales.order_count + EXCLUDED.order_count,
+                revenue = hourly_sales.revenue + EXCLUDED.revenue,
+                corrections = hourly_sales.corrections + EXCLUDED.corrections,
+                updated_at = now()""";
 
     private final DataSource warehouse;
     private final TransactionTemplate tx;
@@ -48,6 +59,7 @@ public class StreamWarehouse {
     private final StreamMetrics metrics;
     private final String stream;
     private final Duration outOfOrderness;
+    private final Duration allowedLateness;
 
     public StreamWarehouse(DataSource warehouse, TransactionTemplate tx, StreamLake lake, StreamMetrics metrics,
                            PipelinesProperties properties) {
@@ -57,10 +69,11 @@ public class StreamWarehouse {
         this.metrics = metrics;
         this.stream = properties.getStream().getName();
         this.outOfOrderness = properties.getStream().getMaxOutOfOrderness();
+        this.allowedLateness = properties.getStream().getAllowedLateness();
     }
 
-    /** What a load did. */
-    public record Outcome(int inserted, int duplicates, int late) {
+    /** What a load did: events new, seen before, late (not in their window), and corrections (late but allowed). */
+    public record Outcome(int inserted, int duplicates, int late, int corrections) {
     }
 
     public void load(MicroBatch batch) {
@@ -121,9 +134,10 @@ public class StreamWarehouse {
         relinkReadAgain(c, partitions, inserted);
 
         // 2. In each partition's order: the window of each new event, or its lateness.
-        Map<List<Object>, long[]> counts = new LinkedHashMap<>();
+        Map<List<Object>, long[]> counts = new LinkedHashMap<>(); // per window: events, of which corrections
         Map<List<Object>, BigDecimal> revenue = new HashMap<>();
         List<Object[]> late = new ArrayList<>();
+        int corrections = 0;
         for (MicroBatch.Entry e : candidates) {
             OrderEvent event = e.event();
             if (!inserted.contains(event.eventId())) {
@@ -132,12 +146,19 @@ public class StreamWarehouse {
             Instant windowStart = event.eventTime().truncatedTo(ChronoUnit.HOURS);
             Instant seen = maxSeen.get(e.partition());
             Instant watermark = seen == null ? null : seen.minus(outOfOrderness);
-            if (watermark != null && !windowStart.plus(WINDOW).isAfter(watermark)) {
+            Instant windowEnd = windowStart.plus(WINDOW);
+            boolean ended = watermark != null && !windowEnd.isAfter(watermark);
+            if (ended && !windowEnd.plus(allowedLateness).isAfter(watermark)) {
                 late.add(new Object[] {event.eventId(), e.partition(), e.offset(), event.eventTime(), windowStart,
-                        watermark, Duration.between(windowStart.plus(WINDOW), watermark).toMillis()});
+                        watermark, Duration.between(windowEnd, watermark).toMillis()});
             } else {
                 List<Object> window = List.of(event.productCategory(), windowStart);
-                counts.computeIfAbsent(window, w -> new long[1])[0]++;
+                long[] count = counts.computeIfAbsent(window, w -> new long[2]);
+                count[0]++;
+                if (ended) {
+                    count[1]++; // within the allowed lateness: a correction of a window that had ended
+                    corrections++;
+                }
                 revenue.merge(window, event.total(), BigDecimal::add);
             }
             if (seen == null || event.eventTime().isAfter(seen)) {
@@ -147,7 +168,7 @@ public class StreamWarehouse {
         addToWindows(c, counts, revenue);
         recordLate(c, late);
         saveWatermarks(c, maxSeen);
-        return new Outcome(inserted.size(), batch.valid().size() - inserted.size(), late.size());
+        return new Outcome(inserted.size(), batch.valid().size() - inserted.size(), late.size(), corrections);
     }
 
     private Map<Integer, Instant> lockWatermarks(Connection c, Set<Integer> partitions) throws SQLException {
@@ -268,24 +289,22 @@ public class StreamWarehouse {
         List<String> hours = new ArrayList<>();
         List<Long> orderCounts = new ArrayList<>();
         List<String> sums = new ArrayList<>();
+        List<Long> corrections = new ArrayList<>();
         counts.forEach((window, count) -> {
             categories.add((String) window.get(0));
             hours.add(window.get(1).toString());
             orderCounts.add(count[0]);
             sums.add(revenue.get(window).toPlainString());
+            corrections.add(count[1]);
         });
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO analytics.hourly_sales (product_category, hour, order_count, revenue)
-                SELECT cat, h::timestamptz, n, r::numeric
-                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS u(cat, h, n, r)
-                ON CONFLICT (product_category, hour) DO UPDATE
-                SET order_count = hourly_sales.order_count + EXCLUDED.order_count,
-                    revenue = hourly_sales.revenue + EXCLUDED.revenue,
-                    updated_at = now()""")) {
+        try (PreparedStatement ps = c.prepareStatement(ADD_TO_WINDOWS + """
+                SELECT cat, h::timestamptz, n, r::numeric, k
+                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) AS u(cat, h, n, r, k)""" + ADDED)) {
             ps.setArray(1, c.createArrayOf("text", categories.toArray()));
             ps.setArray(2, c.createArrayOf("text", hours.toArray()));
             ps.setArray(3, c.createArrayOf("bigint", orderCounts.toArray()));
             ps.setArray(4, c.createArrayOf("text", sums.toArray()));
+            ps.setArray(5, c.createArrayOf("bigint", corrections.toArray()));
             ps.executeUpdate();
         }
     }

@@ -1,5 +1,7 @@
 package io.pipelines.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -14,8 +16,12 @@ public final class AnotherService {
     }
 
     public static ConfigurableApplicationContext start() {
-        // Command-line arguments: they win over application.yml, as the test's own properties do.
-        return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(
+        return start(new String[0]);
+    }
+
+    /** With more settings (--name=value), which win over the defaults below. */
+    public static ConfigurableApplicationContext start(String... settings) {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--camel.main.name=pipelines-" + UUID.randomUUID(),
                 // Quartz keys its JDBC connection by scheduler name in a JVM-wide registry: another
@@ -35,6 +41,9 @@ public final class AnotherService {
                 "--pipelines.stream.retry-max-delay=1s",
                 "--pipelines.stream.max-clock-skew=30d", // as the test's own service (the tests' events run ahead)
                 "--pipelines.retry.initial-delay=500ms",
-                "--pipelines.retry.max-delay=2s");
+                "--pipelines.retry.max-delay=2s"));
+        args.addAll(List.of(settings));
+        // Command-line arguments: they win over application.yml, as the test's own properties do.
+        return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(args.toArray(String[]::new));
     }
 }

@@ -64,7 +64,8 @@ public class StreamFixture {
 
     /** What the warehouse must hold for one test. */
     public record Expected(Set<String> distinctEvents, BigDecimal distinctTotal, Map<List<Object>, List<Object>> hourly,
-                           Set<String> late, Set<String> poisonKeys, Set<List<Object>> validPositions) {
+                           Set<String> late, Set<String> poisonKeys, Set<List<Object>> validPositions,
+                           Set<String> corrections) {
     }
 
     private final PipelinesProperties.Stream settings;
@@ -253,11 +254,17 @@ public class StreamFixture {
 
     /** The expected result, from the partitions' event-time progress before the test and what was sent. */
     public Expected expected(List<Sent> sent, Map<Integer, Instant> maxBefore) {
+        return expected(sent, maxBefore, Duration.ZERO);
+    }
+
+    /** The same, for a stream that allows this lateness: events that late still go into their windows, as corrections. */
+    public Expected expected(List<Sent> sent, Map<Integer, Instant> maxBefore, Duration allowedLateness) {
         Map<Integer, Instant> maxSeen = new HashMap<>(maxBefore);
         Set<String> distinct = new HashSet<>();
         BigDecimal total = BigDecimal.ZERO;
         Map<List<Object>, List<Object>> hourly = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
         Set<String> late = new HashSet<>();
+        Set<String> corrections = new HashSet<>();
         Set<String> poison = new HashSet<>();
         Set<List<Object>> positions = new HashSet<>();
         List<Sent> inOrder = sent.stream().sorted(java.util.Comparator.comparingInt(Sent::partition)
@@ -274,9 +281,14 @@ public class StreamFixture {
             total = total.add(s.total());
             Instant hour = s.eventTime().truncatedTo(ChronoUnit.HOURS);
             Instant seen = maxSeen.get(s.partition());
-            if (seen != null && !hour.plus(Duration.ofHours(1)).isAfter(seen.minus(OUT_OF_ORDERNESS))) {
+            Instant end = hour.plus(Duration.ofHours(1));
+            boolean ended = seen != null && !end.isAfter(seen.minus(OUT_OF_ORDERNESS));
+            if (ended && !end.plus(allowedLateness).isAfter(seen.minus(OUT_OF_ORDERNESS))) {
                 late.add(s.eventId());
             } else {
+                if (ended) {
+                    corrections.add(s.eventId());
+                }
                 List<Object> window = List.of(s.category(), hour);
                 List<Object> sums = hourly.getOrDefault(window, List.of(0L, BigDecimal.ZERO.setScale(2)));
                 hourly.put(window, List.of((Long) sums.get(0) + 1, ((BigDecimal) sums.get(1)).add(s.total())));
@@ -285,7 +297,7 @@ public class StreamFixture {
                 maxSeen.put(s.partition(), s.eventTime());
             }
         }
-        return new Expected(distinct, total, hourly, late, poison, positions);
+        return new Expected(distinct, total, hourly, late, poison, positions, corrections);
     }
 
     /**
@@ -297,7 +309,7 @@ public class StreamFixture {
         assertExactly(prefix, expected(sent, watermarksBefore), sent);
     }
 
-    private void assertExactly(String prefix, Expected expected, List<Sent> sent) throws Exception {
+    public void assertExactly(String prefix, Expected expected, List<Sent> sent) throws Exception {
         assertThat(expected.poisonKeys()).as("the plan has poison records").isNotEmpty();
         assertThat(expected.late()).as("the plan has late events").isNotEmpty();
         assertThat(sent.stream().filter(Sent::valid).count()).as("the plan has events sent twice")
@@ -309,6 +321,9 @@ public class StreamFixture {
         assertThat(hourlySales(prefix)).as("hourly sales on event time, without late events")
                 .isEqualTo(expected.hourly());
         assertThat(lateEvents(prefix)).isEqualTo(expected.late());
+        assertThat(jdbc.queryForObject("SELECT coalesce(sum(corrections), 0) FROM analytics.hourly_sales "
+                + "WHERE product_category LIKE ?", Long.class, prefix + "-%"))
+                .as("the windows' corrections: events within the allowed lateness").isEqualTo(expected.corrections().size());
         Map<String, Map<String, String>> dlq = deadLetters(prefix);
         assertThat(dlq.keySet()).as("the dead letter topic holds exactly the poison records").isEqualTo(expected.poisonKeys());
         for (Sent poison : sent.stream().filter(s -> !s.valid()).toList()) {

@@ -1,0 +1,65 @@
+package io.pipelines.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import io.pipelines.config.PipelinesProperties;
+
+/**
+ * Folds chosen late events (those of etl.late_events, beyond the stream's allowed lateness) into their
+ * windows of analytics.hourly_sales: each event is added to its window and counted as one of its
+ * corrections, and marked folded, in one statement, so that an event is folded once however often
+ * and however concurrently it is asked for.
+ */
+@Component
+public class LateEvents {
+
+    /** Most events one call folds. */
+    public static final int MAX_EVENTS = 10_000;
+
+    /** What a fold did: the events folded now, and those asked for that were not (unknown, or folded before). */
+    public record Folded(List<String> folded, List<String> notFolded) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final StreamMetrics metrics;
+    private final String stream;
+
+    public LateEvents(JdbcTemplate jdbc, StreamMetrics metrics, PipelinesProperties properties) {
+        this.jdbc = jdbc;
+        this.metrics = metrics;
+        this.stream = properties.getStream().getName();
+    }
+
+    public Folded fold(List<String> eventIds) {
+        Set<String> asked = new LinkedHashSet<>(eventIds);
+        if (asked.isEmpty() || asked.size() > MAX_EVENTS) {
+            throw new IllegalArgumentException("eventIds: give 1 to " + MAX_EVENTS + " late event ids (" + asked.size()
+                    + " given)");
+        }
+        List<String> folded = jdbc.queryForList("""
+                WITH chosen AS (
+                    UPDATE etl.late_events l SET folded_at = now()
+                    FROM staging.order_events o
+                    WHERE l.event_id = ANY (?) AND l.stream = ? AND l.folded_at IS NULL AND o.event_id = l.event_id
+                    RETURNING l.event_id, l.window_start, o.product_category, o.total),
+                windows AS (""" + StreamWarehouse.ADD_TO_WINDOWS + """
+                    SELECT product_category, window_start, count(*), sum(total), count(*) FROM chosen
+                    GROUP BY product_category, window_start""" + StreamWarehouse.ADDED + """
+                )
+                SELECT event_id FROM chosen""", String.class, asked.toArray(String[]::new), stream);
+        metrics.folded(folded.size());
+        Set<String> done = Set.copyOf(folded);
+        List<String> now = new ArrayList<>();
+        List<String> notFolded = new ArrayList<>();
+        for (String id : asked) {
+            (done.contains(id) ? now : notFolded).add(id);
+        }
+        return new Folded(now, notFolded);
+    }
+}
