@@ -297,21 +297,16 @@ public class StreamConsumer implements Runnable {
      */
     private void giveUp(KafkaConsumer<byte[], byte[]> c, List<ConsumerRecord<byte[], byte[]>> records) {
         Map<TopicPartition, Long> first = new HashMap<>();
-        Map<TopicPartition, Long> last = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            last.put(tp, r.offset());
+            first.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
         }
-        List<String> kept = new ArrayList<>();
-        first.forEach((tp, offset) -> {
-            if (c.assignment().contains(tp)) {
-                kept.add(lake.key(tp.partition(), offset, last.get(tp)));
-            }
-        });
         // Before anything is read again; if it fails, the consumer is made anew and its partitions'
         // uncommitted objects are dropped when they are assigned.
-        lake.drop(kept);
+        first.forEach((tp, offset) -> {
+            if (c.assignment().contains(tp)) {
+                lake.dropBatch(tp.partition(), offset);
+            }
+        });
         first.forEach((tp, offset) -> {
             if (c.assignment().contains(tp)) {
                 c.seek(tp, offset);

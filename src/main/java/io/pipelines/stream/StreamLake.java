@@ -3,10 +3,15 @@ package io.pipelines.stream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -14,6 +19,7 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
@@ -21,74 +27,134 @@ import io.pipelines.lake.Lake;
 import io.pipelines.lake.ParquetFiles;
 
 /**
- * Lands each micro-batch in the lake: one Parquet object per partition with the batch's valid
- * events, at the deterministic key {@code <prefix>/partition=<p>/<first offset>-<last offset>.parquet}
- * (a batch tried again writes the same key). Objects of offsets never committed are removed when a
- * partition is taken over, and by the consumer itself when it gives a batch up but keeps its
- * partitions (it reads them again, maybe with other boundaries). Records the warehouse refused are
- * not in the lake either: the batch is landed again without them.
+ * Lands each micro-batch in the lake: for each partition, one Parquet object per event hour of its
+ * valid events, at the deterministic key
+ * {@code <prefix>/dt=<date>/hour=<hour>/<partition>-<first offset>-<last offset>.parquet} (the batch's
+ * offsets of that partition, in UTC event time, like Kafka Connect's time-based partitioner; a batch
+ * tried again writes the same keys). Each key is recorded in etl.stream_lake_objects before its object
+ * is put, so that the objects of a batch never committed are found without listing the lake: they
+ * are removed when a partition is taken over, and by the consumer itself when it gives a batch up but
+ * keeps its partitions (it reads them again, maybe with other boundaries). Records the warehouse
+ * refused are not in the lake either: the batch's objects are dropped and it is landed again without them.
  */
 @Component("streamLake")
 public class StreamLake {
 
     static final Schema SCHEMA = schema();
     private static final Set<String> UNIQUE_COLUMNS = Set.of("event_id", "order_id", "event_time", "kafka_offset");
+    private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hour='HH")
+            .withZone(ZoneOffset.UTC);
 
     private final Lake lake;
+    private final JdbcTemplate jdbc;
+    private final String stream;
     private final String prefix;
     private final Path spoolDir;
 
-    public StreamLake(Lake lake, PipelinesProperties properties) {
+    public StreamLake(Lake lake, JdbcTemplate jdbc, PipelinesProperties properties) {
         this.lake = lake;
+        this.jdbc = jdbc;
+        this.stream = properties.getStream().getName();
         this.prefix = properties.getStream().getLakePrefix().replaceAll("/+$", "");
         this.spoolDir = properties.getLake().getSpoolDir();
     }
 
-    /** Writes the batch's objects, one per partition that has valid events. */
+    /** Writes the batch's objects: per partition, one for each event hour of its valid events. */
     public void land(MicroBatch batch) throws IOException {
+        boolean refusedOnLoad = batch.entries().stream().anyMatch(e -> e.stage() == MicroBatch.Stage.LOAD);
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : batch.byPartition().entrySet()) {
+            int partition = part.getKey();
             List<MicroBatch.Entry> records = part.getValue();
-            List<MicroBatch.Entry> valid = records.stream().filter(e -> e.event() != null).toList();
-            String key = key(part.getKey(), records);
-            if (valid.isEmpty()) {
-                if (records.stream().anyMatch(e -> e.stage() == MicroBatch.Stage.LOAD)) {
-                    drop(List.of(key)); // written before the warehouse refused its records
+            Keys keys = keys(partition, records);
+            if (refusedOnLoad) {
+                dropBatch(partition, keys.first); // landed before the warehouse refused some of its records
+            }
+            Map<Long, List<MicroBatch.Entry>> byHour = new TreeMap<>();
+            for (MicroBatch.Entry e : records) {
+                if (e.event() != null) {
+                    byHour.computeIfAbsent(hour(e.event().eventTime()), h -> new ArrayList<>()).add(e);
                 }
+            }
+            if (byHour.isEmpty()) {
                 continue;
             }
-            Files.createDirectories(spoolDir);
-            Path file = Files.createTempFile(spoolDir, "stream", ".parquet");
-            try {
-                try (ParquetWriter<GenericRecord> writer = writer(file)) {
-                    for (MicroBatch.Entry e : valid) {
-                        writer.write(record(e));
-                    }
-                }
-                lake.put(key, file);
-            } finally {
-                Files.deleteIfExists(file);
+            List<String> objectKeys = byHour.keySet().stream().map(keys::ofHour).toList();
+            record(partition, keys, objectKeys);
+            for (Map.Entry<Long, List<MicroBatch.Entry>> hour : byHour.entrySet()) {
+                put(keys.ofHour(hour.getKey()), hour.getValue());
             }
         }
     }
 
-    /** The key of the object of one partition's records of a batch (records in offset order). */
-    public String key(int partition, List<MicroBatch.Entry> records) {
-        return key(partition, records.get(0).offset(), records.get(records.size() - 1).offset());
-    }
-
-    /** The key of the object of one partition's records from the first offset to the last. */
-    public String key(int partition, long firstOffset, long lastOffset) {
-        return partitionFolder(partition) + firstOffset + "-" + lastOffset + ".parquet";
+    private void put(String key, List<MicroBatch.Entry> events) throws IOException {
+        Files.createDirectories(spoolDir);
+        Path file = Files.createTempFile(spoolDir, "stream", ".parquet");
+        try {
+            try (ParquetWriter<GenericRecord> writer = writer(file)) {
+                for (MicroBatch.Entry e : events) {
+                    writer.write(record(e));
+                }
+            }
+            lake.put(key, file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**
-     * Deletes the objects of the given keys (those of a batch that will not be committed); keys
-     * with no object are ignored.
+     * Records the partition's keys of this batch before their objects are put, and forgets the objects of
+     * its earlier batches: a consumer takes a partition's next batch only once the one before is committed
+     * or dropped, so whatever ends before this batch's first offset is committed.
      */
-    public void drop(Collection<String> keys) {
-        if (!keys.isEmpty()) {
-            lake.delete(keys);
+    private void record(int partition, Keys keys, List<String> objectKeys) {
+        jdbc.update("""
+                WITH committed AS (
+                    DELETE FROM etl.stream_lake_objects
+                    WHERE stream = ? AND kafka_partition = ? AND last_offset < ?)
+                INSERT INTO etl.stream_lake_objects (stream, kafka_partition, first_offset, last_offset, lake_key)
+                SELECT ?, ?, ?, ?, k FROM unnest(?::text[]) AS u(k)
+                ON CONFLICT (stream, lake_key) DO NOTHING""",
+                stream, partition, keys.first, stream, partition, keys.first, keys.last, objectKeys.toArray(String[]::new));
+    }
+
+    /** The keys of the objects of one partition's records of a batch (records in offset order), by event hour. */
+    public Keys keys(int partition, List<MicroBatch.Entry> records) {
+        return new Keys(partition, records.get(0).offset(), records.get(records.size() - 1).offset());
+    }
+
+    /** The keys of one partition's objects of a batch, from its first offset to its last. */
+    public final class Keys {
+        private final int partition;
+        private final long first;
+        private final long last;
+        private final Map<Long, String> byHour = new HashMap<>();
+
+        Keys(int partition, long first, long last) {
+            this.partition = partition;
+            this.first = first;
+            this.last = last;
         }
+
+        /** The key of the object that holds an event of this time. */
+        public String of(Instant eventTime) {
+            return ofHour(hour(eventTime));
+        }
+
+        String ofHour(long hour) {
+            return byHour.computeIfAbsent(hour, h -> prefix + "/" + HOUR_FOLDER.format(Instant.ofEpochSecond(h * 3600))
+                    + "/" + partition + "-" + first + "-" + last + ".parquet");
+        }
+    }
+
+    private static long hour(Instant time) {
+        return Math.floorDiv(time.getEpochSecond(), 3600);
+    }
+
+    /** Deletes the objects of the partition's batch that starts at this offset (one that will not be committed). */
+    public void dropBatch(int partition, long firstOffset) {
+        List<String> keys = jdbc.queryForList("SELECT lake_key FROM etl.stream_lake_objects WHERE stream = ? "
+                + "AND kafka_partition = ? AND first_offset = ?", String.class, stream, partition, firstOffset);
+        forget(keys);
     }
 
     /**
@@ -96,24 +162,20 @@ public class StreamLake {
      * batches that were landed but never committed, and will be landed again.
      */
     public List<String> dropUncommitted(int partition, long committedOffset) {
-        List<String> stale = lake.list(partitionFolder(partition)).stream()
-                .filter(k -> firstOffset(k) >= committedOffset).toList();
-        lake.delete(stale);
+        List<String> stale = jdbc.queryForList("SELECT lake_key FROM etl.stream_lake_objects WHERE stream = ? "
+                + "AND kafka_partition = ? AND first_offset >= ?", String.class, stream, partition, committedOffset);
+        forget(stale);
         return stale;
     }
 
-    private String partitionFolder(int partition) {
-        return prefix + "/partition=" + partition + "/";
-    }
-
-    private static long firstOffset(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        int dash = name.indexOf('-');
-        try {
-            return dash < 0 ? -1 : Long.parseLong(name.substring(0, dash));
-        } catch (NumberFormatException e) {
-            return -1; // not an object of ours: left alone
+    /** The objects deleted (keys with none are ignored), then their rows: a failure in between leaves the rows. */
+    private void forget(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
         }
+        lake.delete(keys);
+        jdbc.update("DELETE FROM etl.stream_lake_objects WHERE stream = ? AND lake_key = ANY (?)", stream,
+                keys.toArray(String[]::new));
     }
 
     /** The lake's one Parquet writer; the columns whose values hardly repeat without a dictionary. */

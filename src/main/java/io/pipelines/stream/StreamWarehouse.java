@@ -119,14 +119,14 @@ public class StreamWarehouse {
 
         // 1. Insert the events that are new; the database says which ones were.
         List<MicroBatch.Entry> candidates = new ArrayList<>();
-        Map<MicroBatch.Entry, String> keys = new HashMap<>();
+        List<String> keys = new ArrayList<>(); // the lake object of each candidate
         Set<String> inBatch = new HashSet<>();
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
-            String key = lake.key(part.getKey(), part.getValue());
+            StreamLake.Keys objects = lake.keys(part.getKey(), part.getValue());
             for (MicroBatch.Entry e : part.getValue()) {
                 if (e.event() != null && inBatch.add(e.event().eventId())) {
                     candidates.add(e);
-                    keys.put(e, key);
+                    keys.add(objects.of(e.event().eventTime()));
                 }
             }
         }
@@ -186,7 +186,7 @@ public class StreamWarehouse {
         return maxSeen;
     }
 
-    private Set<String> insertEvents(Connection c, List<MicroBatch.Entry> events, Map<MicroBatch.Entry, String> keys)
+    private Set<String> insertEvents(Connection c, List<MicroBatch.Entry> events, List<String> keys)
             throws SQLException {
         Set<String> inserted = new HashSet<>();
         if (events.isEmpty()) {
@@ -215,7 +215,7 @@ public class StreamWarehouse {
             times[i] = event.eventTime().toString();
             partitions[i] = e.partition();
             offsets[i] = e.offset();
-            lakeKeys[i] = keys.get(e);
+            lakeKeys[i] = keys.get(i);
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO staging.order_events (event_id, order_id, customer_id, product_category, total, currency,
@@ -254,13 +254,13 @@ public class StreamWarehouse {
         List<Long> offsets = new ArrayList<>();
         List<String> lakeKeys = new ArrayList<>();
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
-            String key = lake.key(part.getKey(), part.getValue());
+            StreamLake.Keys objects = lake.keys(part.getKey(), part.getValue());
             for (MicroBatch.Entry e : part.getValue()) {
                 if (e.event() != null && !inserted.contains(e.event().eventId())) {
                     ids.add(e.event().eventId());
                     parts.add(e.partition());
                     offsets.add(e.offset());
-                    lakeKeys.add(key);
+                    lakeKeys.add(objects.of(e.event().eventTime()));
                 }
             }
         }

@@ -351,6 +351,7 @@ public class StreamFixture {
                     }
                 }, prefix + "-%");
         assertThat(misplaced).as("each row's lake_key names an object that exists and holds its record").isEmpty();
+        assertThat(misfiled(prefix)).as("each record in an object of its partition under its event hour").isEmpty();
     }
 
     public Map<Integer, Instant> watermarks() {
@@ -438,6 +439,29 @@ public class StreamFixture {
     /** The (partition, offset) of every record of the prefix in the lake's Parquet objects, with repeats. */
     public List<List<Object>> lakePositions(String prefix) throws Exception {
         return lakeObjects(prefix).values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * The records of the prefix whose object is not under their event hour
+     * ({@code dt=<date>/hour=<hour>/<partition>-...}, UTC), described; empty when each is where it belongs.
+     */
+    public List<String> misfiled(String prefix) throws Exception {
+        List<String> misfiled = new ArrayList<>();
+        java.time.format.DateTimeFormatter folder = java.time.format.DateTimeFormatter
+                .ofPattern("'/dt='yyyy-MM-dd'/hour='HH'/'").withZone(java.time.ZoneOffset.UTC);
+        for (String key : lake.list(settings.getLakePrefix() + "/")) {
+            LakeReader.forEachRecord(lake, key, r -> {
+                if (r.get("event_id").toString().startsWith(prefix + "-")) {
+                    Object time = r.get("event_time");
+                    Instant eventTime = time instanceof Instant i ? i : Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS);
+                    String expected = settings.getLakePrefix() + folder.format(eventTime) + r.get("kafka_partition") + "-";
+                    if (!key.startsWith(expected)) {
+                        misfiled.add(r.get("event_id") + " of " + eventTime + " in " + key);
+                    }
+                }
+            });
+        }
+        return misfiled;
     }
 
     /** The lake's stream objects that hold records of the prefix: key -> (partition, offset) of those records. */
