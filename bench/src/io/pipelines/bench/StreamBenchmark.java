@@ -65,7 +65,7 @@ public final class StreamBenchmark {
         // "default": the shipped settings of application.yml; a number: that batch size.
         String batchSize = args[2];
         boolean latencyToo = Boolean.parseBoolean(args[3]);
-        List<String> overrides = new java.util.ArrayList<>(List.of("--pipelines.stream.enabled=false",
+        List<String> overrides = new java.util.ArrayList<>(List.of(
                 "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq"));
         for (int i = 4; i < args.length; i++) {
             overrides.add(args[i]); // more settings, e.g. --pipelines.stream.consumers=3
@@ -74,6 +74,9 @@ public final class StreamBenchmark {
             overrides.add("--pipelines.stream.batch-size=" + Integer.parseInt(batchSize));
         }
         try (BenchService service = BenchService.start("target/bench-b2-" + batchSize, overrides.toArray(String[]::new))) {
+            // The stream's route runs (its consumers hand their batches to it), but the service's own
+            // consumers are stopped at once: the benchmark's consumers drain the topic, timed.
+            service.bean(StreamConsumers.class).stop();
             PipelinesProperties.Stream settings = service.properties.getStream();
             Instant base = Instant.now().minus(Duration.ofDays(2));
             long produce = produce(settings, events, i -> base.plusMillis(i));
