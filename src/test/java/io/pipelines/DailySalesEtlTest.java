@@ -29,6 +29,7 @@ import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
+import io.pipelines.support.AlertReceiver;
 import io.pipelines.support.AnotherService;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.TableLock;
@@ -50,6 +51,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     io.pipelines.run.PipelineCatalog catalog;
     @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private static final List<String> TASKS =
             List.of("extract_orders", "validate_data", "load_to_staging", "transform_data", "update_aggregates");
@@ -286,6 +289,36 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(warehouse.analytics(date)).isEqualTo(loaded);
         assertThat(api.get("/api/runs/" + bad.runId()).json().get("failedExpectations").get(0).get("expectationType").asText())
                 .isEqualTo("expect_column_values_to_be_between");
+    }
+
+    @Test
+    void aFailedWarningExpectationIsRecordedCountedAndAlertedAndTheRunLoadsEverything() throws Exception {
+        LocalDate date = TestDates.DailySalesEtl.UNUSUAL_TOTAL;
+        insertOrders(date, 1, 20, new BigDecimal("12.50"));
+        insertOrders(date, 21, 1, new BigDecimal("25000.00"));
+        double before = warnings();
+
+        RunRecord run = api.awaitFinished(trigger(date));
+
+        assertThat(run.status()).as(run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(warehouse.staging(date).rows()).as("every row loaded").isEqualTo(21);
+        assertThat(run.failedExpectations()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo("warning");
+            assertThat(w.expectationType()).isEqualTo("expect_column_values_to_be_between");
+            assertThat(w.unexpectedCount()).isEqualTo(1);
+            assertThat(w.partialUnexpected()).containsExactly("25000");
+        });
+        assertThat(api.get("/api/runs/" + run.runId()).json().get("failedExpectations").get(0).get("severity").asText())
+                .isEqualTo("warning");
+        assertThat(warnings() - before).isEqualTo(1.0);
+        assertThat(AlertReceiver.received()).anySatisfy(alert -> assertThat(alert)
+                .contains("\"kind\":\"quality-warning\"", "\"runId\":" + run.runId(), "\"suite\":\"orders_suite\"",
+                        "expect_column_values_to_be_between(total): 1 of 21 rows unexpected"));
+    }
+
+    private double warnings() {
+        io.micrometer.core.instrument.Counter counter = registry.find("pipeline.quality.warnings").tag("pipeline", "daily_sales_etl").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -2,11 +2,6 @@ package io.pipelines.deadletter;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -17,8 +12,6 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.cluster.RunTakenOverException;
 import io.pipelines.config.PipelinesProperties;
@@ -48,21 +41,18 @@ public class FailedTasks {
     private final RunLedger ledger;
     private final PipelineCatalog catalog;
     private final Lake lake;
-    private final ObjectMapper json;
     private final PipelinesProperties.DeadLetters deadLetters;
-    private final PipelinesProperties.Alerts alerts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Alerts alerts;
 
     public FailedTasks(DeadLetterStore store, KafkaNotices kafka, RunLedger ledger, PipelineCatalog catalog, Lake lake,
-                       ObjectMapper json, PipelinesProperties properties) {
+                       PipelinesProperties properties, Alerts alerts) {
         this.store = store;
         this.kafka = kafka;
         this.ledger = ledger;
         this.catalog = catalog;
         this.lake = lake;
-        this.json = json;
         this.deadLetters = properties.getDeadLetters();
-        this.alerts = properties.getAlerts();
+        this.alerts = alerts;
     }
 
     /**
@@ -135,25 +125,12 @@ public class FailedTasks {
         alert.put("error", letter.errorClass() + ": " + letter.message());
         alert.put("attempts", letter.attempts());
         alert.put("deadLetterId", letter.id());
-        alert.put("run", alerts.getServiceUrl() + "/api/runs/" + letter.runId());
+        alert.put("run", alerts.runLink(letter.runId()));
         alert.put("failedAt", letter.failedAt());
         log.error("ALERT {} task {} for {} failed for good after {} attempt(s): {} (dead letter {}, run {})",
                 letter.pipeline(), letter.task(), letter.logicalDate(), letter.attempts(), alert.get("error"),
                 letter.id() == null ? "spooled to disk" : letter.id(), alert.get("run"));
-        if (!alerts.getWebhookUrl().isBlank()) {
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(alerts.getWebhookUrl()))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(alert))).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() >= 300) {
-                    log.warn("Alert webhook answered {}", response.statusCode());
-                }
-            } catch (Exception e) {
-                log.warn("Alert webhook could not be reached: {}", e.toString());
-            }
-        }
-        kafka.publish(alerts.getTopic(), letter.pipeline(), alert);
+        alerts.send(letter.pipeline(), alert);
     }
 
     private static String stackTrace(Throwable error) {

@@ -9,8 +9,13 @@ import java.util.Map;
  * @param line   line of the file where it starts (for error messages)
  * @param type   {@code expectation_type}
  * @param kwargs its arguments, {@code mostly} included
+ * @param severity {@code meta.severity}: {@link #ERROR} (the default) fails the run when the expectation
+ *                 fails, {@link #WARNING} is recorded, counted and alerted and never fails it
  */
-public record Expectation(int index, int line, ExpectationType type, Map<String, Object> kwargs) {
+public record Expectation(int index, int line, ExpectationType type, Map<String, Object> kwargs, String severity) {
+
+    public static final String ERROR = "error";
+    public static final String WARNING = "warning";
 
     public String column() {
         return (String) kwargs.get("column");

@@ -11,10 +11,21 @@ import java.util.Map;
  * @param unexpectedCount   rows that broke the expectation
  * @param unexpectedPercent share of the non-null rows that broke it, in percent (null when none were checked)
  * @param partialUnexpected a few of the values that broke it
+ * @param severity          error (a failure fails the run) or warning (a failure is only reported)
  */
 public record ExpectationResult(int index, String expectationType, Map<String, Object> kwargs, boolean success,
                                 long elementCount, long unexpectedCount, Double unexpectedPercent,
-                                List<String> partialUnexpected) {
+                                List<String> partialUnexpected, String severity) {
+
+    /** A failure that fails the run: an expectation of severity error that was not met. */
+    public boolean blocking() {
+        return !success && !Expectation.WARNING.equals(severity);
+    }
+
+    /** A failed expectation of severity warning: reported, and the run goes on. */
+    public boolean warning() {
+        return !success && Expectation.WARNING.equals(severity);
+    }
 
     /** One line for logs and run records: which expectation, how many rows, which values. */
     public String summary() {

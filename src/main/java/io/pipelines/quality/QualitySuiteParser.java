@@ -133,6 +133,19 @@ public class QualitySuiteParser {
         if (type == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET && !(kwargs.get("value_set") instanceof List)) {
             throw new QualitySuiteException(file, line, where + "kwargs.value_set must be an array");
         }
-        return new Expectation(index, line, type, kwargs);
+        JsonNode meta = node.path("meta");
+        if (!meta.isMissingNode() && !meta.isNull() && !meta.isObject()) {
+            throw new QualitySuiteException(file, line, where + "meta must be a JSON object");
+        }
+        JsonNode severity = meta.path("severity");
+        String level = Expectation.ERROR;
+        if (!severity.isMissingNode() && !severity.isNull()) {
+            if (!severity.isTextual() || !List.of(Expectation.ERROR, Expectation.WARNING).contains(severity.asText())) {
+                throw new QualitySuiteException(file, line, where + "meta.severity must be \"error\" (the default: a "
+                        + "failure fails the run) or \"warning\" (a failure is reported, the run goes on), not " + severity);
+            }
+            level = severity.asText();
+        }
+        return new Expectation(index, line, type, kwargs, level);
     }
 }

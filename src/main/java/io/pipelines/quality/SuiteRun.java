@@ -189,7 +189,7 @@ public class SuiteRun implements AutoCloseable {
         ExpectationResult outcome(boolean success, long elementCount, long unexpected, List<String> samples) {
             Double percent = elementCount == 0 ? null : 100.0 * unexpected / elementCount;
             return new ExpectationResult(expectation.index(), expectation.type().fileName(), expectation.kwargs(),
-                    success, elementCount, unexpected, percent, samples);
+                    success, elementCount, unexpected, percent, samples, expectation.severity());
         }
     }
 
@@ -247,13 +247,14 @@ public class SuiteRun implements AutoCloseable {
         ExpectationResult result(long rows) {
             if (position < 0) {
                 return new ExpectationResult(expectation.index(), expectation.type().fileName(), expectation.kwargs(),
-                        false, rows, rows, rows == 0 ? null : 100.0, List.of("column '" + expectation.column() + "' is missing"));
+                        false, rows, rows, rows == 0 ? null : 100.0, List.of("column '" + expectation.column() + "' is missing"),
+                        expectation.severity());
             }
             long over = denominator(rows);
             boolean success = over == 0 || (double) (over - unexpected) / over >= expectation.mostly();
             Double percent = over == 0 ? null : 100.0 * unexpected / over;
             return new ExpectationResult(expectation.index(), expectation.type().fileName(), expectation.kwargs(),
-                    success, rows, unexpected, percent, List.copyOf(samples));
+                    success, rows, unexpected, percent, List.copyOf(samples), expectation.severity());
         }
     }
 

@@ -58,12 +58,14 @@ public class InPassLoader {
     private final RunFence fence;
     private final QualitySuiteParser parser;
     private final QualityResults results;
+    private final QualityWarnings warnings;
     private final RunLedger ledger;
     private final Path spoolDir;
     private final Duration stall;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
-                        RunLedger ledger, PipelinesProperties properties) {
+                        QualityWarnings warnings, RunLedger ledger, PipelinesProperties properties) {
+        this.warnings = warnings;
         this.warehouse = warehouse;
         this.fence = fence;
         this.parser = parser;
@@ -187,7 +189,7 @@ public class InPassLoader {
                 worker.finish(stall);
                 long copied = mode.endRows();
                 List<ExpectationResult> outcome = check == null ? List.of() : check.results();
-                if (outcome.stream().anyMatch(r -> !r.success())) {
+                if (outcome.stream().anyMatch(ExpectationResult::blocking)) {
                     log.info("{} run {}: the quality suite {} failed in the extract's pass; nothing loaded, "
                             + "{} reads the landed objects back to record it", pipeline, runId, suite.name(), checkTask);
                     close();
@@ -213,8 +215,11 @@ public class InPassLoader {
                         new TaskResult(copied, loaded, manifest.keys()));
                 c.commit();
                 log.info("{} run {}: {}{} rows loaded into {} in the extract's pass", pipeline, runId,
-                        check == null ? "" : outcome.size() + " expectation(s) of " + suite.name() + " met and ",
+                        check == null ? "" : outcome.size() + " expectation(s) of " + suite.name() + " checked and ",
                         loaded, mode.table());
+                if (check != null) {
+                    warnings.report(pipeline, runId, checkTask, suite.name(), outcome);
+                }
                 return done;
             } catch (InterruptedException | RunTakenOverException e) {
                 close();

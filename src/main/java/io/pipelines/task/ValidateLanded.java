@@ -45,10 +45,12 @@ public class ValidateLanded implements BlockTask {
     private final LandedRuns landed;
     private final QualitySuiteParser parser;
     private final QualityResults results;
+    private final QualityWarnings warnings;
     private final Path spoolDir;
 
     public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results,
-                          PipelinesProperties properties) {
+                          QualityWarnings warnings, PipelinesProperties properties) {
+        this.warnings = warnings;
         this.catalog = catalog;
         this.landed = landed;
         this.parser = parser;
@@ -84,10 +86,11 @@ public class ValidateLanded implements BlockTask {
             outcome = check.results();
         }
         results.save(runId, suite.name(), outcome);
-        List<ExpectationResult> failed = outcome.stream().filter(r -> !r.success()).toList();
+        List<ExpectationResult> failed = outcome.stream().filter(ExpectationResult::blocking).toList();
         if (!failed.isEmpty()) {
             throw new QualityCheckFailedException(suite.name(), failed);
         }
+        warnings.report(pipeline, runId, task, suite.name(), outcome);
         log.info("{} run {}: {} expectation(s) of {} met on {} rows", pipeline, runId, outcome.size(), suite.name(),
                 manifest.rows());
         return new TaskResult(manifest.rows(), manifest.rows(), manifest.keys());

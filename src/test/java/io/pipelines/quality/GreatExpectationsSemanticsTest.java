@@ -186,7 +186,7 @@ class GreatExpectationsSemanticsTest {
         if (onColumn) {
             all.put("column", field);
         }
-        QualitySuite suite = new QualitySuite("ge.json", "ge", List.of(new Expectation(0, 1, type, all)));
+        QualitySuite suite = new QualitySuite("ge.json", "ge", List.of(new Expectation(0, 1, type, all, Expectation.ERROR)));
         List<Object> values = DATA.get(column);
         try (SuiteRun run = new SuiteRun(suite, SCHEMA, spool)) {
             List<GenericData.Record> rows = new ArrayList<>();

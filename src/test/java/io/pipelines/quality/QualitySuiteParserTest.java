@@ -79,6 +79,29 @@ class QualitySuiteParserTest {
     }
 
     @Test
+    void anExpectationsSeverityIsErrorUnlessItsMetaSaysWarning() throws Exception {
+        Path file = write("""
+                {"expectation_suite_name": "s", "expectations": [
+                  {"expectation_type": "expect_column_to_exist", "kwargs": {"column": "a"}},
+                  {"expectation_type": "expect_column_to_exist", "kwargs": {"column": "b"}, "meta": {"severity": "warning"}},
+                  {"expectation_type": "expect_column_to_exist", "kwargs": {"column": "c"}, "meta": {"notes": "x"}}
+                ]}
+                """);
+
+        assertThat(parser.parse(file).expectations()).extracting(Expectation::severity)
+                .containsExactly(Expectation.ERROR, Expectation.WARNING, Expectation.ERROR);
+        Path wrong = write("""
+                {"expectation_suite_name": "s", "expectations": [
+                  {"expectation_type": "expect_column_to_exist", "kwargs": {"column": "a"}, "meta": {"severity": "info"}}
+                ]}
+                """);
+        assertThatThrownBy(() -> parser.parse(wrong)).hasMessageStartingWith(wrong + ":2: expectations[0]: meta.severity "
+                + "must be \"error\" (the default: a failure fails the run) or \"warning\"");
+        assertThat(parser.parse(Path.of("quality/orders_suite.json")).expectations())
+                .as("the demo suite has a warning").extracting(Expectation::severity).contains(Expectation.WARNING);
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         assertThatThrownBy(() -> parser.parse(dir.resolve("nope.json"))).hasMessageContaining("nope.json: file not found");
     }

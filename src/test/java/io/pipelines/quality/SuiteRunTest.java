@@ -188,7 +188,7 @@ class SuiteRunTest {
         if (column != null) {
             all.put("column", column);
         }
-        return new Expectation(0, 1, type, all);
+        return new Expectation(0, 1, type, all, Expectation.ERROR);
     }
 
     private static GenericData.Record row(Long id, String status, Double amount) {
@@ -203,7 +203,7 @@ class SuiteRunTest {
         List<Expectation> indexed = new ArrayList<>();
         for (int i = 0; i < expectations.size(); i++) {
             Expectation e = expectations.get(i);
-            indexed.add(new Expectation(i, e.line(), e.type(), e.kwargs()));
+            indexed.add(new Expectation(i, e.line(), e.type(), e.kwargs(), e.severity()));
         }
         try (SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", indexed), SCHEMA, spool)) {
             Arrays.stream(rows).forEach(run::accept);

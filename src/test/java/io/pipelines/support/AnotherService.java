@@ -40,6 +40,10 @@ public final class AnotherService {
                 "--pipelines.stream.retry-initial-delay=100ms",
                 "--pipelines.stream.retry-max-delay=1s",
                 "--pipelines.stream.max-clock-skew=30d", // as the test's own service (the tests' events run ahead)
+                // Its lease as the test's own service sees leases: renewed well within the 4 s that service allows
+                // (with the production 30 s lease renewed every 5 s, that service took its runs for orphans).
+                "--pipelines.cluster.lease=4s",
+                "--pipelines.cluster.heartbeat-interval=1s",
                 "--pipelines.retry.initial-delay=500ms",
                 "--pipelines.retry.max-delay=2s"));
         args.addAll(List.of(settings));

@@ -58,6 +58,7 @@ public final class TestDates {
         public static final LocalDate SPECIAL_TEXT = LocalDate.parse("2025-01-04");
         public static final LocalDate EMPTIED = LocalDate.parse("2025-01-05");
         public static final LocalDate SHRUNK = LocalDate.parse("2025-01-06");
+        public static final LocalDate UNUSUAL_TOTAL = LocalDate.parse("2025-01-07");
 
         private DailySalesEtl() {
         }
