@@ -361,7 +361,9 @@ public class StreamConsumer implements Runnable {
             take(c.poll(POLL));
         }
         c.resume(c.paused());
-        log.info("{} consumer {} resumed", settings.getName(), clientId);
+        if (running) {
+            log.info("{} consumer {} resumed", settings.getName(), clientId);
+        }
     }
 
     /** Waits while still polling (partitions paused), so that the group keeps this member. */

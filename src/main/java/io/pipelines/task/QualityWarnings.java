@@ -36,12 +36,24 @@ public class QualityWarnings {
         this.ledger = ledger;
     }
 
-    /** Reports the warnings among a check's results, if any. */
+    /**
+     * Reports the warnings among a check's results, if any. Never throws: it is called once the check
+     * and the load are committed, and a report that cannot be made must not undo them.
+     */
     public void report(String pipeline, long runId, String task, String suite, List<ExpectationResult> results) {
         List<ExpectationResult> warnings = results.stream().filter(ExpectationResult::warning).toList();
         if (warnings.isEmpty()) {
             return;
         }
+        try {
+            send(pipeline, runId, task, suite, warnings);
+        } catch (RuntimeException e) {
+            log.warn("{} run {}: the quality warnings of {} could not be reported ({}); they are in etl.quality_results",
+                    pipeline, runId, suite, e.toString());
+        }
+    }
+
+    private void send(String pipeline, long runId, String task, String suite, List<ExpectationResult> warnings) {
         LocalDate date = ledger.find(runId).map(RunRecord::logicalDate).orElse(null);
         List<String> summaries = warnings.stream().map(ExpectationResult::summary).toList();
         log.warn("QUALITY WARNING {} run {} for {}: task {}: {} expectation(s) of {} not met, the run goes on: {}",
