@@ -164,11 +164,38 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     void eventsWithinTheAllowedLatenessCorrectTheirWindowsAndAFoldAddsChosenLateEventsOnce() throws Exception {
         consumers.stop();
         Map<Integer, Instant> before = stream.watermarks();
-        List<Sent> sent = stream.send(stream.plan("al", 1500, stream.freshHour(), 17));
+        Instant base = stream.freshHour();
+        List<ProducerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            // First on each partition, so in the first batch whichever partitions it holds: an event 3 minutes
+            // into the hour, then one of the hour before, whose window ended 2.5 minutes before the watermark.
+            records.add(stream.event(p, "al-c" + p + "a", "al-books", "1.00", base.plusSeconds(180)));
+            records.add(stream.event(p, "al-c" + p + "b", "al-books", "2.00", base.minusSeconds(600)));
+        }
+        records.addAll(stream.plan("al", 1500, base, 17));
+        List<Sent> sent = stream.send(records);
         Expected expected = stream.expected(sent, before, Duration.ofMinutes(5));
+        assertThat(expected.corrections()).contains("al-c0b", "al-c1b", "al-c2b");
         assertThat(expected.corrections()).as("the plan has events within the allowed lateness").isNotEmpty();
 
         try (ConfigurableApplicationContext lenient = AnotherService.start("--pipelines.stream.allowed-lateness=5m")) {
+            // First a consumer of that instance that crashes after its first load, before its commit: the
+            // corrections it loaded must not be counted again when its batch is read again.
+            StreamConsumers theirs = lenient.getBean(StreamConsumers.class);
+            theirs.stop();
+            StreamConsumer crashing = new StreamConsumer(properties.getStream(), "test-crashing-lenient",
+                    theirs.newConsumerHandler(), lenient.getBean(StreamLake.class), lenient.getBean(StreamMetrics.class),
+                    lenient.getBean(DeadLetters.class)) {
+                @Override
+                protected void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, MicroBatch loaded) {
+                    throw new SimulatedCrash();
+                }
+            };
+            crashing.start();
+            await().dontCatchUncaughtExceptions().atMost(DRAIN).until(() -> !crashing.isRunning());
+            assertThat(jdbc.queryForObject("SELECT coalesce(sum(corrections), 0) FROM analytics.hourly_sales "
+                    + "WHERE product_category LIKE 'al-%'", Long.class)).as("the crashed batch loaded corrections").isPositive();
+            theirs.start();
             stream.awaitAllCommitted(DRAIN);
         }
 
