@@ -68,24 +68,29 @@ public class ControlApi {
      * consumers commit their batch in flight, then fetch nothing and stay in the group.
      */
     public Map<String, Object> suspend(String name) throws Exception {
-        if (stream.getName().equals(name)) {
-            requireStreamEnabled();
-            camel.getRouteController().suspendRoute(name);
-        } else {
-            requirePipeline(name);
-            schedules.suspend(name);
-        }
-        return Map.of("pipeline", name, "state", state(name));
+        return control(name, true);
     }
 
     /** POST /api/pipelines/{name}/resume: the schedule, or the stream's route in this instance, goes on. */
     public Map<String, Object> resume(String name) throws Exception {
+        return control(name, false);
+    }
+
+    private Map<String, Object> control(String name, boolean suspend) throws Exception {
         if (stream.getName().equals(name)) {
             requireStreamEnabled();
-            camel.getRouteController().resumeRoute(name);
+            if (suspend) {
+                camel.getRouteController().suspendRoute(name);
+            } else {
+                camel.getRouteController().resumeRoute(name);
+            }
         } else {
             requirePipeline(name);
-            schedules.resume(name);
+            if (suspend) {
+                schedules.suspend(name);
+            } else {
+                schedules.resume(name);
+            }
         }
         return Map.of("pipeline", name, "state", state(name));
     }

@@ -38,8 +38,8 @@ public class LateEvents {
 
     public Folded fold(List<String> eventIds) {
         Set<String> asked = new LinkedHashSet<>(eventIds);
-        if (asked.isEmpty() || asked.size() > MAX_EVENTS) {
-            throw new IllegalArgumentException("eventIds: give 1 to " + MAX_EVENTS + " late event ids (" + asked.size()
+        if (asked.isEmpty() || eventIds.size() > MAX_EVENTS) {
+            throw new IllegalArgumentException("eventIds: give 1 to " + MAX_EVENTS + " late event ids (" + eventIds.size()
                     + " given)");
         }
         List<String> folded = jdbc.queryForList("""

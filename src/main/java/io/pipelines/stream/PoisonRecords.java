@@ -43,24 +43,33 @@ public class PoisonRecords {
 
     /** Whether the failure is the warehouse refusing the data loaded, rather than not answering. */
     public static boolean refusedData(Throwable failure) {
-        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
-            }
-        }
-        return false;
+        SQLException sql = sqlCause(failure);
+        String state = sql == null ? null : sql.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
     /** The warehouse's reason of a refusal, first line, with its SQLSTATE. */
     public static String reason(Throwable failure) {
+        SQLException sql = sqlCause(failure);
+        if (sql == null) {
+            return "refused by the warehouse: " + failure;
+        }
+        String message = String.valueOf(sql.getMessage()).lines().findFirst().orElse("");
+        return "refused by the warehouse: " + message + " (SQLSTATE " + sql.getSQLState() + ")";
+    }
+
+    /** The first SQLException among the failure and its causes that has a SQLSTATE, else the first one, else null. */
+    private static SQLException sqlCause(Throwable failure) {
+        SQLException first = null;
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof SQLException sql) {
-                String message = String.valueOf(sql.getMessage()).lines().findFirst().orElse("");
-                return "refused by the warehouse: " + message + " (SQLSTATE " + sql.getSQLState() + ")";
+                if (sql.getSQLState() != null) {
+                    return sql;
+                }
+                first = first == null ? sql : first;
             }
         }
-        return "refused by the warehouse: " + failure;
+        return first;
     }
 
     /**

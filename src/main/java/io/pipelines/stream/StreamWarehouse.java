@@ -77,16 +77,7 @@ public class StreamWarehouse {
     }
 
     public void load(MicroBatch batch) {
-        Outcome outcome = tx.execute(status -> {
-            Connection c = DataSourceUtils.getConnection(warehouse);
-            try {
-                return load(c, batch);
-            } catch (SQLException e) {
-                throw new IllegalStateException("Loading " + batch.size() + " records of " + batch.topic()
-                        + " into the warehouse failed: " + e.getMessage(), e);
-            }
-        });
-        metrics.loaded(outcome);
+        metrics.loaded(inTransaction(batch, false));
     }
 
     /**
@@ -96,14 +87,7 @@ public class StreamWarehouse {
      */
     public String refusal(MicroBatch records) {
         try {
-            tx.executeWithoutResult(status -> {
-                status.setRollbackOnly();
-                try {
-                    load(DataSourceUtils.getConnection(warehouse), records);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            });
+            inTransaction(records, true);
             return null;
         } catch (RuntimeException e) {
             if (PoisonRecords.refusedData(e)) {
@@ -111,6 +95,21 @@ public class StreamWarehouse {
             }
             throw e;
         }
+    }
+
+    /** The batch loaded in one transaction, committed or, for a trial, rolled back. */
+    private Outcome inTransaction(MicroBatch batch, boolean rollBack) {
+        return tx.execute(status -> {
+            if (rollBack) {
+                status.setRollbackOnly();
+            }
+            try {
+                return load(DataSourceUtils.getConnection(warehouse), batch);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Loading " + batch.size() + " records of " + batch.topic()
+                        + " into the warehouse failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     private Outcome load(Connection c, MicroBatch batch) throws SQLException {

@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -189,10 +192,9 @@ public final class LocalServers {
         }
         log.warn("Stopping " + server + " " + pid + " left running on " + dir + " by a process that did not stop cleanly");
         process.get().destroy(); // SIGTERM: a clean shutdown of PostgreSQL ("smart") and of MariaDB
-        for (int i = 0; i < 100 && process.get().isAlive(); i++) {
-            Thread.sleep(100);
-        }
-        if (process.get().isAlive()) {
+        try {
+            process.get().onExit().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException notStopped) {
             process.get().destroyForcibly();
         }
     }

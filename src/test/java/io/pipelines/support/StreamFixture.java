@@ -338,7 +338,8 @@ public class StreamFixture {
         List<String> letters = tableDeadLetters(prefix);
         assertThat(new HashSet<>(letters)).as("etl.dead_letters holds exactly the poison records").isEqualTo(expected.poisonKeys());
         assertThat(letters).as("each poison record in etl.dead_letters once").hasSameSizeAs(expected.poisonKeys());
-        Map<String, List<List<Object>>> objects = lakeObjects(prefix);
+        List<String> misfiled = new ArrayList<>();
+        Map<String, List<List<Object>>> objects = lakeObjects(prefix, misfiled);
         List<List<Object>> lake = objects.values().stream().flatMap(List::stream).toList();
         assertThat(new HashSet<>(lake)).as("the lake holds exactly the valid records").isEqualTo(expected.validPositions());
         assertThat(lake).as("each record in one object only").hasSameSizeAs(expected.validPositions());
@@ -351,7 +352,7 @@ public class StreamFixture {
                     }
                 }, prefix + "-%");
         assertThat(misplaced).as("each row's lake_key names an object that exists and holds its record").isEmpty();
-        assertThat(misfiled(prefix)).as("each record in an object of its partition under its event hour").isEmpty();
+        assertThat(misfiled).as("each record in an object of its partition under its event hour").isEmpty();
     }
 
     public Map<Integer, Instant> watermarks() {
@@ -441,37 +442,29 @@ public class StreamFixture {
         return lakeObjects(prefix).values().stream().flatMap(List::stream).toList();
     }
 
-    /**
-     * The records of the prefix whose object is not under their event hour
-     * ({@code dt=<date>/hour=<hour>/<partition>-...}, UTC), described; empty when each is where it belongs.
-     */
-    public List<String> misfiled(String prefix) throws Exception {
-        List<String> misfiled = new ArrayList<>();
-        java.time.format.DateTimeFormatter folder = java.time.format.DateTimeFormatter
-                .ofPattern("'/dt='yyyy-MM-dd'/hour='HH'/'").withZone(java.time.ZoneOffset.UTC);
-        for (String key : lake.list(settings.getLakePrefix() + "/")) {
-            LakeReader.forEachRecord(lake, key, r -> {
-                if (r.get("event_id").toString().startsWith(prefix + "-")) {
-                    Object time = r.get("event_time");
-                    Instant eventTime = time instanceof Instant i ? i : Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS);
-                    String expected = settings.getLakePrefix() + folder.format(eventTime) + r.get("kafka_partition") + "-";
-                    if (!key.startsWith(expected)) {
-                        misfiled.add(r.get("event_id") + " of " + eventTime + " in " + key);
-                    }
-                }
-            });
-        }
-        return misfiled;
-    }
-
     /** The lake's stream objects that hold records of the prefix: key -> (partition, offset) of those records. */
     public Map<String, List<List<Object>>> lakeObjects(String prefix) throws Exception {
+        return lakeObjects(prefix, new ArrayList<>());
+    }
+
+    /**
+     * The same, read once, adding to {@code misfiled} each record of the prefix whose object is not under
+     * its event hour ({@code dt=<date>/hour=<hour>/<partition>-...}, UTC).
+     */
+    private Map<String, List<List<Object>>> lakeObjects(String prefix, List<String> misfiled) throws Exception {
+        java.time.format.DateTimeFormatter folder = java.time.format.DateTimeFormatter
+                .ofPattern("'/dt='yyyy-MM-dd'/hour='HH'/'").withZone(java.time.ZoneOffset.UTC);
         Map<String, List<List<Object>>> objects = new TreeMap<>();
         for (String key : lake.list(settings.getLakePrefix() + "/")) {
             LakeReader.forEachRecord(lake, key, r -> {
                 if (r.get("event_id").toString().startsWith(prefix + "-")) {
                     objects.computeIfAbsent(key, k -> new ArrayList<>())
                             .add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
+                    Object time = r.get("event_time");
+                    Instant eventTime = time instanceof Instant i ? i : Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS);
+                    if (!key.startsWith(settings.getLakePrefix() + folder.format(eventTime) + r.get("kafka_partition") + "-")) {
+                        misfiled.add(r.get("event_id") + " of " + eventTime + " in " + key);
+                    }
                 }
             });
         }
