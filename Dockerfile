@@ -26,6 +26,7 @@ COPY routes/ /app/routes/
 COPY kamelets/ /app/kamelets/
 COPY sql/ /app/sql/
 COPY quality/ /app/quality/
+COPY streams/ /app/streams/
 # Dead letters written while the warehouse is down are kept here until drained: mount a volume.
 RUN mkdir -p /app/data/dead-letters && chown -R pipelines:pipelines /app/data
 VOLUME /app/data

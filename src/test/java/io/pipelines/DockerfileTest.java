@@ -18,7 +18,7 @@ class DockerfileTest {
     @Test
     void theImageHoldsWhatTheServiceReadsFromItsWorkingFolder() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
-        for (String folder : new String[] {"routes", "kamelets", "sql", "quality"}) {
+        for (String folder : new String[] {"routes", "kamelets", "sql", "quality", "streams"}) {
             assertThat(Path.of(folder)).isDirectory();
             assertThat(dockerfile).as("Dockerfile copies %s/", folder).contains("COPY " + folder + "/ /app/" + folder + "/");
         }

@@ -521,7 +521,6 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         s.setBatchSize(from.getBatchSize());
         s.setBatchInterval(from.getBatchInterval());
         s.setMaxOutOfOrderness(from.getMaxOutOfOrderness());
-        s.setLakePrefix(from.getLakePrefix());
         s.setRetryInitialDelay(from.getRetryInitialDelay());
         s.setRetryMaxDelay(from.getRetryMaxDelay());
         Map<String, String> kafka = new java.util.LinkedHashMap<>(from.getKafka());

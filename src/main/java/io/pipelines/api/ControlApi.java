@@ -25,6 +25,8 @@ import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.config.SourceDefinition;
 import io.pipelines.stream.LateEvents;
+import io.pipelines.stream.StreamDeclaration;
+import io.pipelines.stream.StreamDeclarations;
 import io.pipelines.stream.StreamConsumers;
 
 /**
@@ -45,10 +47,11 @@ public class ControlApi {
     private final StreamConsumers consumers;
     private final CamelContext camel;
     private final LateEvents lateEvents;
+    private final StreamDeclaration declaration;
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers,
-                      LateEvents lateEvents, CamelContext camel) {
+                      LateEvents lateEvents, CamelContext camel, StreamDeclarations declarations) {
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -60,6 +63,7 @@ public class ControlApi {
         this.consumers = consumers;
         this.camel = camel;
         this.lateEvents = lateEvents;
+        this.declaration = declarations.get(stream.getName());
     }
 
     /**
@@ -123,8 +127,9 @@ public class ControlApi {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", s.getName());
         view.put("type", "stream");
-        view.put("description", "Order events from Kafka topic " + s.getTopic() + " into the lake, staging.order_events "
-                + "and analytics.hourly_sales");
+        view.put("description", "Events of Kafka topic " + s.getTopic() + " into the lake (" + declaration.lakePrefix()
+                + "), " + declaration.staging() + " and " + declaration.window().table() + " (declared in "
+                + declaration.file() + ")");
         view.put("source", Map.of("topic", s.getTopic(), "consumerGroup", s.getGroupId(),
                 "deadLetterTopic", s.getDeadLetterTopic()));
         view.put("state", streamState());

@@ -382,9 +382,6 @@ public class PipelinesProperties {
          * later event of that partition would be late. Event times before 1900 are refused too.
          */
         private Duration maxClockSkew = Duration.ofMinutes(5);
-        /** Lake prefix of the batches' Parquet objects. */
-        @NotBlank
-        private String lakePrefix = "raw/stream/orders";
         /** First wait before a failed batch is tried again; doubles up to retry-max-delay. */
         private Duration retryInitialDelay = Duration.ofSeconds(1);
         /** Longest wait between two tries of a failed batch (it is tried until it succeeds). */
@@ -417,8 +414,6 @@ public class PipelinesProperties {
         public void setAllowedLateness(Duration allowedLateness) { this.allowedLateness = allowedLateness; }
         public Duration getMaxClockSkew() { return maxClockSkew; }
         public void setMaxClockSkew(Duration maxClockSkew) { this.maxClockSkew = maxClockSkew; }
-        public String getLakePrefix() { return lakePrefix; }
-        public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
         public Duration getRetryInitialDelay() { return retryInitialDelay; }
         public void setRetryInitialDelay(Duration retryInitialDelay) { this.retryInitialDelay = retryInitialDelay; }
         public Duration getRetryMaxDelay() { return retryMaxDelay; }

@@ -12,7 +12,7 @@ import io.pipelines.config.PipelinesProperties;
 
 /**
  * Folds chosen late events (those of etl.late_events, beyond the stream's allowed lateness) into their
- * windows of analytics.hourly_sales: each event is added to its window and counted as one of its
+ * windows (the stream's window table): each event is added to its window and counted as one of its
  * corrections, and marked folded, in one statement, so that an event is folded once however often
  * and however concurrently it is asked for.
  */
@@ -30,10 +30,15 @@ public class LateEvents {
     private final StreamMetrics metrics;
     private final String stream;
 
-    public LateEvents(JdbcTemplate jdbc, StreamMetrics metrics, PipelinesProperties properties) {
+    private final String foldLateEvents;
+
+    public LateEvents(JdbcTemplate jdbc, StreamMetrics metrics, StreamDeclarations declarations,
+                      PipelinesProperties properties) {
+        StreamDeclaration declaration = declarations.get(properties.getStream().getName());
         this.jdbc = jdbc;
         this.metrics = metrics;
-        this.stream = properties.getStream().getName();
+        this.stream = declaration.name();
+        this.foldLateEvents = new StreamSql(declaration).foldLateEvents();
     }
 
     public Folded fold(List<String> eventIds) {
@@ -42,17 +47,7 @@ public class LateEvents {
             throw new IllegalArgumentException("eventIds: give 1 to " + MAX_EVENTS + " late event ids (" + eventIds.size()
                     + " given)");
         }
-        List<String> folded = jdbc.queryForList("""
-                WITH chosen AS (
-                    UPDATE etl.late_events l SET folded_at = now()
-                    FROM staging.order_events o
-                    WHERE l.event_id = ANY (?) AND l.stream = ? AND l.folded_at IS NULL AND o.event_id = l.event_id
-                    RETURNING l.event_id, l.window_start, o.product_category, o.total),
-                windows AS (""" + StreamWarehouse.ADD_TO_WINDOWS + """
-                    SELECT product_category, window_start, count(*), sum(total), count(*) FROM chosen
-                    GROUP BY product_category, window_start""" + StreamWarehouse.ADDED + """
-                )
-                SELECT event_id FROM chosen""", String.class, asked.toArray(String[]::new), stream);
+        List<String> folded = jdbc.queryForList(foldLateEvents, String.class, asked.toArray(String[]::new), stream);
         metrics.folded(folded.size());
         Set<String> done = Set.copyOf(folded);
         List<String> now = new ArrayList<>();

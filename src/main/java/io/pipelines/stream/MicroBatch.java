@@ -23,9 +23,9 @@ public class MicroBatch {
      * One record of the batch: its event, or the reason it was refused and at which stage (a record the
      * parser took may still be refused by the warehouse, and is then a dead letter like one it did not).
      */
-    public record Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection, Stage stage) {
+    public record Entry(ConsumerRecord<byte[], byte[]> record, StreamEvent event, String rejection, Stage stage) {
 
-        public Entry(ConsumerRecord<byte[], byte[]> record, OrderEvent event, String rejection) {
+        public Entry(ConsumerRecord<byte[], byte[]> record, StreamEvent event, String rejection) {
             this(record, event, rejection, rejection == null ? null : Stage.PARSE);
         }
 

@@ -40,8 +40,6 @@ import io.pipelines.lake.ParquetFiles;
 @Component("streamLake")
 public class StreamLake {
 
-    static final Schema SCHEMA = schema();
-    private static final Set<String> UNIQUE_COLUMNS = Set.of("event_id", "order_id", "event_time", "kafka_offset");
     private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hour='HH")
             .withZone(ZoneOffset.UTC);
 
@@ -50,13 +48,19 @@ public class StreamLake {
     private final String stream;
     private final String prefix;
     private final Path spoolDir;
+    private final Schema schema;
+    private final Set<String> unique;
 
-    public StreamLake(Lake lake, JdbcTemplate jdbc, PipelinesProperties properties) {
+    public StreamLake(Lake lake, JdbcTemplate jdbc, StreamDeclarations declarations, PipelinesProperties properties) {
+        StreamDeclaration declaration = declarations.get(properties.getStream().getName());
         this.lake = lake;
         this.jdbc = jdbc;
-        this.stream = properties.getStream().getName();
-        this.prefix = properties.getStream().getLakePrefix().replaceAll("/+$", "");
+        this.stream = declaration.name();
+        this.prefix = declaration.lakePrefix();
         this.spoolDir = properties.getLake().getSpoolDir();
+        this.schema = schema(declaration);
+        // Columns whose values hardly repeat, written without a dictionary.
+        this.unique = Set.of(declaration.record().key().name(), declaration.record().eventTime().name(), "kafka_offset");
     }
 
     /** Writes the batch's objects: per partition, one for each event hour of its valid events. */
@@ -179,39 +183,38 @@ public class StreamLake {
     }
 
     /** The lake's one Parquet writer; the columns whose values hardly repeat without a dictionary. */
-    private static ParquetWriter<GenericRecord> writer(Path file) throws IOException {
-        return ParquetFiles.writer(file, SCHEMA, Map.of(), UNIQUE_COLUMNS);
+    private ParquetWriter<GenericRecord> writer(Path file) throws IOException {
+        return ParquetFiles.writer(file, schema, Map.of(), unique);
     }
 
-    private static GenericRecord record(MicroBatch.Entry e) {
-        OrderEvent event = e.event();
-        // By position, in SCHEMA's order (a name costs a lookup per field).
-        GenericData.Record r = new GenericData.Record(SCHEMA);
-        r.put(0, event.eventId());
-        r.put(1, event.orderId());
-        r.put(2, event.customerId());
-        r.put(3, event.productCategory());
-        r.put(4, event.total());
-        r.put(5, event.currency());
-        r.put(6, event.eventTime());
-        r.put(7, e.partition());
-        r.put(8, e.offset());
+    /** An event's record: its fields by position, in the declaration's order, then its partition and offset. */
+    private GenericRecord record(MicroBatch.Entry e) {
+        StreamEvent event = e.event();
+        GenericData.Record r = new GenericData.Record(schema);
+        int n = schema.getFields().size() - 2;
+        for (int i = 0; i < n; i++) {
+            r.put(i, event.get(i));
+        }
+        r.put(n, e.partition());
+        r.put(n + 1, e.offset());
         return r;
     }
 
-    private static Schema schema() {
-        Schema decimal = LogicalTypes.decimal(12, 2).addToSchema(Schema.create(Schema.Type.BYTES));
-        Schema timestamp = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-        return SchemaBuilder.record("order_event").namespace("pipelines").fields()
-                .requiredString("event_id")
-                .requiredLong("order_id")
-                .requiredLong("customer_id")
-                .requiredString("product_category")
-                .name("total").type(decimal).noDefault()
-                .requiredString("currency")
-                .name("event_time").type(timestamp).noDefault()
-                .requiredInt("kafka_partition")
-                .requiredLong("kafka_offset")
-                .endRecord();
+    /** The Avro schema of the stream's objects: a column per field (optional ones nullable), kafka_partition, kafka_offset. */
+    static Schema schema(StreamDeclaration declaration) {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(declaration.name()).namespace("pipelines").fields();
+        for (StreamDeclaration.Field f : declaration.record().fields()) {
+            Schema type = switch (f.type()) {
+                case TEXT -> Schema.create(Schema.Type.STRING);
+                case BIGINT -> Schema.create(Schema.Type.LONG);
+                case INTEGER -> Schema.create(Schema.Type.INT);
+                case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
+                case NUMERIC -> LogicalTypes.decimal(f.precision(), f.scale()).addToSchema(Schema.create(Schema.Type.BYTES));
+                case TIMESTAMPTZ -> LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+            };
+            fields = f.required() ? fields.name(f.name()).type(type).noDefault()
+                    : fields.name(f.name()).type(Schema.createUnion(Schema.create(Schema.Type.NULL), type)).withDefault(null);
+        }
+        return fields.requiredInt("kafka_partition").requiredLong("kafka_offset").endRecord();
     }
 }

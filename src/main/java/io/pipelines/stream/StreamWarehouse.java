@@ -25,10 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.pipelines.config.PipelinesProperties;
 
 /**
- * Loads a micro-batch into the warehouse in one transaction: new events into staging.order_events
- * (an event_id already there is a duplicate and changes nothing, except that a record read again
- * has its lake_key moved to this batch's object), each new event either added to
- * its hour of analytics.hourly_sales or, when its window is already final, recorded in
+ * Loads a micro-batch into the warehouse in one transaction, as the stream's declaration says
+ * ({@link StreamSql}): new events into its staging table (a key already there is a duplicate and
+ * changes nothing, except that a record read again has its lake_key moved to this batch's object),
+ * each new event either added to its window's row or, when its window is already final, recorded in
  * etl.late_events; and the partitions' event-time progress in etl.stream_watermarks.
  * <p>
  * Event time is tracked per partition: an event is late when its window ends at or before its
@@ -41,18 +41,6 @@ import io.pipelines.config.PipelinesProperties;
 @Component("streamWarehouse")
 public class StreamWarehouse {
 
-    private static final Duration WINDOW = Duration.ofHours(1);
-    /** Adds events to their windows: followed by a SELECT of (category, hour, events, revenue, corrections), then ADDED. */
-    static final String ADD_TO_WINDOWS = "INSERT INTO analytics.hourly_sales (product_category, hour, order_count, revenue, "
-            + "corrections)\n";
-    static final String ADDED = """
-
-            ON CONFLICT (product_category, hour) DO UPDATE
-            SET order_count = hourly_sales.order_count + EXCLUDED.order_count,
-                revenue = hourly_sales.revenue + EXCLUDED.revenue,
-                corrections = hourly_sales.corrections + EXCLUDED.corrections,
-                updated_at = now()""";
-
     private final DataSource warehouse;
     private final TransactionTemplate tx;
     private final StreamLake lake;
@@ -60,14 +48,28 @@ public class StreamWarehouse {
     private final String stream;
     private final Duration outOfOrderness;
     private final Duration allowedLateness;
+    private final StreamDeclaration declaration;
+    private final StreamSql sql;
+    private final long windowSeconds;
+    private final String insertEvents;
+    private final String relinkReadAgain;
+    private final String addToWindows;
+    private final int[] summedPositions;
 
     public StreamWarehouse(DataSource warehouse, TransactionTemplate tx, StreamLake lake, StreamMetrics metrics,
-                           PipelinesProperties properties) {
+                           StreamDeclarations declarations, PipelinesProperties properties) {
         this.warehouse = warehouse;
         this.tx = tx;
         this.lake = lake;
         this.metrics = metrics;
-        this.stream = properties.getStream().getName();
+        this.declaration = declarations.get(properties.getStream().getName());
+        this.sql = new StreamSql(declaration);
+        this.windowSeconds = declaration.window().size().toSeconds();
+        this.stream = declaration.name();
+        this.insertEvents = sql.insertEvents();
+        this.relinkReadAgain = sql.relinkReadAgain();
+        this.addToWindows = sql.addToWindows();
+        this.summedPositions = sql.summed().stream().mapToInt(f -> declaration.record().position(f.name())).toArray();
         this.outOfOrderness = properties.getStream().getMaxOutOfOrderness();
         this.allowedLateness = properties.getStream().getAllowedLateness();
     }
@@ -123,7 +125,7 @@ public class StreamWarehouse {
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
             StreamLake.Keys objects = lake.keys(part.getKey(), part.getValue());
             for (MicroBatch.Entry e : part.getValue()) {
-                if (e.event() != null && inBatch.add(e.event().eventId())) {
+                if (e.event() != null && inBatch.add(e.event().key())) {
                     candidates.add(e);
                     keys.add(objects.of(e.event().eventTime()));
                 }
@@ -133,41 +135,71 @@ public class StreamWarehouse {
         relinkReadAgain(c, partitions, inserted);
 
         // 2. In each partition's order: the window of each new event, or its lateness.
-        Map<List<Object>, long[]> counts = new LinkedHashMap<>(); // per window: events, of which corrections
-        Map<List<Object>, BigDecimal> revenue = new HashMap<>();
+        Map<List<Object>, Window> windows = new LinkedHashMap<>();
         List<Object[]> late = new ArrayList<>();
         int corrections = 0;
         for (MicroBatch.Entry e : candidates) {
-            OrderEvent event = e.event();
-            if (!inserted.contains(event.eventId())) {
+            StreamEvent event = e.event();
+            if (!inserted.contains(event.key())) {
                 continue;
             }
-            Instant windowStart = event.eventTime().truncatedTo(ChronoUnit.HOURS);
+            Instant windowStart = windowStart(event.eventTime());
             Instant seen = maxSeen.get(e.partition());
             Instant watermark = seen == null ? null : seen.minus(outOfOrderness);
-            Instant windowEnd = windowStart.plus(WINDOW);
+            Instant windowEnd = windowStart.plusSeconds(windowSeconds);
             boolean ended = watermark != null && !windowEnd.isAfter(watermark);
             if (ended && !windowEnd.plus(allowedLateness).isAfter(watermark)) {
-                late.add(new Object[] {event.eventId(), e.partition(), e.offset(), event.eventTime(), windowStart,
+                late.add(new Object[] {event.key(), e.partition(), e.offset(), event.eventTime(), windowStart,
                         watermark, Duration.between(windowEnd, watermark).toMillis()});
             } else {
-                List<Object> window = List.of(event.productCategory(), windowStart);
-                long[] count = counts.computeIfAbsent(window, w -> new long[2]);
-                count[0]++;
-                if (ended) {
-                    count[1]++; // within the allowed lateness: a correction of a window that had ended
-                    corrections++;
+                List<Object> group = new ArrayList<>(sql.groupBy().size() + 1);
+                for (StreamDeclaration.Field g : sql.groupBy()) {
+                    group.add(event.get(declaration.record().position(g.name())));
                 }
-                revenue.merge(window, event.total(), BigDecimal::add);
+                group.add(windowStart);
+                windows.computeIfAbsent(group, w -> new Window(sql.summed().size())).add(event, ended);
+                if (ended) {
+                    corrections++; // within the allowed lateness: a correction of a window that had ended
+                }
             }
             if (seen == null || event.eventTime().isAfter(seen)) {
                 maxSeen.put(e.partition(), event.eventTime());
             }
         }
-        addToWindows(c, counts, revenue);
+        addToWindows(c, windows);
         recordLate(c, late);
         saveWatermarks(c, maxSeen);
         return new Outcome(inserted.size(), batch.valid().size() - inserted.size(), late.size(), corrections);
+    }
+
+    /** The start of the tumbling window of an event time (windows aligned to the epoch). */
+    private Instant windowStart(Instant time) {
+        return Instant.ofEpochSecond(Math.floorDiv(time.getEpochSecond(), windowSeconds) * windowSeconds);
+    }
+
+    /** What a batch adds to one window: events, of which corrections, and each sum. */
+    private final class Window {
+        long events;
+        long corrections;
+        final BigDecimal[] sums;
+
+        Window(int measures) {
+            sums = new BigDecimal[measures];
+            java.util.Arrays.fill(sums, BigDecimal.ZERO);
+        }
+
+        void add(StreamEvent event, boolean correction) {
+            events++;
+            if (correction) {
+                corrections++;
+            }
+            for (int i = 0; i < sums.length; i++) {
+                Object v = event.get(summedPositions[i]);
+                if (v != null) {
+                    sums[i] = sums[i].add(v instanceof BigDecimal d ? d : BigDecimal.valueOf(((Number) v).longValue()));
+                }
+            }
+        }
     }
 
     private Map<Integer, Instant> lockWatermarks(Connection c, Set<Integer> partitions) throws SQLException {
@@ -192,43 +224,27 @@ public class StreamWarehouse {
             return inserted;
         }
         int n = events.size();
-        String[] ids = new String[n];
-        Long[] orders = new Long[n];
-        Long[] customers = new Long[n];
-        String[] categories = new String[n];
-        String[] totals = new String[n];
-        String[] currencies = new String[n];
-        String[] times = new String[n];
+        List<StreamDeclaration.Field> fields = declaration.record().fields();
+        List<Object[]> arrays = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int f = 0; f < fields.size(); f++) {
+            Object[] column = new Object[n];
+            for (int i = 0; i < n; i++) {
+                column[i] = StreamSql.arrayValue(events.get(i).event().get(f));
+            }
+            arrays.add(column);
+            types.add(StreamSql.arrayType(fields.get(f)));
+        }
         Integer[] partitions = new Integer[n];
         Long[] offsets = new Long[n];
-        String[] lakeKeys = new String[n];
         for (int i = 0; i < n; i++) {
-            MicroBatch.Entry e = events.get(i);
-            OrderEvent event = e.event();
-            ids[i] = event.eventId();
-            orders[i] = event.orderId();
-            customers[i] = event.customerId();
-            categories[i] = event.productCategory();
-            totals[i] = event.total().toPlainString();
-            currencies[i] = event.currency();
-            times[i] = event.eventTime().toString();
-            partitions[i] = e.partition();
-            offsets[i] = e.offset();
-            lakeKeys[i] = keys.get(i);
+            partitions[i] = events.get(i).partition();
+            offsets[i] = events.get(i).offset();
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO staging.order_events (event_id, order_id, customer_id, product_category, total, currency,
-                                                  event_time, kafka_partition, kafka_offset, lake_key)
-                SELECT id, o, cu, cat, t::numeric, cur, et::timestamptz, p, off, k
-                FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::integer[], ?::bigint[], ?::text[]) AS u(id, o, cu, cat, t, cur, et, p, off, k)
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id""")) {
-            Object[][] columns = {ids, orders, customers, categories, totals, currencies, times, partitions, offsets, lakeKeys};
-            String[] types = {"text", "bigint", "bigint", "text", "text", "text", "text", "integer", "bigint", "text"};
-            for (int i = 0; i < columns.length; i++) {
-                ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
-            }
+        arrays.addAll(List.of(partitions, offsets, keys.toArray(String[]::new)));
+        types.addAll(List.of("integer", "bigint", "text"));
+        try (PreparedStatement ps = c.prepareStatement(insertEvents)) {
+            StreamSql.bind(c, ps, types, arrays);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -255,8 +271,8 @@ public class StreamWarehouse {
         for (Map.Entry<Integer, List<MicroBatch.Entry>> part : partitions.entrySet()) {
             StreamLake.Keys objects = lake.keys(part.getKey(), part.getValue());
             for (MicroBatch.Entry e : part.getValue()) {
-                if (e.event() != null && !inserted.contains(e.event().eventId())) {
-                    ids.add(e.event().eventId());
+                if (e.event() != null && !inserted.contains(e.event().key())) {
+                    ids.add(e.event().key());
                     parts.add(e.partition());
                     offsets.add(e.offset());
                     lakeKeys.add(objects.of(e.event().eventTime()));
@@ -266,11 +282,7 @@ public class StreamWarehouse {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE staging.order_events o SET lake_key = u.k
-                FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::text[]) AS u(id, p, off, k)
-                WHERE o.event_id = u.id AND o.kafka_partition = u.p AND o.kafka_offset = u.off
-                  AND o.lake_key IS DISTINCT FROM u.k""")) {
+        try (PreparedStatement ps = c.prepareStatement(relinkReadAgain)) {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
             ps.setArray(2, c.createArrayOf("integer", parts.toArray()));
             ps.setArray(3, c.createArrayOf("bigint", offsets.toArray()));
@@ -279,31 +291,50 @@ public class StreamWarehouse {
         }
     }
 
-    private void addToWindows(Connection c, Map<List<Object>, long[]> counts, Map<List<Object>, BigDecimal> revenue)
-            throws SQLException {
-        if (counts.isEmpty()) {
+    private void addToWindows(Connection c, Map<List<Object>, Window> windows) throws SQLException {
+        if (windows.isEmpty()) {
             return;
         }
-        List<String> categories = new ArrayList<>();
-        List<String> hours = new ArrayList<>();
-        List<Long> orderCounts = new ArrayList<>();
-        List<String> sums = new ArrayList<>();
-        List<Long> corrections = new ArrayList<>();
-        counts.forEach((window, count) -> {
-            categories.add((String) window.get(0));
-            hours.add(window.get(1).toString());
-            orderCounts.add(count[0]);
-            sums.add(revenue.get(window).toPlainString());
-            corrections.add(count[1]);
-        });
-        try (PreparedStatement ps = c.prepareStatement(ADD_TO_WINDOWS + """
-                SELECT cat, h::timestamptz, n, r::numeric, k
-                FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) AS u(cat, h, n, r, k)""" + ADDED)) {
-            ps.setArray(1, c.createArrayOf("text", categories.toArray()));
-            ps.setArray(2, c.createArrayOf("text", hours.toArray()));
-            ps.setArray(3, c.createArrayOf("bigint", orderCounts.toArray()));
-            ps.setArray(4, c.createArrayOf("text", sums.toArray()));
-            ps.setArray(5, c.createArrayOf("bigint", corrections.toArray()));
+        int groups = sql.groupBy().size();
+        int n = windows.size();
+        List<Object[]> arrays = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            arrays.add(new Object[n]);
+            types.add(StreamSql.arrayType(sql.groupBy().get(g)));
+        }
+        Object[] starts = new Object[n];
+        Object[] counts = new Object[n];
+        List<Object[]> sums = new ArrayList<>();
+        for (int m = 0; m < sql.summed().size(); m++) {
+            sums.add(new Object[n]);
+        }
+        Object[] corrections = new Object[n];
+        int i = 0;
+        for (Map.Entry<List<Object>, Window> w : windows.entrySet()) {
+            for (int g = 0; g < groups; g++) {
+                arrays.get(g)[i] = StreamSql.arrayValue(w.getKey().get(g));
+            }
+            starts[i] = w.getKey().get(groups).toString();
+            counts[i] = w.getValue().events;
+            for (int m = 0; m < sums.size(); m++) {
+                sums.get(m)[i] = w.getValue().sums[m].toPlainString();
+            }
+            corrections[i] = w.getValue().corrections;
+            i++;
+        }
+        arrays.add(starts);
+        types.add("text");
+        arrays.add(counts);
+        types.add("bigint");
+        for (Object[] sum : sums) {
+            arrays.add(sum);
+            types.add("text");
+        }
+        arrays.add(corrections);
+        types.add("bigint");
+        try (PreparedStatement ps = c.prepareStatement(addToWindows)) {
+            StreamSql.bind(c, ps, types, arrays);
             ps.executeUpdate();
         }
     }

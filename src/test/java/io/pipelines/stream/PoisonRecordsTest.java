@@ -66,7 +66,7 @@ class PoisonRecordsTest {
     }
 
     static boolean poison(MicroBatch.Entry e) {
-        return e.event() != null && e.event().customerId() == 666;
+        return e.event() != null && e.event().get("customer_id").equals(666L);
     }
 
     /** A batch of valid events on partition 0, offsets 0.., those of the given offsets of customer 666. */
@@ -76,7 +76,7 @@ class PoisonRecordsTest {
             long offset = i;
             long customer = Arrays.stream(poison).anyMatch(p -> p == offset) ? 666 : 1;
             entries.add(new MicroBatch.Entry(new ConsumerRecord<>("t", 0, offset, new byte[0], new byte[0]),
-                    new OrderEvent("e" + i, i, customer, "books", BigDecimal.ONE, "USD", Instant.EPOCH), null));
+                    OrdersDeclaration.event("e" + i, i, customer, "books", BigDecimal.ONE, "USD", Instant.EPOCH), null));
         }
         return new MicroBatch("t", entries);
     }

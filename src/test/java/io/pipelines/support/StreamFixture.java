@@ -40,6 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
+import io.pipelines.stream.StreamDeclarations;
 
 /**
  * Order events for the stream tests: made from a seed, sent to known partitions, and the result the
@@ -72,8 +73,11 @@ public class StreamFixture {
     private final JdbcTemplate jdbc;
     private final Lake lake;
 
-    public StreamFixture(PipelinesProperties properties, JdbcTemplate jdbc, Lake lake) {
+    private final String lakePrefix;
+
+    public StreamFixture(PipelinesProperties properties, JdbcTemplate jdbc, Lake lake, StreamDeclarations declarations) {
         this.settings = properties.getStream();
+        this.lakePrefix = declarations.get(settings.getName()).lakePrefix();
         this.jdbc = jdbc;
         this.lake = lake;
     }
@@ -455,14 +459,14 @@ public class StreamFixture {
         java.time.format.DateTimeFormatter folder = java.time.format.DateTimeFormatter
                 .ofPattern("'/dt='yyyy-MM-dd'/hour='HH'/'").withZone(java.time.ZoneOffset.UTC);
         Map<String, List<List<Object>>> objects = new TreeMap<>();
-        for (String key : lake.list(settings.getLakePrefix() + "/")) {
+        for (String key : lake.list(lakePrefix + "/")) {
             LakeReader.forEachRecord(lake, key, r -> {
                 if (r.get("event_id").toString().startsWith(prefix + "-")) {
                     objects.computeIfAbsent(key, k -> new ArrayList<>())
                             .add(List.of(r.get("kafka_partition"), r.get("kafka_offset")));
                     Object time = r.get("event_time");
                     Instant eventTime = time instanceof Instant i ? i : Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS);
-                    if (!key.startsWith(settings.getLakePrefix() + folder.format(eventTime) + r.get("kafka_partition") + "-")) {
+                    if (!key.startsWith(lakePrefix + folder.format(eventTime) + r.get("kafka_partition") + "-")) {
                         misfiled.add(r.get("event_id") + " of " + eventTime + " in " + key);
                     }
                 }

@@ -19,30 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Order events read from their bytes: edge cases against a table of literal events and reasons, and
+ * Order events read from their bytes by the declared schema of streams/orders-stream.yaml: edge cases against a table of literal events and reasons, and
  * the streaming read against the tree read (the same event, or the same reason).
  */
-class OrderEventParserTest {
+class RecordParserTest {
 
     private static final String VALID = "{\"event_id\":\"e-1\",\"order_id\":7,\"customer_id\":42,"
             + "\"product_category\":\"books\",\"total\":12.5,\"currency\":\"EUR\",\"event_time\":\"2026-11-25T10:15:30.123Z\"}";
 
-    private final OrderEventParser parser = new OrderEventParser(new ObjectMapper());
+    private final RecordParser parser = OrdersDeclaration.parser(new ObjectMapper());
 
     @Test
     void aValidEventInTheUsualFormIsReadWithEveryField() {
-        OrderEventParser.Parsed parsed = parser.parse(bytes(VALID));
+        RecordParser.Parsed parsed = parser.parse(bytes(VALID));
 
         assertThat(parsed.rejection()).isNull();
-        assertThat(parsed.event()).isEqualTo(new OrderEvent("e-1", 7, 42, "books", new BigDecimal("12.50"), "EUR",
+        assertThat(parsed.event()).isEqualTo(OrdersDeclaration.event("e-1", 7, 42, "books", new BigDecimal("12.50"), "EUR",
                 Instant.parse("2026-11-25T10:15:30.123Z")));
     }
 
     /** A record and what the parser must make of it: the event written out, or the reason of its rejection. */
-    private record Case(String record, OrderEvent event, String rejection) {
+    private record Case(String record, StreamEvent event, String rejection) {
     }
 
-    private static Case valid(String record, OrderEvent event) {
+    private static Case valid(String record, StreamEvent event) {
         return new Case(record, event, null);
     }
 
@@ -50,8 +50,8 @@ class OrderEventParserTest {
         return new Case(record, null, reason);
     }
 
-    private static OrderEvent event(String id, String total, String time) {
-        return new OrderEvent(id, 7, 42, "books", new BigDecimal(total), "EUR", Instant.parse(time));
+    private static StreamEvent event(String id, String total, String time) {
+        return OrdersDeclaration.event(id, 7, 42, "books", new BigDecimal(total), "EUR", Instant.parse(time));
     }
 
     @Test
@@ -78,7 +78,7 @@ class OrderEventParserTest {
                 valid(VALID.replace("\"e-1\"", "\"" + "x".repeat(200) + "\""), event("x".repeat(200), "12.50", time)),
                 rejected(VALID.replace("\"EUR\"", "42"), "field currency must be a non-empty string"),
                 valid(VALID.replace("\"books\"", "\"b\\u00f6cher \\\"x\\\"\""),
-                        new OrderEvent("e-1", 7, 42, "b\u00f6cher \"x\"", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
+                        OrdersDeclaration.event("e-1", 7, 42, "b\u00f6cher \"x\"", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
                 valid(VALID.replace(time, "2026-11-25T10:15:30Z"), event("e-1", "12.50", "2026-11-25T10:15:30Z")),
                 valid(VALID.replace(time, "2026-11-25T10:15:30.123456789Z"), event("e-1", "12.50", "2026-11-25T10:15:30.123456789Z")),
                 valid(VALID.replace(time, "2026-11-25T10:15:30+01:00"), event("e-1", "12.50", "2026-11-25T09:15:30Z")),
@@ -106,9 +106,9 @@ class OrderEventParserTest {
                         + "(U+D800) at position 1, which the warehouse cannot store"),
                 rejected(VALID.replace("\"EUR\"", "\"EU\\udc00\""), "field currency holds half of a surrogate pair "
                         + "(U+DC00) at position 2, which the warehouse cannot store"),
-                valid(VALID.replace("\"books\"", "\"\\ud83d\\udcda books\""), new OrderEvent("e-1", 7, 42,
+                valid(VALID.replace("\"books\"", "\"\\ud83d\\udcda books\""), OrdersDeclaration.event("e-1", 7, 42,
                         "\ud83d\udcda books", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
-                valid(VALID.replace("\"books\"", "\"a\\tb\\u0001\""), new OrderEvent("e-1", 7, 42,
+                valid(VALID.replace("\"books\"", "\"a\\tb\\u0001\""), OrdersDeclaration.event("e-1", 7, 42,
                         "a\tb\u0001", new BigDecimal("12.50"), "EUR", Instant.parse(time))),
                 valid(VALID.replace("}", ",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"more\":true}"), event("e-1", "12.50", time)),
                 valid(VALID.replace("}", ",\"event_id\":\"e-2\"}"), event("e-2", "12.50", time)),
@@ -124,15 +124,15 @@ class OrderEventParserTest {
                 rejected("", "empty record"));
 
         for (Case c : cases) {
-            OrderEventParser.Parsed parsed = parser.parse(bytes(c.record()));
-            assertThat(parsed).as(c.record()).isEqualTo(new OrderEventParser.Parsed(c.event(), c.rejection()));
+            RecordParser.Parsed parsed = parser.parse(bytes(c.record()));
+            assertThat(parsed).as(c.record()).isEqualTo(new RecordParser.Parsed(c.event(), c.rejection()));
         }
     }
 
     @Test
     void anEventTimeIsTakenUpToTheClockPlusTheSkewAllowed() {
         Clock clock = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
-        OrderEventParser p = new OrderEventParser(new ObjectMapper(), Duration.ofMinutes(5), clock);
+        RecordParser p = OrdersDeclaration.parser(new ObjectMapper(), clock);
         String time = "2026-11-25T10:15:30.123Z";
 
         assertThat(p.parse(bytes(VALID.replace(time, "2026-12-02T00:05:00Z"))).valid()).isTrue();
@@ -205,7 +205,7 @@ class OrderEventParserTest {
         for (ObjectMapper mapper : List.of(new ObjectMapper(),
                 new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS),
                 new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS))) {
-            OrderEventParser p = new OrderEventParser(mapper);
+            RecordParser p = OrdersDeclaration.parser(mapper);
             for (String record : records) {
                 assertThat(p.parse(bytes(record))).as(record).isEqualTo(p.parseTree(bytes(record)));
             }
