@@ -31,10 +31,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pipelines.config.PipelinesProperties;
-import io.pipelines.stream.DeadLetters;
 import io.pipelines.stream.StreamConsumer;
-import io.pipelines.stream.StreamConsumers;
-import io.pipelines.stream.StreamLake;
+import io.pipelines.stream.DeclaredStream;
+import io.pipelines.stream.Streams;
 import io.pipelines.stream.StreamMetrics;
 
 /**
@@ -45,6 +44,8 @@ import io.pipelines.stream.StreamMetrics;
 public final class StreamBenchmark {
 
     private static final String TOPIC = "bench_orders";
+    /** The consumer group of orders_stream (streams/orders-stream.yaml, ORDERS_STREAM_GROUP unset). */
+    private static final String GROUP = "warehouse-loader";
     private static final int RATE = 10_000;
     private static final int RATE_SECONDS = 30;
 
@@ -59,6 +60,16 @@ public final class StreamBenchmark {
         System.exit(0);
     }
 
+    /** The stream the benchmark drains: orders_stream, on the benchmark's topic. */
+    private static DeclaredStream orders(BenchService service) {
+        DeclaredStream orders = service.bean(Streams.class).get("orders_stream");
+        if (!orders.declaration().source().topic().equals(TOPIC) || !orders.declaration().source().group().equals(GROUP)) {
+            throw new IllegalStateException("orders_stream reads " + orders.declaration().source() + ", not " + TOPIC
+                    + " in group " + GROUP);
+        }
+        return orders;
+    }
+
     private static void run(String[] args) throws Exception {
         int events = Integer.parseInt(args[0]);
         Report report = new Report(Path.of(args[1]));
@@ -66,7 +77,7 @@ public final class StreamBenchmark {
         String batchSize = args[2];
         boolean latencyToo = Boolean.parseBoolean(args[3]);
         List<String> overrides = new java.util.ArrayList<>(List.of(
-                "--pipelines.stream.topic=" + TOPIC, "--pipelines.stream.dead-letter-topic=" + TOPIC + ".dlq"));
+                "--ORDERS_TOPIC=" + TOPIC, "--ORDERS_DLQ_TOPIC=" + TOPIC + ".dlq"));
         for (int i = 4; i < args.length; i++) {
             overrides.add(args[i]); // more settings, e.g. --pipelines.stream.consumers=3
         }
@@ -76,7 +87,7 @@ public final class StreamBenchmark {
         try (BenchService service = BenchService.start("target/bench-b2-" + batchSize, overrides.toArray(String[]::new))) {
             // The stream's route runs (its consumers hand their batches to it), but the service's own
             // consumers are stopped at once: the benchmark's consumers drain the topic, timed.
-            service.bean(StreamConsumers.class).stop();
+            orders(service).consumers().stop();
             PipelinesProperties.Stream settings = service.properties.getStream();
             Instant base = Instant.now().minus(Duration.ofDays(2));
             long produce = produce(settings, events, i -> base.plusMillis(i));
@@ -168,7 +179,7 @@ public final class StreamBenchmark {
     private static long drain(BenchService service, PipelinesProperties.Stream settings) throws Exception {
         List<StreamConsumer> consumers = new java.util.ArrayList<>();
         for (int i = 0; i < settings.getConsumers(); i++) {
-            consumers.add(service.bean(StreamConsumers.class).newConsumer(i == 0 ? "bench-drain" : "bench-drain-" + i));
+            consumers.add(orders(service).consumers().newConsumer(i == 0 ? "bench-drain" : "bench-drain-" + i));
         }
         long t0 = System.nanoTime();
         consumers.forEach(StreamConsumer::start);
@@ -188,12 +199,13 @@ public final class StreamBenchmark {
      */
     private static List<String> steps(BenchService service) throws Exception {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Timer batches = service.bean(MeterRegistry.class).get("pipeline.stream.batch.load.duration").timer();
+        Timer batches = service.bean(MeterRegistry.class).get("pipeline.stream.batch.load.duration")
+                .tag("pipeline", "orders_stream").timer();
         long count = batches.count();
         List<String> rows = new java.util.ArrayList<>();
         Map<Integer, String> ordered = new java.util.TreeMap<>();
         for (ObjectName name : jmx.queryNames(new ObjectName("org.apache.camel:type=processors,*"), null)) {
-            if (!service.properties.getStream().getName().equals(jmx.getAttribute(name, "RouteId"))) {
+            if (!orders(service).name().equals(jmx.getAttribute(name, "RouteId"))) {
                 continue;
             }
             long total = (Long) jmx.getAttribute(name, "TotalProcessingTime");
@@ -202,7 +214,8 @@ public final class StreamBenchmark {
                     total / 1e3, (double) total / Math.max(1, count)));
         }
         rows.addAll(ordered.values());
-        for (Timer step : service.bean(MeterRegistry.class).find("pipeline.stream.batch.step.duration").timers()) {
+        for (Timer step : service.bean(MeterRegistry.class).find("pipeline.stream.batch.step.duration")
+                .tag("pipeline", "orders_stream").timers()) {
             double ms = step.totalTime(TimeUnit.MILLISECONDS);
             rows.add(String.format("| &nbsp;&nbsp;of which %s (land and load run at the same time) | %.2f s | %.1f ms |",
                     step.getId().getTag("step"), ms / 1e3, ms / Math.max(1, count)));
@@ -215,10 +228,10 @@ public final class StreamBenchmark {
 
     private static Timer latency(BenchService service, PipelinesProperties.Stream settings) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        StreamMetrics metrics = new StreamMetrics(registry, service.properties);
-        StreamConsumers consumers = service.bean(StreamConsumers.class);
-        StreamConsumer consumer = new StreamConsumer(settings, "bench-latency", consumers.newConsumerHandler(),
-                service.bean(StreamLake.class), metrics, service.bean(DeadLetters.class));
+        DeclaredStream orders = orders(service);
+        StreamMetrics metrics = new StreamMetrics(registry, orders.name());
+        StreamConsumer consumer = new StreamConsumer(orders.declaration(), settings, "bench-latency",
+                orders.consumers().newConsumerHandler(), orders.lake(), metrics, orders.deadLetters());
         consumer.start();
         try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
             long start = System.nanoTime();
@@ -251,7 +264,7 @@ public final class StreamBenchmark {
     private static void awaitCommitted(PipelinesProperties.Stream settings) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers()))) {
             while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.getGroupId())
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                         .partitionsToOffsetAndMetadata().get();
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 for (int p = 0; p < 3; p++) {

@@ -297,7 +297,7 @@ class ClusterTest extends ServiceProcessTest {
             b.launch();
             a.awaitUp();
             b.awaitUp();
-            String group = properties.getStream().getGroupId();
+            String group = orders.source().group();
             List<Set<Integer>> split = new ArrayList<>();
             await("the group's partitions split between the two").atMost(WAIT).until(() -> {
                 ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()

@@ -38,7 +38,10 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.stream.DeadLetters;
 import io.pipelines.stream.MicroBatch;
 import io.pipelines.stream.StreamConsumer;
+import io.pipelines.stream.DeclaredStream;
 import io.pipelines.stream.StreamConsumers;
+import io.pipelines.stream.StreamDeclaration;
+import io.pipelines.stream.Streams;
 import io.pipelines.stream.StreamLake;
 import io.pipelines.stream.StreamMetrics;
 import io.pipelines.support.AnotherService;
@@ -53,14 +56,22 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     private static final Duration DRAIN = Duration.ofSeconds(90);
 
     @Autowired
-    StreamConsumers consumers;
+    void ordersStream(Streams streams) {
+        DeclaredStream s = streams.get("orders_stream");
+        orders = s.declaration();
+        consumers = s.consumers();
+        streamLake = s.lake();
+        streamMetrics = s.metrics();
+        deadLetters = s.deadLetters();
+    }
+
     @Autowired
     PipelinesProperties properties;
-    @Autowired
+    /** The parts of orders_stream in the test's service. */
+    StreamDeclaration orders;
+    StreamConsumers consumers;
     StreamLake streamLake;
-    @Autowired
     StreamMetrics streamMetrics;
-    @Autowired
     DeadLetters deadLetters;
     @Autowired
     JdbcTemplate jdbc;
@@ -75,7 +86,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         List<ProducerRecord<byte[], byte[]>> planned = stream.plan("su", 1500, stream.freshHour(), 21);
         List<Sent> sent = new java.util.ArrayList<>(stream.send(planned.subList(0, 700)));
         await().atMost(DRAIN).until(() -> stream.loadedEvents("su").size() > 100);
-        double failures = registry.get("pipeline.stream.batch.failures").counter().count();
+        double failures = registry.get("pipeline.stream.batch.failures").tag("pipeline", "orders_stream").counter().count();
         // As Hawtio does it: the route's operation in JMX.
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName route = jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"orders_stream\",*"), null)
@@ -104,15 +115,15 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         stream.awaitAllCommitted(DRAIN);
 
         assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
-        assertThat(registry.get("pipeline.stream.batch.failures").counter().count()).as("no batch failed")
+        assertThat(registry.get("pipeline.stream.batch.failures").tag("pipeline", "orders_stream").counter().count()).as("no batch failed")
                 .isEqualTo(failures);
         stream.assertExactly("su", sent, before);
     }
 
     @AfterEach
     void serviceConsumersRunAgain() throws Exception {
-        if (camel.getRouteController().getRouteStatus(properties.getStream().getName()).isSuspended()) {
-            camel.getRouteController().resumeRoute(properties.getStream().getName());
+        if (camel.getRouteController().getRouteStatus(orders.name()).isSuspended()) {
+            camel.getRouteController().resumeRoute(orders.name());
         }
         if (consumers.consumers().isEmpty()) {
             consumers.start();
@@ -148,13 +159,13 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
             stream.assertExactly("pz", sent, before);
             assertThat(jdbc.queryForList("SELECT task || ' ' || error_class || ': ' || message FROM etl.dead_letters "
                     + "WHERE source_topic = ? AND payload->>'keyText' LIKE 'pz-poison-refused%'", String.class,
-                    properties.getStream().getTopic()))
+                    orders.source().topic()))
                     .hasSize(3).allSatisfy(letter -> assertThat(letter).startsWith("load RefusedByWarehouse: refused by the "
                             + "warehouse: ERROR: new row for relation \"order_events\" violates check constraint").endsWith(
                             "(SQLSTATE 23514)"));
             assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.dead_letters WHERE source_topic = ? AND task = 'parse' "
                     + "AND payload->>'keyText' LIKE 'pz-poison%' AND payload->>'valueText' IS NULL", Long.class,
-                    properties.getStream().getTopic())).as("bytes with a NUL kept in base64 only").isPositive();
+                    orders.source().topic())).as("bytes with a NUL kept in base64 only").isPositive();
         } finally {
             stream.refuseCustomer666(false);
         }
@@ -178,14 +189,16 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         assertThat(expected.corrections()).contains("al-c0b", "al-c1b", "al-c2b");
         assertThat(expected.corrections()).as("the plan has events within the allowed lateness").isNotEmpty();
 
-        try (ConfigurableApplicationContext lenient = AnotherService.start("--pipelines.stream.allowed-lateness=5m")) {
+        try (ConfigurableApplicationContext lenient = AnotherService.start("--ORDERS_STREAM_ALLOWED_LATENESS=5m")) {
             // First a consumer of that instance that crashes after its first load, before its commit: the
             // corrections it loaded must not be counted again when its batch is read again.
-            StreamConsumers theirs = lenient.getBean(StreamConsumers.class);
+            DeclaredStream lenientOrders = lenient.getBean(Streams.class).get("orders_stream");
+            assertThat(lenientOrders.declaration().window().allowedLateness()).isEqualTo(Duration.ofMinutes(5));
+            StreamConsumers theirs = lenientOrders.consumers();
             theirs.stop();
-            StreamConsumer crashing = new StreamConsumer(properties.getStream(), "test-crashing-lenient",
-                    theirs.newConsumerHandler(), lenient.getBean(StreamLake.class), lenient.getBean(StreamMetrics.class),
-                    lenient.getBean(DeadLetters.class)) {
+            StreamConsumer crashing = new StreamConsumer(lenientOrders.declaration(), properties.getStream(),
+                    "test-crashing-lenient", theirs.newConsumerHandler(), lenientOrders.lake(), lenientOrders.metrics(),
+                    lenientOrders.deadLetters()) {
                 @Override
                 protected void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, MicroBatch loaded) {
                     throw new SimulatedCrash();
@@ -293,7 +306,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         Map<String, Object> letter = jdbc.queryForMap("SELECT id, task, message, source_partition, source_offset, "
                 + "payload->>'valueText' AS text, convert_from(decode(payload->>'key', 'base64'), 'UTF8') AS key "
                 + "FROM etl.dead_letters WHERE source_topic = ? AND convert_from(decode(payload->>'key', 'base64'), 'UTF8') "
-                + "LIKE 's7-%' ORDER BY id LIMIT 1", properties.getStream().getTopic());
+                + "LIKE 's7-%' ORDER BY id LIMIT 1", orders.source().topic());
         String key = (String) letter.get("key");
         Sent poison = sent.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
         assertThat(letter.get("task")).isEqualTo("parse");
@@ -311,7 +324,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         TestApi.Response again = api.post("/api/dead-letters/" + letter.get("id") + "/replay", "");
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.json().get("replayed").asBoolean()).as("replayed before: not sent again").isFalse();
-        assertThat(stream.records(properties.getStream().getTopic()).stream()
+        assertThat(stream.records(orders.source().topic()).stream()
                 .filter(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8))).count())
                 .as("the record in the topic: sent by the test, then by the replay").isEqualTo(2);
     }
@@ -413,9 +426,9 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
             }
             return loaded;
         };
-        StreamConsumer slow = new StreamConsumer(properties.getStream(), "test-slow", recording, streamLake, streamMetrics,
+        StreamConsumer slow = new StreamConsumer(orders, properties.getStream(), "test-slow", recording, streamLake, streamMetrics,
                 deadLetters);
-        StreamConsumer joining = new StreamConsumer(properties.getStream(), "test-joining", recording, streamLake,
+        StreamConsumer joining = new StreamConsumer(orders, properties.getStream(), "test-joining", recording, streamLake,
                 streamMetrics, deadLetters);
         try {
             slow.start();
@@ -481,9 +494,9 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
             }
             return loaded;
         };
-        StreamConsumer slow = new StreamConsumer(slowSettings, "test-slow-" + prefix, recording, streamLake, streamMetrics,
+        StreamConsumer slow = new StreamConsumer(orders, slowSettings, "test-slow-" + prefix, recording, streamLake, streamMetrics,
                 deadLetters);
-        StreamConsumer joining = new StreamConsumer(joiningSettings, "test-joining-" + prefix, recording, streamLake,
+        StreamConsumer joining = new StreamConsumer(orders, joiningSettings, "test-joining-" + prefix, recording, streamLake,
                 streamMetrics, deadLetters);
         try {
             slow.start();
@@ -513,14 +526,9 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     private PipelinesProperties.Stream settingsWith(String assignor) {
         PipelinesProperties.Stream from = properties.getStream();
         PipelinesProperties.Stream s = new PipelinesProperties.Stream();
-        s.setName(from.getName());
         s.setBootstrapServers(from.getBootstrapServers());
-        s.setTopic(from.getTopic());
-        s.setDeadLetterTopic(from.getDeadLetterTopic());
-        s.setGroupId(from.getGroupId());
         s.setBatchSize(from.getBatchSize());
         s.setBatchInterval(from.getBatchInterval());
-        s.setMaxOutOfOrderness(from.getMaxOutOfOrderness());
         s.setRetryInitialDelay(from.getRetryInitialDelay());
         s.setRetryMaxDelay(from.getRetryMaxDelay());
         Map<String, String> kafka = new java.util.LinkedHashMap<>(from.getKafka());
@@ -555,7 +563,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     private double failures() {
-        return api.metric("pipeline_stream_batch_failures_total");
+        return api.metric("pipeline_stream_batch_failures_total", "pipeline", "orders_stream");
     }
 
     /** A consumer that dies right after its first load, before committing: what a crash does. */
@@ -563,7 +571,7 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         volatile boolean crashed;
 
         CrashingConsumer() {
-            super(properties.getStream(), "test-crashing", consumers.newConsumerHandler(), streamLake, streamMetrics,
+            super(orders, properties.getStream(), "test-crashing", consumers.newConsumerHandler(), streamLake, streamMetrics,
                     deadLetters);
         }
 

@@ -71,6 +71,27 @@ class StartupFailureTest {
                 "Unknown node id: no-such-step", "in file:" + broken + ", line 6, column 11");
     }
 
+    @Test
+    void aStreamDeclarationWithAMistakeStopsStartUpNamingTheFileLineAndKey() throws Exception {
+        Path streams = Files.createDirectories(DIR.resolve("more-streams"));
+        Files.writeString(streams.resolve("clicks.yaml"), """
+                stream: clicks
+                source: { topic: clicks, group: clicks-loader, deadLetterTopic: clicks.dlq }
+                record:
+                  key: click_id
+                  eventTime: clicked_at
+                  fields:
+                    - { name: click_id, type: text }
+                    - { name: clicked_at, type: timestamp }
+                staging: staging.clicks
+                window: { table: analytics.clicks, size: 1m, start: minute, groupBy: [], count: clicks }
+                lake: { prefix: raw/stream/clicks }
+                """);
+        assertStartFails("bad-stream", List.of("pipelines.stream.folders=streams," + streams),
+                streams + "/clicks.yaml:8: record.fields[1].type: unknown type 'timestamp' (text, bigint, integer, "
+                        + "numeric(p,s), boolean or timestamptz)");
+    }
+
     /** Starts the service on the local profile with these settings and checks it ends, logging {@code expected}. */
     private static void assertStartFails(String name, List<String> settings, String... expected) throws Exception {
         Path data = DIR.resolve(name);

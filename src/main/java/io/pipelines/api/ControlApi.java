@@ -25,9 +25,9 @@ import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunRecord;
 import io.pipelines.config.SourceDefinition;
 import io.pipelines.stream.LateEvents;
+import io.pipelines.stream.DeclaredStream;
 import io.pipelines.stream.StreamDeclaration;
-import io.pipelines.stream.StreamDeclarations;
-import io.pipelines.stream.StreamConsumers;
+import io.pipelines.stream.Streams;
 
 /**
  * What the REST API (routes/rest-api.camel.yaml) and the JMX operations do: every input is checked
@@ -43,15 +43,13 @@ public class ControlApi {
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxBackfillDays;
-    private final PipelinesProperties.Stream stream;
-    private final StreamConsumers consumers;
+    private final PipelinesProperties.Stream streamSettings;
+    private final Streams streams;
     private final CamelContext camel;
-    private final LateEvents lateEvents;
-    private final StreamDeclaration declaration;
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
-                      ObjectMapper json, Clock clock, PipelinesProperties properties, StreamConsumers consumers,
-                      LateEvents lateEvents, CamelContext camel, StreamDeclarations declarations) {
+                      ObjectMapper json, Clock clock, PipelinesProperties properties, Streams streams,
+                      CamelContext camel) {
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -59,11 +57,9 @@ public class ControlApi {
         this.json = json;
         this.clock = clock;
         this.maxBackfillDays = properties.getRuns().getMaxBackfillDays();
-        this.stream = properties.getStream();
-        this.consumers = consumers;
+        this.streamSettings = properties.getStream();
+        this.streams = streams;
         this.camel = camel;
-        this.lateEvents = lateEvents;
-        this.declaration = declarations.get(stream.getName());
     }
 
     /**
@@ -81,8 +77,8 @@ public class ControlApi {
     }
 
     private Map<String, Object> control(String name, boolean suspend) throws Exception {
-        if (stream.getName().equals(name)) {
-            requireStreamEnabled();
+        if (stream(name) != null) {
+            requireStreamEnabled(name);
             if (suspend) {
                 camel.getRouteController().suspendRoute(name);
             } else {
@@ -99,40 +95,51 @@ public class ControlApi {
         return Map.of("pipeline", name, "state", state(name));
     }
 
-    private void requireStreamEnabled() {
-        if (!stream.isEnabled()) {
-            throw ApiProblem.conflict("Stream " + stream.getName() + " is disabled (pipelines.stream.enabled=false)");
+    private void requireStreamEnabled(String name) {
+        if (!streamSettings.isEnabled()) {
+            throw ApiProblem.conflict("Stream " + name + " is disabled (pipelines.stream.enabled=false)");
         }
     }
 
     private String state(String name) {
-        return stream.getName().equals(name) ? streamState() : schedules.state(name);
+        return stream(name) != null ? streamState(name) : schedules.state(name);
+    }
+
+    /** The stream of this name when it is declared and has its route here; null otherwise. */
+    private DeclaredStream stream(String name) {
+        return streams.has(name) && camel.getRoute(name) != null ? streams.get(name) : null;
+    }
+
+    /** The streams that run here: declared, with a route. */
+    private List<DeclaredStream> streams() {
+        return streams.all().stream().filter(s -> camel.getRoute(s.name()) != null).toList();
     }
 
     /** disabled, or the state of the stream's consumers in this instance: started, suspended or stopped. */
-    public String streamState() {
-        return !stream.isEnabled() ? "disabled" : consumers.state();
+    public String streamState(String name) {
+        return !streamSettings.isEnabled() ? "disabled" : streams.get(name).consumers().state();
     }
 
-    /** GET /api/pipelines: the batch pipelines, the source pipelines, then the stream. */
+    /** GET /api/pipelines: the batch pipelines, the source pipelines, then the streams. */
     public List<Map<String, Object>> listPipelines() {
         List<Map<String, Object>> pipelines = new java.util.ArrayList<>(catalog.all().stream()
                 .map(p -> catalog.isSource(p.name()) ? describe(catalog.source(p.name())) : describe(p)).toList());
-        pipelines.add(describeStream());
+        streams().forEach(s -> pipelines.add(describe(s)));
         return pipelines;
     }
 
-    private Map<String, Object> describeStream() {
-        PipelinesProperties.Stream s = stream;
+    private Map<String, Object> describe(DeclaredStream stream) {
+        StreamDeclaration d = stream.declaration();
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", s.getName());
+        view.put("name", d.name());
         view.put("type", "stream");
-        view.put("description", "Events of Kafka topic " + s.getTopic() + " into the lake (" + declaration.lakePrefix()
-                + "), " + declaration.staging() + " and " + declaration.window().table() + " (declared in "
-                + declaration.file() + ")");
-        view.put("source", Map.of("topic", s.getTopic(), "consumerGroup", s.getGroupId(),
-                "deadLetterTopic", s.getDeadLetterTopic()));
-        view.put("state", streamState());
+        view.put("description", "Events of Kafka topic " + d.source().topic() + " into the lake (" + d.lakePrefix()
+                + "), " + d.staging() + " and " + d.window().table() + " (declared in " + d.file() + ")");
+        view.put("source", Map.of("topic", d.source().topic(), "consumerGroup", d.source().group(),
+                "deadLetterTopic", d.source().deadLetterTopic()));
+        view.put("window", Map.of("table", d.window().table(), "size", d.window().size().toString(),
+                "allowedLateness", d.window().allowedLateness().toString()));
+        view.put("state", streamState(d.name()));
         return view;
     }
 
@@ -195,7 +202,8 @@ public class ControlApi {
      * into their windows (each once; see {@link LateEvents}); answers the ones folded now and the others.
      */
     public Map<String, Object> foldLateEvents(String name, String body) {
-        if (!stream.getName().equals(name)) {
+        DeclaredStream stream = stream(name);
+        if (stream == null) {
             requirePipeline(name);
             throw ApiProblem.badRequest(null, "Pipeline " + name + " is not a stream: it has no late events");
         }
@@ -211,7 +219,7 @@ public class ControlApi {
             }
             eventIds.add(id.asText());
         }
-        LateEvents.Folded folded = lateEvents.fold(eventIds);
+        LateEvents.Folded folded = stream.lateEvents().fold(eventIds);
         return Map.of("folded", folded.folded(), "notFolded", folded.notFolded());
     }
 

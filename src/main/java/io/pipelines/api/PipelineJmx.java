@@ -15,15 +15,15 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.schedule.PipelineSchedules;
-import io.pipelines.stream.LateEvents;
+import io.pipelines.stream.DeclaredStream;
+import io.pipelines.stream.Streams;
 
 /**
  * Registers one {@link PipelineControlMBean} per pipeline, each operation through {@link ControlApi}, and
- * the stream's {@link StreamControlMBean}.
+ * one {@link StreamControlMBean} per declared stream.
  */
 @Component
 public class PipelineJmx implements DisposableBean {
@@ -33,17 +33,15 @@ public class PipelineJmx implements DisposableBean {
     private final PipelineCatalog catalog;
     private final PipelineSchedules schedules;
     private final ControlApi api;
+    private final Streams streams;
     private final DeadLetterApi deadLetters;
-    private final LateEvents lateEvents;
-    private final String stream;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
     public PipelineJmx(PipelineCatalog catalog, PipelineSchedules schedules, ControlApi api, DeadLetterApi deadLetters,
-                       LateEvents lateEvents, PipelinesProperties properties) {
-        this.lateEvents = lateEvents;
-        this.stream = properties.getStream().getName();
+                       Streams streams) {
         this.catalog = catalog;
+        this.streams = streams;
         this.schedules = schedules;
         this.api = api;
         this.deadLetters = deadLetters;
@@ -61,10 +59,13 @@ public class PipelineJmx implements DisposableBean {
             server.registerMBean(new StandardMBean(new Control(pipeline), PipelineControlMBean.class), name);
             registered.add(name);
         }
-        ObjectName streamName = streamObjectName(stream);
-        if (!server.isRegistered(streamName)) {
-            server.registerMBean(new StandardMBean(new Stream(), StreamControlMBean.class), streamName);
-            registered.add(streamName);
+        // Every declared stream (its route may not have started yet when the service is ready).
+        for (DeclaredStream stream : streams.all()) {
+            ObjectName streamName = streamObjectName(stream.name());
+            if (!server.isRegistered(streamName)) {
+                server.registerMBean(new StandardMBean(new Stream(stream), StreamControlMBean.class), streamName);
+                registered.add(streamName);
+            }
         }
     }
 
@@ -73,20 +74,26 @@ public class PipelineJmx implements DisposableBean {
     }
 
     private final class Stream implements StreamControlMBean {
+        private final DeclaredStream stream;
+
+        Stream(DeclaredStream stream) {
+            this.stream = stream;
+        }
+
         @Override
         public String getName() {
-            return stream;
+            return stream.name();
         }
 
         @Override
         public String getState() {
-            return api.streamState();
+            return api.streamState(stream.name());
         }
 
         @Override
         public String foldLateEvents(String eventIds) {
             // LateEvents refuses no ids or too many, naming the bound.
-            return lateEvents.fold(java.util.Arrays.stream(eventIds == null ? new String[0] : eventIds.split(","))
+            return stream.lateEvents().fold(java.util.Arrays.stream(eventIds == null ? new String[0] : eventIds.split(","))
                     .map(String::strip).filter(id -> !id.isEmpty()).toList()).toString();
         }
     }

@@ -35,7 +35,7 @@ public class PipelinesProperties {
     /** Source databases by name. */
     @Valid
     private final Map<String, Connection> connections = new LinkedHashMap<>();
-    /** The event-driven pipeline orders_stream. */
+    /** What every stream shares (each stream's own declaration is a file under streams/). */
     @Valid
     private final Stream stream = new Stream();
     /** How a failed task is tried again (each pipeline may override any of it). */
@@ -342,22 +342,15 @@ public class PipelinesProperties {
     }
 
     public static class Stream {
-        /** Consume the topic at all; false leaves the stream pipeline idle. */
+        /** Run the streams at all (their routes start with it); false leaves every stream idle. */
         private boolean enabled = true;
-        /** Name of the pipeline (route id, metrics tag, key of its watermarks). */
-        @NotBlank
-        private String name = "orders_stream";
+        /**
+         * Folders whose *.yaml files declare the streams, one file per stream (relative to the working folder,
+         * like sql/ and quality/). A stream runs where a route starts from pipelines-stream:<stream>.
+         */
+        private List<String> folders = new ArrayList<>(List.of("streams"));
         /** Kafka brokers, host:port[,host:port]. */
         private String bootstrapServers = "";
-        /** Topic of the order events. */
-        @NotBlank
-        private String topic = "orders";
-        /** Topic that receives the records that cannot be parsed, with the reason in their headers. */
-        @NotBlank
-        private String deadLetterTopic = "orders.dlq";
-        /** Consumer group; its committed offsets are the stream's progress. */
-        @NotBlank
-        private String groupId = "warehouse-loader";
         /**
          * A micro-batch closes at this many records (also the consumer's max.poll.records) or batch-interval
          * after its first record, whichever comes first. Each batch costs three Parquet objects, a warehouse
@@ -368,14 +361,6 @@ public class PipelinesProperties {
         private int batchSize = 10000;
         /** A micro-batch closes this long after its first record, or at batch-size records, whichever comes first. */
         private Duration batchInterval = Duration.ofSeconds(5);
-        /** Bounded out-of-orderness: the watermark is the largest event time seen minus this. */
-        private Duration maxOutOfOrderness = Duration.ofSeconds(30);
-        /**
-         * An event whose window has ended before the watermark, by no more than this, still goes into its window
-         * (in the same transaction, counted in the window's corrections, its updated_at set); later than that it
-         * goes to etl.late_events, from where a replay can fold it into its window. 0: every such event is late.
-         */
-        private Duration allowedLateness = Duration.ZERO;
         /**
          * An event time later than the service's clock plus this is refused (a dead letter): one event from a
          * producer whose clock is far ahead would otherwise move its partition's watermark for good, and every
@@ -394,24 +379,14 @@ public class PipelinesProperties {
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getName() { return name; }
-        public void setName(String name) { this.name = name; }
+        public List<String> getFolders() { return folders; }
+        public void setFolders(List<String> folders) { this.folders = folders; }
         public String getBootstrapServers() { return bootstrapServers; }
         public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
-        public String getTopic() { return topic; }
-        public void setTopic(String topic) { this.topic = topic; }
-        public String getDeadLetterTopic() { return deadLetterTopic; }
-        public void setDeadLetterTopic(String deadLetterTopic) { this.deadLetterTopic = deadLetterTopic; }
-        public String getGroupId() { return groupId; }
-        public void setGroupId(String groupId) { this.groupId = groupId; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public Duration getBatchInterval() { return batchInterval; }
         public void setBatchInterval(Duration batchInterval) { this.batchInterval = batchInterval; }
-        public Duration getMaxOutOfOrderness() { return maxOutOfOrderness; }
-        public void setMaxOutOfOrderness(Duration maxOutOfOrderness) { this.maxOutOfOrderness = maxOutOfOrderness; }
-        public Duration getAllowedLateness() { return allowedLateness; }
-        public void setAllowedLateness(Duration allowedLateness) { this.allowedLateness = allowedLateness; }
         public Duration getMaxClockSkew() { return maxClockSkew; }
         public void setMaxClockSkew(Duration maxClockSkew) { this.maxClockSkew = maxClockSkew; }
         public Duration getRetryInitialDelay() { return retryInitialDelay; }

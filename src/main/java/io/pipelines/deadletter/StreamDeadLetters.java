@@ -47,7 +47,6 @@ public class StreamDeadLetters {
     private final ObjectMapper json;
     private final KafkaNotices kafka;
     private final DeadLetterStore store;
-    private final String pipeline;
     private final String topic;
 
     public StreamDeadLetters(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, KafkaNotices kafka,
@@ -57,12 +56,12 @@ public class StreamDeadLetters {
         this.json = json;
         this.kafka = kafka;
         this.store = store;
-        this.pipeline = properties.getStream().getName();
         this.topic = properties.getDeadLetters().getTopic();
     }
 
     /** Records the batch's rejected records (the batch stays the route's body: the consumer commits it). */
     public void record(MicroBatch batch) throws JsonProcessingException {
+        String pipeline = batch.stream();
         List<DeadLetter> added = new ArrayList<>();
         for (MicroBatch.Entry e : batch.rejected()) {
             Map<String, Object> payload = payload(e);
@@ -120,7 +119,7 @@ public class StreamDeadLetters {
             return true;
         }));
         if (sent) {
-            log.info("{}: dead letter {} replayed: record {}-{}@{} sent to {} again", pipeline, letter.id(), p.get("topic"),
+            log.info("{}: dead letter {} replayed: record {}-{}@{} sent to {} again", letter.pipeline(), letter.id(), p.get("topic"),
                     p.get("partition"), p.get("offset"), p.get("topic"));
         }
         return sent;

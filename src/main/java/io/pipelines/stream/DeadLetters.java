@@ -5,9 +5,7 @@ import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
 
 /**
  * The dead letter records of a batch: each record that could not be parsed, with its original
@@ -15,7 +13,6 @@ import io.pipelines.config.PipelinesProperties;
  * reason. The consumer sends them in the same Kafka transaction as the batch's offsets, so each
  * lands in the dead letter topic exactly once.
  */
-@Component
 public class DeadLetters {
 
     public static final String SOURCE_TOPIC = "dlq.source.topic";
@@ -25,8 +22,8 @@ public class DeadLetters {
 
     private final String topic;
 
-    public DeadLetters(PipelinesProperties properties) {
-        this.topic = properties.getStream().getDeadLetterTopic();
+    public DeadLetters(String topic) {
+        this.topic = topic;
     }
 
     public List<ProducerRecord<byte[], byte[]>> records(MicroBatch batch) {

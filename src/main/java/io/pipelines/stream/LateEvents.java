@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
 
 /**
  * Folds chosen late events (those of etl.late_events, beyond the stream's allowed lateness) into their
@@ -16,7 +14,6 @@ import io.pipelines.config.PipelinesProperties;
  * corrections, and marked folded, in one statement, so that an event is folded once however often
  * and however concurrently it is asked for.
  */
-@Component
 public class LateEvents {
 
     /** Most events one call folds. */
@@ -32,9 +29,7 @@ public class LateEvents {
 
     private final String foldLateEvents;
 
-    public LateEvents(JdbcTemplate jdbc, StreamMetrics metrics, StreamDeclarations declarations,
-                      PipelinesProperties properties) {
-        StreamDeclaration declaration = declarations.get(properties.getStream().getName());
+    public LateEvents(JdbcTemplate jdbc, StreamMetrics metrics, StreamDeclaration declaration) {
         this.jdbc = jdbc;
         this.metrics = metrics;
         this.stream = declaration.name();

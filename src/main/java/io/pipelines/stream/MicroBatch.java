@@ -43,16 +43,28 @@ public class MicroBatch {
         }
     }
 
+    private final String stream;
     private final String topic;
     private final List<Entry> entries;
 
-    public MicroBatch(String topic, List<Entry> entries) {
+    public MicroBatch(String stream, String topic, List<Entry> entries) {
+        this.stream = stream;
         this.topic = topic;
         this.entries = List.copyOf(entries);
     }
 
+    /** The stream (its declaration's name, the pipeline) whose records these are. */
+    public String stream() {
+        return stream;
+    }
+
     public String topic() {
         return topic;
+    }
+
+    /** Other records of the same stream and topic. */
+    public MicroBatch with(List<Entry> entries) {
+        return new MicroBatch(stream, topic, entries);
     }
 
     public List<Entry> entries() {
@@ -73,7 +85,7 @@ public class MicroBatch {
 
     /** The same records, those of the given offsets refused by the warehouse with the reason given for each. */
     public MicroBatch refusedOnLoad(Map<Entry, String> refused) {
-        return new MicroBatch(topic, entries.stream()
+        return with(entries.stream()
                 .map(e -> refused.containsKey(e) ? e.refusedOnLoad(refused.get(e)) : e).toList());
     }
 

@@ -7,8 +7,6 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
 
 /**
  * Finds the records of a batch that the warehouse refuses, so that they become dead letters and the
@@ -19,7 +17,6 @@ import org.springframework.stereotype.Component;
  * Only a refusal of the data counts (SQLSTATE class 22 data exception, 23 integrity constraint, 54
  * program limit): a warehouse that cannot be reached is waited for, as before.
  */
-@Component
 public class PoisonRecords {
 
     private static final Logger log = LoggerFactory.getLogger(PoisonRecords.class);
@@ -32,7 +29,6 @@ public class PoisonRecords {
 
     private final Trial trial;
 
-    @Autowired
     public PoisonRecords(StreamWarehouse warehouse) {
         this(warehouse::refusal);
     }
@@ -83,22 +79,22 @@ public class PoisonRecords {
         int half = valid.size() / 2;
         // The whole batch failed already: its halves are tried first.
         if (valid.size() == 1) {
-            bisect(batch.topic(), valid, refused, trials);
+            bisect(batch, valid, refused, trials);
         } else {
-            bisect(batch.topic(), valid.subList(0, half), refused, trials);
-            bisect(batch.topic(), valid.subList(half, valid.size()), refused, trials);
+            bisect(batch, valid.subList(0, half), refused, trials);
+            bisect(batch, valid.subList(half, valid.size()), refused, trials);
         }
         log.info("{} record(s) of a batch of {} refused by the warehouse, found in {} trial loads", refused.size(),
                 batch.size(), trials[0]);
         return refused;
     }
 
-    private void bisect(String topic, List<MicroBatch.Entry> records, Map<MicroBatch.Entry, String> refused, int[] trials) {
+    private void bisect(MicroBatch batch, List<MicroBatch.Entry> records, Map<MicroBatch.Entry, String> refused, int[] trials) {
         if (records.isEmpty()) {
             return;
         }
         trials[0]++;
-        String reason = trial.refusal(new MicroBatch(topic, records));
+        String reason = trial.refusal(batch.with(records));
         if (reason == null) {
             return;
         }
@@ -107,7 +103,7 @@ public class PoisonRecords {
             return;
         }
         int half = records.size() / 2;
-        bisect(topic, records.subList(0, half), refused, trials);
-        bisect(topic, records.subList(half, records.size()), refused, trials);
+        bisect(batch, records.subList(0, half), refused, trials);
+        bisect(batch, records.subList(half, records.size()), refused, trials);
     }
 }

@@ -70,7 +70,7 @@ public final class RecordParser {
     /** The same records, each with its event or its rejection (event times checked against one reading of the clock). */
     public MicroBatch parseBatch(MicroBatch batch) {
         Instant latest = latest();
-        return new MicroBatch(batch.topic(), batch.entries().stream().map(e -> {
+        return batch.with(batch.entries().stream().map(e -> {
             Parsed parsed = parse(e.record().value(), latest);
             return new MicroBatch.Entry(e.record(), parsed.event(), parsed.rejection());
         }).toList());

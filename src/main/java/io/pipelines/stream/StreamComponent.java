@@ -9,9 +9,9 @@ import org.springframework.stereotype.Component;
 import io.pipelines.config.PipelinesProperties;
 
 /**
- * The Camel component {@code pipelines-stream}: a route that starts {@code from: pipelines-stream:<pipeline>}
- * receives the stream's micro-batches ({@link MicroBatch}) from the consumers of its Kafka group, and
- * each batch is committed once the route has processed it. Parameters: {@code batchSize} (records,
+ * The Camel component {@code pipelines-stream}: a route that starts {@code from: pipelines-stream:<stream>}
+ * (a stream declared under streams/, see {@link Streams}) receives its micro-batches ({@link MicroBatch})
+ * from the consumers of its Kafka group, and each batch is committed once the route has processed it. Parameters: {@code batchSize} (records,
  * also the consumers' max.poll.records), {@code batchInterval} (5s, 300ms, PT5S) and {@code consumers}
  * (in this instance); by default those of pipelines.stream. See {@link StreamEndpoint}.
  */
@@ -21,20 +21,19 @@ public class StreamComponent extends DefaultComponent {
     public static final String SCHEME = "pipelines-stream";
 
     private final PipelinesProperties.Stream settings;
-    private final StreamConsumers consumers;
+    private final Streams streams;
 
-    public StreamComponent(PipelinesProperties properties, StreamConsumers consumers) {
+    public StreamComponent(PipelinesProperties properties, Streams streams) {
         this.settings = properties.getStream();
-        this.consumers = consumers;
+        this.streams = streams;
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if (!settings.getName().equals(remaining)) {
-            throw new IllegalArgumentException("Endpoint " + uri + ": no stream named '" + remaining + "' (the stream "
-                    + "of pipelines.stream is '" + settings.getName() + "')");
+        if (!streams.has(remaining)) {
+            throw new IllegalArgumentException("Endpoint " + uri + ": " + streams.notDeclared(remaining));
         }
-        StreamEndpoint endpoint = new StreamEndpoint(uri, this, consumers, settings);
+        StreamEndpoint endpoint = new StreamEndpoint(uri, this, streams.get(remaining).consumers(), settings);
         setProperties(endpoint, parameters);
         endpoint.check();
         return endpoint;

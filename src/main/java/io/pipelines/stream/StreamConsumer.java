@@ -60,6 +60,8 @@ public class StreamConsumer implements Runnable {
     private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(5);
     private static final long LAG_EVERY_NANOS = 5_000_000_000L;
 
+    private final String name;
+    private final StreamDeclaration.Source source;
     private final PipelinesProperties.Stream settings;
     private final String clientId;
     private final BatchHandler handler;
@@ -83,14 +85,19 @@ public class StreamConsumer implements Runnable {
     private boolean rebalanced;
     private Duration restartDelay;
 
-    public StreamConsumer(PipelinesProperties.Stream settings, String clientId, BatchHandler handler, StreamLake lake,
-                          StreamMetrics metrics, DeadLetters deadLetters) {
-        this(settings, settings.getBatchSize(), settings.getBatchInterval(), clientId, handler, lake, metrics, deadLetters);
+    /** A consumer of the declared stream's group, with the settings every stream shares and the batching of its settings. */
+    public StreamConsumer(StreamDeclaration declaration, PipelinesProperties.Stream settings, String clientId,
+                          BatchHandler handler, StreamLake lake, StreamMetrics metrics, DeadLetters deadLetters) {
+        this(declaration, settings, settings.getBatchSize(), settings.getBatchInterval(), clientId, handler, lake, metrics,
+                deadLetters);
     }
 
     /** With the batch size and interval given (those of its route's endpoint) rather than the settings'. */
-    public StreamConsumer(PipelinesProperties.Stream settings, int batchSize, Duration batchInterval, String clientId,
-                          BatchHandler handler, StreamLake lake, StreamMetrics metrics, DeadLetters deadLetters) {
+    public StreamConsumer(StreamDeclaration declaration, PipelinesProperties.Stream settings, int batchSize,
+                          Duration batchInterval, String clientId, BatchHandler handler, StreamLake lake,
+                          StreamMetrics metrics, DeadLetters deadLetters) {
+        this.name = declaration.name();
+        this.source = declaration.source();
         this.settings = settings;
         this.batchSize = batchSize;
         this.batchInterval = batchInterval;
@@ -152,7 +159,7 @@ public class StreamConsumer implements Runnable {
         } finally {
             batchThread.shutdown();
         }
-        log.info("{} consumer {} stopped", settings.getName(), clientId);
+        log.info("{} consumer {} stopped", name, clientId);
     }
 
     private void consumeUntilStopped() {
@@ -160,11 +167,11 @@ public class StreamConsumer implements Runnable {
         while (running) {
             try (KafkaConsumer<byte[], byte[]> c = newConsumer(); KafkaProducer<byte[], byte[]> p = newProducer()) {
                 p.initTransactions();
-                c.subscribe(List.of(settings.getTopic()), new Rebalance(c));
+                c.subscribe(List.of(source.topic()), new Rebalance(c));
                 consume(c, p);
             } catch (Exception e) {
                 log.error("{} consumer {} failed and restarts in {} ms (nothing uncommitted is lost): {}",
-                        settings.getName(), clientId, restartDelay.toMillis(), e.toString(), e);
+                        name, clientId, restartDelay.toMillis(), e.toString(), e);
                 pause(restartDelay);
                 restartDelay = next(restartDelay);
             } finally {
@@ -212,7 +219,7 @@ public class StreamConsumer implements Runnable {
                 giveUp(c, records);
                 return;
             }
-            MicroBatch batch = new MicroBatch(settings.getTopic(),
+            MicroBatch batch = new MicroBatch(name, source.topic(),
                     records.stream().map(r -> new MicroBatch.Entry(r, null, null)).toList());
             MicroBatch loaded;
             try {
@@ -220,7 +227,7 @@ public class StreamConsumer implements Runnable {
             } catch (Exception e) {
                 metrics.batchFailed();
                 log.warn("{}: batch of {} records ({}) failed on attempt {}; not committed, next try in {} ms: {}",
-                        settings.getName(), batch.size(), describe(batch), attempt, delay.toMillis(), rootMessage(e));
+                        name, batch.size(), describe(batch), attempt, delay.toMillis(), rootMessage(e));
                 c.pause(c.assignment());
                 waitPolling(c, delay);
                 delay = next(delay);
@@ -236,14 +243,14 @@ public class StreamConsumer implements Runnable {
                 commit(c, p, loaded);
             } catch (KafkaException e) {
                 // Fenced or reassigned meanwhile: the records' new owner loads them again, which changes nothing.
-                log.warn("{}: batch ({}) loaded but not committed ({}); it will be consumed again", settings.getName(),
+                log.warn("{}: batch ({}) loaded but not committed ({}); it will be consumed again", name,
                         describe(batch), e.toString());
                 throw e;
             }
             c.resume(c.paused());
             restartDelay = settings.getRetryInitialDelay();
             metrics.committed(loaded, Duration.ofNanos(System.nanoTime() - closed), Instant.now());
-            log.debug("{}: committed {}", settings.getName(), batch.nextOffsets());
+            log.debug("{}: committed {}", name, batch.nextOffsets());
             return;
         }
     }
@@ -315,7 +322,7 @@ public class StreamConsumer implements Runnable {
         buffer.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
         c.resume(c.paused());
         log.info("{}: partitions were reassigned while a batch was loaded or waited for a retry; it will be read again",
-                settings.getName());
+                name);
     }
 
     /**
@@ -341,8 +348,8 @@ public class StreamConsumer implements Runnable {
         }
         metrics.deadLettered(dead.size());
         for (MicroBatch.Entry e : loaded.rejected()) {
-            log.warn("{}: record {}-{}@{} sent to {}: {}", settings.getName(), e.record().topic(), e.partition(),
-                    e.offset(), settings.getDeadLetterTopic(), e.rejection());
+            log.warn("{}: record {}-{}@{} sent to {}: {}", name, e.record().topic(), e.partition(),
+                    e.offset(), source.deadLetterTopic(), e.rejection());
         }
     }
 
@@ -354,7 +361,7 @@ public class StreamConsumer implements Runnable {
         if (!suspended) {
             return;
         }
-        log.info("{} consumer {} suspended: partitions {} paused", settings.getName(), clientId, c.assignment());
+        log.info("{} consumer {} suspended: partitions {} paused", name, clientId, c.assignment());
         while (running && suspended) {
             c.pause(c.assignment());
             // Paused partitions return nothing; the poll keeps the membership and runs rebalances.
@@ -362,7 +369,7 @@ public class StreamConsumer implements Runnable {
         }
         c.resume(c.paused());
         if (running) {
-            log.info("{} consumer {} resumed", settings.getName(), clientId);
+            log.info("{} consumer {} resumed", name, clientId);
         }
     }
 
@@ -389,7 +396,7 @@ public class StreamConsumer implements Runnable {
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         Map<String, Object> config = new HashMap<>(settings.getKafka());
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.getGroupId());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, source.group());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -403,7 +410,7 @@ public class StreamConsumer implements Runnable {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-tx");
         // Unique per process: zombies are fenced by the consumer group's generation (offsets sent in the transaction).
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.getName() + "-" + clientId + "-" + UUID.randomUUID());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name + "-" + clientId + "-" + UUID.randomUUID());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
@@ -459,7 +466,7 @@ public class StreamConsumer implements Runnable {
             owned.removeAll(partitions);
             assignment = Set.copyOf(owned);
             buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
-            log.info("{} consumer {}: partitions {} revoked", settings.getName(), clientId, partitions);
+            log.info("{} consumer {}: partitions {} revoked", name, clientId, partitions);
         }
 
         @Override
@@ -469,7 +476,7 @@ public class StreamConsumer implements Runnable {
                 OffsetAndMetadata at = committed.get(tp);
                 List<String> dropped = lake.dropUncommitted(tp.partition(), at == null ? 0 : at.offset());
                 if (!dropped.isEmpty()) {
-                    log.info("{}: dropped {} lake object(s) of partition {} never committed", settings.getName(),
+                    log.info("{}: dropped {} lake object(s) of partition {} never committed", name,
                             dropped.size(), tp.partition());
                 }
             }
@@ -479,7 +486,7 @@ public class StreamConsumer implements Runnable {
             if (suspended) {
                 c.pause(partitions); // nothing fetched for them before the resume
             }
-            log.info("{} consumer {}: partitions {} assigned", settings.getName(), clientId, partitions);
+            log.info("{} consumer {}: partitions {} assigned", name, clientId, partitions);
         }
 
         @Override

@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
 
@@ -16,7 +15,6 @@ import io.pipelines.config.PipelinesProperties;
  * (Hawtio, JMX, the REST API) controls them as it controls any route. Each consumer hands its batches
  * to that route. Tests stop and start the consumers alone, keeping the route.
  */
-@Component
 public class StreamConsumers {
 
     private static final Logger log = LoggerFactory.getLogger(StreamConsumers.class);
@@ -25,6 +23,8 @@ public class StreamConsumers {
     record Plan(int batchSize, Duration batchInterval, int consumers, StreamConsumer.BatchHandler handler) {
     }
 
+    private final StreamDeclaration declaration;
+    private final String name;
     private final PipelinesProperties.Stream settings;
     private final StreamLake lake;
     private final StreamMetrics metrics;
@@ -33,8 +33,11 @@ public class StreamConsumers {
     private Plan plan;
     private boolean suspended;
 
-    public StreamConsumers(PipelinesProperties properties, StreamLake lake, StreamMetrics metrics, DeadLetters deadLetters) {
-        this.settings = properties.getStream();
+    public StreamConsumers(StreamDeclaration declaration, PipelinesProperties.Stream settings, StreamLake lake,
+                           StreamMetrics metrics, DeadLetters deadLetters) {
+        this.declaration = declaration;
+        this.name = declaration.name();
+        this.settings = settings;
         this.lake = lake;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -50,7 +53,7 @@ public class StreamConsumers {
     /** Starts the consumers of the route's plan again (after {@link #stop()}); nothing when they run. */
     public synchronized void start() {
         if (plan == null) {
-            throw new IllegalStateException("The route of stream " + settings.getName() + " has not started");
+            throw new IllegalStateException("The route of stream " + name + " has not started");
         }
         if (!consumers.isEmpty()) {
             return;
@@ -60,15 +63,15 @@ public class StreamConsumers {
                     + "set it, or set pipelines.stream.enabled=false");
         }
         for (int i = 0; i < plan.consumers(); i++) {
-            StreamConsumer consumer = newConsumer(settings.getName() + "-" + i);
+            StreamConsumer consumer = newConsumer(name + "-" + i);
             if (suspended) {
                 consumer.suspend();
             }
             consumer.start();
             consumers.add(consumer);
         }
-        log.info("Stream {}: {} consumer(s) of {} in group {}, batches of {} records or {}", settings.getName(),
-                consumers.size(), settings.getTopic(), settings.getGroupId(), plan.batchSize(), plan.batchInterval());
+        log.info("Stream {}: {} consumer(s) of {} in group {}, batches of {} records or {}", name, consumers.size(),
+                declaration.source().topic(), declaration.source().group(), plan.batchSize(), plan.batchInterval());
     }
 
     /**
@@ -90,21 +93,21 @@ public class StreamConsumers {
     synchronized void suspend() {
         suspended = true;
         consumers.forEach(StreamConsumer::suspend);
-        log.info("Stream {} suspended: its consumers stay in group {} and fetch nothing", settings.getName(),
-                settings.getGroupId());
+        log.info("Stream {} suspended: its consumers stay in group {} and fetch nothing", name,
+                declaration.source().group());
     }
 
     synchronized void resume() {
         suspended = false;
         consumers.forEach(StreamConsumer::resume);
-        log.info("Stream {} resumed", settings.getName());
+        log.info("Stream {} resumed", name);
     }
 
     /** A consumer of the stream's group whose batches go through the stream route, batched as the route says. */
     public synchronized StreamConsumer newConsumer(String clientId) {
         Plan p = routePlan();
-        return new StreamConsumer(settings, p.batchSize(), p.batchInterval(), clientId, p.handler(), lake, metrics,
-                deadLetters);
+        return new StreamConsumer(declaration, settings, p.batchSize(), p.batchInterval(), clientId, p.handler(), lake,
+                metrics, deadLetters);
     }
 
     /** Hands a batch to the stream route and returns it loaded, or throws what failed it. */
@@ -114,7 +117,7 @@ public class StreamConsumers {
 
     private Plan routePlan() {
         if (plan == null) {
-            throw new IllegalStateException("The route of stream " + settings.getName() + " has not started");
+            throw new IllegalStateException("The route of stream " + name + " has not started");
         }
         return plan;
     }

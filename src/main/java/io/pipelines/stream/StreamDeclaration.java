@@ -13,8 +13,12 @@ import java.util.Map;
  *
  * @param file where it was declared (for messages)
  */
-public record StreamDeclaration(String file, String name, RecordSchema record, String staging, Window window,
-                                String lakePrefix) {
+public record StreamDeclaration(String file, String name, Source source, RecordSchema record, String staging,
+                                Window window, String lakePrefix) {
+
+    /** Where the records come from: the topic, the consumer group (its offsets are the stream's progress), the dead letter topic. */
+    public record Source(String topic, String group, String deadLetterTopic) {
+    }
 
     /** The types a field may have, with the PostgreSQL type of their column. */
     public enum FieldType {
@@ -82,10 +86,12 @@ public record StreamDeclaration(String file, String name, RecordSchema record, S
     /**
      * Tumbling windows of event time aligned to the epoch: a row of {@code table} per window, keyed by
      * the {@code groupBy} fields (columns of the same names) and {@code start}; {@code count} counts its
-     * events, each of {@code sums} (column to field) adds a field up.
+     * events, each of {@code sums} (column to field) adds a field up. A partition's watermark is the
+     * largest event time seen in it minus {@code maxOutOfOrderness}; an event whose window ended before
+     * the watermark by no more than {@code allowedLateness} still goes into it, as a correction.
      */
     public record Window(String table, Duration size, String start, List<String> groupBy, String count,
-                         Map<String, String> sums) {
+                         Map<String, String> sums, Duration maxOutOfOrderness, Duration allowedLateness) {
 
         public Window {
             groupBy = List.copyOf(groupBy);

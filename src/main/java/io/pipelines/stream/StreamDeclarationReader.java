@@ -41,6 +41,7 @@ public final class StreamDeclarationReader {
     /** Columns the window table has besides those declared. */
     static final Set<String> WINDOW_COLUMNS = Set.of("corrections", "updated_at");
     static final int DEFAULT_MAX_LENGTH = 1000;
+    static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
 
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern NUMERIC = Pattern.compile("numeric\\((\\d{1,4}),\\s*(\\d{1,4})\\)");
@@ -68,11 +69,22 @@ public final class StreamDeclarationReader {
         if (root == null) {
             throw new StreamDeclarationException(file, 0, "the file is empty");
         }
-        Map<String, NodeTuple> top = mapping(root, "the file", Set.of("stream", "record", "staging", "window", "lake"));
+        Map<String, NodeTuple> top = mapping(root, "the file", Set.of("stream", "source", "record", "staging", "window",
+                "lake"));
         String name = text(required(top, root, "stream"), "stream");
         if (!NAME.matcher(name).matches()) {
             throw error(top.get("stream").getValueNode(), "stream: '" + name + "' is not a name of lower-case letters, "
                     + "digits and _");
+        }
+        Node sourceNode = required(top, root, "source");
+        Map<String, NodeTuple> source = mapping(sourceNode, "source", Set.of("topic", "group", "deadLetterTopic"));
+        StreamDeclaration.Source from = new StreamDeclaration.Source(
+                text(required(source, sourceNode, "source.topic"), "source.topic"),
+                text(required(source, sourceNode, "source.group"), "source.group"),
+                text(required(source, sourceNode, "source.deadLetterTopic"), "source.deadLetterTopic"));
+        if (from.topic().equals(from.deadLetterTopic())) {
+            throw error(source.get("deadLetterTopic").getValueNode(), "source.deadLetterTopic: the dead letters need a "
+                    + "topic of their own, not " + from.topic());
         }
         StreamDeclaration.RecordSchema record = record(required(top, root, "record"));
         String staging = table(required(top, root, "staging"), "staging");
@@ -83,7 +95,7 @@ public final class StreamDeclarationReader {
         if (prefix.isBlank() || prefix.startsWith("/")) {
             throw error(prefixNode, "lake.prefix: '" + prefix + "' must be a relative key prefix such as raw/stream/orders");
         }
-        return new StreamDeclaration(file, name, record, staging, window, prefix);
+        return new StreamDeclaration(file, name, from, record, staging, window, prefix);
     }
 
     private StreamDeclaration.RecordSchema record(Node node) {
@@ -190,16 +202,12 @@ public final class StreamDeclarationReader {
     }
 
     private StreamDeclaration.Window window(Node node, StreamDeclaration.RecordSchema record) {
-        Map<String, NodeTuple> w = mapping(node, "window", Set.of("table", "size", "start", "groupBy", "count", "sums"));
+        Map<String, NodeTuple> w = mapping(node, "window", Set.of("table", "size", "start", "groupBy", "count", "sums",
+                "maxOutOfOrderness", "allowedLateness"));
         String table = table(required(w, node, "window.table"), "window.table");
         Node sizeNode = required(w, node, "window.size");
-        Duration size;
+        Duration size = duration(sizeNode, "window.size");
         String sizeText = text(sizeNode, "window.size");
-        try {
-            size = DurationStyle.detectAndParse(sizeText);
-        } catch (IllegalArgumentException e) {
-            throw error(sizeNode, "window.size: '" + sizeText + "' is not a duration such as 1h or 1m");
-        }
         if (size.toSeconds() < 1 || size.toNanos() % 1_000_000_000L != 0) {
             throw error(sizeNode, "window.size: " + sizeText + " must be whole seconds, at least 1s");
         }
@@ -235,7 +243,25 @@ public final class StreamDeclarationReader {
                 sums.put(column, field);
             }
         }
-        return new StreamDeclaration.Window(table, size, start, groupBy, count, sums);
+        Duration outOfOrderness = w.containsKey("maxOutOfOrderness")
+                ? duration(w.get("maxOutOfOrderness").getValueNode(), "window.maxOutOfOrderness") : DEFAULT_OUT_OF_ORDERNESS;
+        Duration lateness = w.containsKey("allowedLateness")
+                ? duration(w.get("allowedLateness").getValueNode(), "window.allowedLateness") : Duration.ZERO;
+        return new StreamDeclaration.Window(table, size, start, groupBy, count, sums, outOfOrderness, lateness);
+    }
+
+    /** A duration of zero or more (1h, 30s, 500ms, PT1M). */
+    private Duration duration(Node node, String where) {
+        String value = text(node, where);
+        try {
+            Duration d = DurationStyle.detectAndParse(value);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // said below
+        }
+        throw error(node, where + ": '" + value + "' is not a duration such as 1h, 1m or 30s");
     }
 
     private Field declared(StreamDeclaration.RecordSchema record, String field, Node node, String where) {

@@ -4,36 +4,47 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.ProjectFiles;
 
 /**
- * The streams declared in {@code streams/*.yaml} (relative to the working folder, like sql/ and
- * quality/), read and checked once at start-up: a file that cannot be used stops the service with a
- * message naming it, its line and the key.
+ * The streams declared in the *.yaml files of pipelines.stream.folders (streams/ by default), read
+ * and checked once at start-up: a file that cannot be used stops the service with a message naming
+ * it, its line and the key; two files declaring one stream too.
  */
 @Component
 public class StreamDeclarations {
 
-    /** The folder of the declarations. */
+    /** The folder of the declarations shipped with the service. */
     public static final String FOLDER = "streams";
 
+    private final List<String> folders;
     private final Map<String, StreamDeclaration> byName = new LinkedHashMap<>();
 
     @Autowired
-    public StreamDeclarations(Environment environment) {
-        this(read(environment));
+    public StreamDeclarations(PipelinesProperties properties, Environment environment) {
+        this(properties.getStream().getFolders(), read(properties.getStream().getFolders(), environment));
     }
 
-    public StreamDeclarations(List<StreamDeclaration> declarations) {
+    /** Those of the folders the environment's pipelines.stream.folders names (for code that runs before the settings are bound). */
+    public StreamDeclarations(Environment environment) {
+        this(folders(environment), read(folders(environment), environment));
+    }
+
+    public StreamDeclarations(List<String> folders, List<StreamDeclaration> declarations) {
+        this.folders = List.copyOf(folders);
         for (StreamDeclaration d : declarations) {
             StreamDeclaration before = byName.putIfAbsent(d.name(), d);
             if (before != null) {
@@ -43,33 +54,53 @@ public class StreamDeclarations {
         }
     }
 
-    /** The declaration of this stream; an error naming the folder when there is none. */
+    /** The declaration of this stream; an error naming the folders when there is none. */
     public StreamDeclaration get(String stream) {
         StreamDeclaration d = byName.get(stream);
         if (d == null) {
-            throw new IllegalStateException("No stream " + stream + " is declared in " + FOLDER + "/*.yaml (declared: "
+            throw new IllegalArgumentException("No stream " + stream + " is declared in " + where() + " (declared: "
                     + String.join(", ", byName.keySet()) + ")");
         }
         return d;
+    }
+
+    public boolean has(String stream) {
+        return byName.containsKey(stream);
     }
 
     public List<StreamDeclaration> all() {
         return List.copyOf(byName.values());
     }
 
-    private static List<StreamDeclaration> read(Environment environment) {
-        Path folder = ProjectFiles.path(FOLDER);
-        if (!Files.isDirectory(folder)) {
-            return List.of();
+    /** Where declarations are read from, for messages: streams/*.yaml, ... */
+    public String where() {
+        return String.join(", ", folders.stream().map(f -> f.replaceAll("/+$", "") + "/*.yaml").toList());
+    }
+
+    private static List<String> folders(Environment environment) {
+        return Binder.get(environment).bind("pipelines.stream.folders", Bindable.listOf(String.class))
+                .orElse(List.of(FOLDER));
+    }
+
+    private static List<StreamDeclaration> read(List<String> folders, Environment environment) {
+        List<StreamDeclaration> declarations = new ArrayList<>();
+        for (String name : folders) {
+            String folder = name.replaceAll("/+$", "");
+            Path dir = ProjectFiles.path(folder);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("pipelines.stream.folders: " + folder + " is not a folder (relative "
+                        + "paths start at " + Path.of("").toAbsolutePath() + ")");
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(f)).sorted()
+                        .map(f -> folder + "/" + f.getFileName())
+                        .map(file -> StreamDeclarationReader.read(file, ProjectFiles.read(file),
+                                environment::resolveRequiredPlaceholders))
+                        .forEach(declarations::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list " + dir.toAbsolutePath(), e);
+            }
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted()
-                    .map(f -> FOLDER + "/" + f.getFileName())
-                    .map(file -> StreamDeclarationReader.read(file, ProjectFiles.read(file),
-                            environment::resolveRequiredPlaceholders))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + folder.toAbsolutePath(), e);
-        }
+        return declarations;
     }
 }

@@ -20,9 +20,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
 import io.pipelines.lake.ParquetFiles;
 
@@ -37,7 +35,6 @@ import io.pipelines.lake.ParquetFiles;
  * keeps its partitions (it reads them again, maybe with other boundaries). Records the warehouse
  * refused are not in the lake either: the batch's objects are dropped and it is landed again without them.
  */
-@Component("streamLake")
 public class StreamLake {
 
     private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hour='HH")
@@ -51,13 +48,12 @@ public class StreamLake {
     private final Schema schema;
     private final Set<String> unique;
 
-    public StreamLake(Lake lake, JdbcTemplate jdbc, StreamDeclarations declarations, PipelinesProperties properties) {
-        StreamDeclaration declaration = declarations.get(properties.getStream().getName());
+    public StreamLake(Lake lake, JdbcTemplate jdbc, StreamDeclaration declaration, Path spoolDir) {
         this.lake = lake;
         this.jdbc = jdbc;
         this.stream = declaration.name();
         this.prefix = declaration.lakePrefix();
-        this.spoolDir = properties.getLake().getSpoolDir();
+        this.spoolDir = spoolDir;
         this.schema = schema(declaration);
         // Columns whose values hardly repeat, written without a dictionary.
         this.unique = Set.of(declaration.record().key().name(), declaration.record().eventTime().name(), "kafka_offset");

@@ -6,14 +6,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pipelines.config.PipelinesProperties;
 
 /**
  * Meters of the stream (Prometheus names): pipeline_stream_consumer_lag{partition},
@@ -23,7 +21,6 @@ import io.pipelines.config.PipelinesProperties;
  * pipeline_late_events_total, pipeline_stream_duplicates_total, pipeline_stream_batch_failures_total;
  * all tagged with the pipeline.
  */
-@Component
 public class StreamMetrics {
 
     private final MeterRegistry registry;
@@ -39,9 +36,9 @@ public class StreamMetrics {
     private final Counter duplicates;
     private final Counter failures;
 
-    public StreamMetrics(MeterRegistry registry, PipelinesProperties properties) {
+    public StreamMetrics(MeterRegistry registry, String stream) {
         this.registry = registry;
-        this.pipeline = properties.getStream().getName();
+        this.pipeline = stream;
         this.batchSize = DistributionSummary.builder("pipeline.stream.batch.size").description("Records per micro-batch")
                 .tag("pipeline", pipeline).publishPercentiles(0.5, 0.99).register(registry);
         this.loadDuration = Timer.builder("pipeline.stream.batch.load.duration")

@@ -9,10 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
 
-import io.pipelines.config.PipelinesProperties;
 
 /**
  * Stores a parsed micro-batch in the lake and in the warehouse at the same time: the Parquet
@@ -26,7 +23,6 @@ import io.pipelines.config.PipelinesProperties;
  * and the batch is landed and loaded again without them (the lake objects rewritten at their keys): they
  * leave as dead letters with the warehouse's reason, and the rest of their partitions go on.
  */
-@Component("streamStore")
 public class StreamStore implements DisposableBean {
 
     /** The two steps, so that they can be tried alone. */
@@ -45,10 +41,9 @@ public class StreamStore implements DisposableBean {
     private final StreamMetrics metrics;
     private final ExecutorService lakeThreads;
 
-    @Autowired
     public StreamStore(StreamLake lake, StreamWarehouse warehouse, PoisonRecords poison, StreamMetrics metrics,
-                       PipelinesProperties properties) {
-        this(lake::land, warehouse::load, poison::find, metrics, properties.getStream().getName());
+                       String stream) {
+        this(lake::land, warehouse::load, poison::find, metrics, stream);
     }
 
     StreamStore(Step land, Step load, Refusals refusals, StreamMetrics metrics, String pipeline) {

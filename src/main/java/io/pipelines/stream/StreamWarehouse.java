@@ -19,10 +19,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.pipelines.config.PipelinesProperties;
 
 /**
  * Loads a micro-batch into the warehouse in one transaction, as the stream's declaration says
@@ -38,7 +36,6 @@ import io.pipelines.config.PipelinesProperties;
  * how partitions interleave, how records are batched, or on restarts: a batch loaded again finds
  * its events already there and adds nothing.
  */
-@Component("streamWarehouse")
 public class StreamWarehouse {
 
     private final DataSource warehouse;
@@ -57,12 +54,12 @@ public class StreamWarehouse {
     private final int[] summedPositions;
 
     public StreamWarehouse(DataSource warehouse, TransactionTemplate tx, StreamLake lake, StreamMetrics metrics,
-                           StreamDeclarations declarations, PipelinesProperties properties) {
+                           StreamDeclaration declaration) {
         this.warehouse = warehouse;
         this.tx = tx;
         this.lake = lake;
         this.metrics = metrics;
-        this.declaration = declarations.get(properties.getStream().getName());
+        this.declaration = declaration;
         this.sql = new StreamSql(declaration);
         this.windowSeconds = declaration.window().size().toSeconds();
         this.stream = declaration.name();
@@ -70,8 +67,8 @@ public class StreamWarehouse {
         this.relinkReadAgain = sql.relinkReadAgain();
         this.addToWindows = sql.addToWindows();
         this.summedPositions = sql.summed().stream().mapToInt(f -> declaration.record().position(f.name())).toArray();
-        this.outOfOrderness = properties.getStream().getMaxOutOfOrderness();
-        this.allowedLateness = properties.getStream().getAllowedLateness();
+        this.outOfOrderness = declaration.window().maxOutOfOrderness();
+        this.allowedLateness = declaration.window().allowedLateness();
     }
 
     /** What a load did: events new, seen before, late (not in their window), and corrections (late but allowed). */

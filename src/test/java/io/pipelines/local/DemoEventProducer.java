@@ -26,11 +26,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pipelines.config.PipelinesProperties;
+import io.pipelines.stream.StreamDeclarations;
 
 /**
  * Local profile: sends order events to the stream's topic at {@code pipelines.local.demo.rate} per
  * second, with what a real feed has: events out of order by up to 20 s, a few late by minutes, a
- * few duplicates (the same event_id again) and now and then a record that is not JSON.
+ * few duplicates (the same event_id again) and now and then a record that is not JSON; and as many
+ * page views to the demo stream page_views when it is declared.
  */
 @Component
 @Profile(LocalServersEnvironmentPostProcessor.LOCAL_PROFILE)
@@ -39,8 +41,12 @@ public class DemoEventProducer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DemoEventProducer.class);
     private static final List<String> CATEGORIES = List.of("books", "electronics", "garden", "grocery", "home", "sports", "toys");
     private static final int TICKS_PER_SECOND = 10;
+    private static final List<String> PAGES = List.of("/", "/products", "/products/42", "/cart", "/checkout", "/help");
 
     private final PipelinesProperties.Stream stream;
+    private final String topic;
+    /** The topic of the demo stream page_views, when it is declared (streams/local/). */
+    private final String pageViewsTopic;
     private final double rate;
     private final ObjectMapper json;
     private final Random random;
@@ -50,8 +56,11 @@ public class DemoEventProducer implements SmartLifecycle {
     private double owed;
     private long nextOrderId;
 
-    public DemoEventProducer(PipelinesProperties properties, LocalServersProperties local, ObjectMapper json) {
+    public DemoEventProducer(PipelinesProperties properties, StreamDeclarations declarations, LocalServersProperties local,
+                             ObjectMapper json) {
         this.stream = properties.getStream();
+        this.topic = declarations.get("orders_stream").source().topic();
+        this.pageViewsTopic = declarations.has("page_views") ? declarations.get("page_views").source().topic() : null;
         this.rate = local.getDemo().getRate();
         this.json = json;
         this.random = new Random(local.getDemo().getSeed() ^ System.nanoTime());
@@ -68,7 +77,8 @@ public class DemoEventProducer implements SmartLifecycle {
                 new StringSerializer(), new StringSerializer());
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-producer"));
         timer.scheduleAtFixedRate(this::tick, 0, 1000 / TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
-        log.info("Demo producer: {} order events/s to {}", rate, stream.getTopic());
+        log.info("Demo producer: {} order events/s to {}{}", rate, topic,
+                pageViewsTopic == null ? "" : " and as many page views to " + pageViewsTopic);
     }
 
     private void tick() {
@@ -83,14 +93,17 @@ public class DemoEventProducer implements SmartLifecycle {
     }
 
     private void send() {
+        if (pageViewsTopic != null) {
+            sendPageView();
+        }
         double dice = random.nextDouble();
         if (dice < 0.002) {
-            producer.send(new ProducerRecord<>(stream.getTopic(), "poison", "{\"event_id\": \"broken"));
+            producer.send(new ProducerRecord<>(topic, "poison", "{\"event_id\": \"broken"));
             return;
         }
         if (dice < 0.012 && !recent.isEmpty()) {
             String again = recent.get(random.nextInt(recent.size()));
-            producer.send(new ProducerRecord<>(stream.getTopic(), key(again), again));
+            producer.send(new ProducerRecord<>(topic, key(again), again));
             return;
         }
         Instant now = Instant.now();
@@ -112,10 +125,34 @@ public class DemoEventProducer implements SmartLifecycle {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        producer.send(new ProducerRecord<>(stream.getTopic(), Long.toString(orderId), event));
+        producer.send(new ProducerRecord<>(topic, Long.toString(orderId), event));
         recent.add(event);
         if (recent.size() > 100) {
             recent.remove(0);
+        }
+    }
+
+    /** A page view of a few pages, some anonymous, a few late by a minute or two, now and then one without its page. */
+    private void sendPageView() {
+        double dice = random.nextDouble();
+        if (dice < 0.002) {
+            producer.send(new ProducerRecord<>(pageViewsTopic, "broken", "{\"view_id\":\"" + UUID.randomUUID()
+                    + "\",\"duration_ms\":10,\"viewed_at\":\"" + Instant.now() + "\"}"));
+            return;
+        }
+        Instant viewedAt = dice < 0.01 ? Instant.now().minusSeconds(60 + random.nextInt(120))
+                : Instant.now().minusMillis(random.nextInt(5_000));
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("view_id", UUID.randomUUID().toString());
+        view.put("page", PAGES.get(random.nextInt(PAGES.size())));
+        view.put("user_id", random.nextInt(4) == 0 ? null : "u-" + random.nextInt(2_000));
+        view.put("referrer", random.nextBoolean() ? null : "https://search.example/?q=" + random.nextInt(100));
+        view.put("duration_ms", random.nextInt(120_000));
+        view.put("viewed_at", viewedAt.truncatedTo(ChronoUnit.MILLIS).toString());
+        try {
+            producer.send(new ProducerRecord<>(pageViewsTopic, (String) view.get("page"), json.writeValueAsString(view)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

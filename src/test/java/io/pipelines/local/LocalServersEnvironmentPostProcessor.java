@@ -14,6 +14,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.Profiles;
 
+import io.pipelines.stream.StreamDeclaration;
+import io.pipelines.stream.StreamDeclarations;
+
 /**
  * In the {@code local} profile, starts the embedded servers before any bean needs them and
  * publishes their ports as {@code pipelines.local.postgres-port}, {@code .s3-port}, {@code .kafka-port},
@@ -40,10 +43,19 @@ public class LocalServersEnvironmentPostProcessor implements EnvironmentPostProc
         LocalServersProperties settings = binder.bind("pipelines.local", LocalServersProperties.class)
                 .orElseGet(LocalServersProperties::new);
         String bucket = binder.bind("pipelines.lake.bucket", String.class).orElse("lake");
-        List<String> topics = List.of(binder.bind("pipelines.stream.topic", String.class).orElse("orders"),
-                binder.bind("pipelines.stream.dead-letter-topic", String.class).orElse("orders.dlq"),
-                binder.bind("pipelines.dead-letters.topic", String.class).orElse("pipeline.dlq"),
-                binder.bind("pipelines.alerts.topic", String.class).orElse("pipeline.alerts"));
+        // The topics of every declared stream (streams/*.yaml) and its dead letters, then the service's own.
+        // A declaration that cannot be read is left to the service, which stops naming its mistake.
+        List<String> topics = new java.util.ArrayList<>();
+        try {
+            for (StreamDeclaration d : new StreamDeclarations(environment).all()) {
+                topics.add(d.source().topic());
+                topics.add(d.source().deadLetterTopic());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Local servers: no topics made for the streams (" + e.getMessage() + ")");
+        }
+        topics.add(binder.bind("pipelines.dead-letters.topic", String.class).orElse("pipeline.dlq"));
+        topics.add(binder.bind("pipelines.alerts.topic", String.class).orElse("pipeline.alerts"));
         LocalServers servers = LocalServers.startOnce(settings, bucket, topics, log);
         environment.getPropertySources().addFirst(new MapPropertySource("localServers", Map.of(
                 "pipelines.local.postgres-port", servers.postgresPort(),

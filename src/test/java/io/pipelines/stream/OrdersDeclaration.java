@@ -7,13 +7,15 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.springframework.core.env.StandardEnvironment;
+
 import io.pipelines.config.ProjectFiles;
 
 /** The project's declaration of orders_stream (streams/orders-stream.yaml), for the unit tests. */
 public final class OrdersDeclaration {
 
     public static final StreamDeclaration ORDERS = StreamDeclarationReader.read("streams/orders-stream.yaml",
-            ProjectFiles.read("streams/orders-stream.yaml"), s -> s);
+            ProjectFiles.read("streams/orders-stream.yaml"), new StandardEnvironment()::resolveRequiredPlaceholders);
 
     private OrdersDeclaration() {
     }

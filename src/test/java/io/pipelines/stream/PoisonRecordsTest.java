@@ -41,7 +41,7 @@ class PoisonRecordsTest {
         Map<MicroBatch.Entry, String> refused = new PoisonRecords(records -> {
             tried.add(records);
             return trial(records);
-        }).find(new MicroBatch("t", entries));
+        }).find(new MicroBatch("orders_stream", "t", entries));
 
         assertThat(refused.keySet()).extracting(MicroBatch.Entry::offset).containsExactly(1L);
         assertThat(tried).allSatisfy(b -> assertThat(b.rejected()).isEmpty());
@@ -78,6 +78,6 @@ class PoisonRecordsTest {
             entries.add(new MicroBatch.Entry(new ConsumerRecord<>("t", 0, offset, new byte[0], new byte[0]),
                     OrdersDeclaration.event("e" + i, i, customer, "books", BigDecimal.ONE, "USD", Instant.EPOCH), null));
         }
-        return new MicroBatch("t", entries);
+        return new MicroBatch("orders_stream", "t", entries);
     }
 }

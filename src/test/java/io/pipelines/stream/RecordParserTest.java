@@ -139,7 +139,7 @@ class RecordParserTest {
         assertThat(p.parse(bytes(VALID.replace(time, "2026-12-02T00:05:00.001Z"))).rejection()).isEqualTo("field "
                 + "event_time 2026-12-02T00:05:00.001Z is more than PT5M (pipelines.stream.max-clock-skew) ahead of this "
                 + "service's clock");
-        MicroBatch parsed = p.parseBatch(new MicroBatch("t", List.of(
+        MicroBatch parsed = p.parseBatch(new MicroBatch("orders_stream", "t", List.of(
                 entry(0, VALID.replace(time, "2026-12-02T00:04:59Z")), entry(1, VALID.replace(time, "2026-12-03T00:00:00Z")))));
         assertThat(parsed.valid()).extracting(MicroBatch.Entry::offset).containsExactly(0L);
         assertThat(parsed.rejected()).singleElement().satisfies(e -> {

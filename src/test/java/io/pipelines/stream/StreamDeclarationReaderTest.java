@@ -38,6 +38,10 @@ class StreamDeclarationReaderTest {
                 total_duration_ms: duration_ms
             lake:
               prefix: ${LAKE_ROOT}/page_views/
+            source:
+              topic: page_views
+              group: page-views-loader
+              deadLetterTopic: page_views.dlq
             """;
 
     private static StreamDeclaration read(String text) {
@@ -61,7 +65,9 @@ class StreamDeclarationReaderTest {
         assertThat(orders.record().eventTime().name()).isEqualTo("event_time");
         assertThat(orders.staging()).isEqualTo("staging.order_events");
         assertThat(orders.window()).isEqualTo(new StreamDeclaration.Window("analytics.hourly_sales", Duration.ofHours(1),
-                "hour", List.of("product_category"), "order_count", Map.of("revenue", "total")));
+                "hour", List.of("product_category"), "order_count", Map.of("revenue", "total"), Duration.ofSeconds(30),
+                Duration.ZERO));
+        assertThat(orders.source()).isEqualTo(new StreamDeclaration.Source("orders", "warehouse-loader", "orders.dlq"));
         assertThat(orders.lakePrefix()).isEqualTo("raw/stream/orders");
     }
 
@@ -76,6 +82,9 @@ class StreamDeclarationReaderTest {
                 StreamDeclarationReader.DEFAULT_MAX_LENGTH, BigDecimal.ZERO, new BigDecimal("3600000")));
         assertThat(d.window().size()).isEqualTo(Duration.ofMinutes(1));
         assertThat(d.lakePrefix()).isEqualTo("raw/stream/page_views");
+        assertThat(d.source()).isEqualTo(new StreamDeclaration.Source("page_views", "page-views-loader", "page_views.dlq"));
+        assertThat(d.window().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.window().allowedLateness()).isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -98,7 +107,7 @@ class StreamDeclarationReaderTest {
         mistakes.put(VALID.replace("count: views", "count: minute"),
                 "streams/x.yaml:17: window.count: column minute is used twice in the window's table");
         mistakes.put(VALID.replace("size: 1m", "size: 1.5s"),
-                "streams/x.yaml:14: window.size: '1.5s' is not a duration such as 1h or 1m");
+                "streams/x.yaml:14: window.size: '1.5s' is not a duration such as 1h, 1m or 30s");
         mistakes.put(VALID.replace("size: 1m", "size: 500ms"),
                 "streams/x.yaml:14: window.size: 500ms must be whole seconds, at least 1s");
         mistakes.put(VALID.replace("staging: staging.page_views", "staging: page_views"),
@@ -117,6 +126,12 @@ class StreamDeclarationReaderTest {
                 "streams/x.yaml:1: lake is missing");
         mistakes.put(VALID.replace("type: text, maxLength: 64", "type: \"numeric(5,7)\""),
                 "streams/x.yaml:6: record.fields[0].type: numeric(5,7) needs 1 <= precision <= 1000 and scale <= precision");
+        mistakes.put(VALID.replace("  group: page-views-loader\n", ""),
+                "streams/x.yaml:23: source.group is missing");
+        mistakes.put(VALID.replace("deadLetterTopic: page_views.dlq", "deadLetterTopic: page_views"),
+                "streams/x.yaml:25: source.deadLetterTopic: the dead letters need a topic of their own, not page_views");
+        mistakes.put(VALID.replace("  count: views\n", "  count: views\n  allowedLateness: -5s\n"),
+                "streams/x.yaml:18: window.allowedLateness: '-5s' is not a duration such as 1h, 1m or 30s");
         mistakes.put("stream: [", "streams/x.yaml: not valid YAML: ");
         mistakes.put("", "streams/x.yaml: the file is empty");
 
@@ -129,9 +144,9 @@ class StreamDeclarationReaderTest {
         StreamDeclaration a = read(VALID);
         StreamDeclaration b = StreamDeclarationReader.read("streams/y.yaml", VALID, s -> s.replace("${LAKE_ROOT}", "r"));
 
-        assertThatThrownBy(() -> new StreamDeclarations(List.of(a, b))).hasMessage(
+        assertThatThrownBy(() -> new StreamDeclarations(List.of("streams"), List.of(a, b))).hasMessage(
                 "streams/y.yaml: stream page_views is declared in streams/x.yaml too");
-        assertThatThrownBy(() -> new StreamDeclarations(List.of(a)).get("orders_stream")).hasMessage(
-                "No stream orders_stream is declared in streams/*.yaml (declared: page_views)");
+        assertThatThrownBy(() -> new StreamDeclarations(List.of("streams", "streams/local/"), List.of(a)).get("orders_stream"))
+                .hasMessage("No stream orders_stream is declared in streams/*.yaml, streams/local/*.yaml (declared: page_views)");
     }
 }

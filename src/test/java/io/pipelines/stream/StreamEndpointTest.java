@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -16,17 +17,20 @@ import io.pipelines.config.PipelinesProperties;
 class StreamEndpointTest {
 
     private final DefaultCamelContext camel = new DefaultCamelContext();
+    private final Streams streams;
 
     StreamEndpointTest() {
         PipelinesProperties properties = new PipelinesProperties();
-        StreamConsumers consumers = new StreamConsumers(properties, null,
-                new StreamMetrics(new SimpleMeterRegistry(), properties), null);
-        camel.addComponent(StreamComponent.SCHEME, new StreamComponent(properties, consumers));
+        // Only orders_stream's parts that the endpoint uses: nothing here reaches a server.
+        streams = new Streams(new StreamDeclarations(List.of("streams"), List.of(OrdersDeclaration.ORDERS)), properties,
+                new SimpleMeterRegistry(), null, null, null, null, null);
+        camel.addComponent(StreamComponent.SCHEME, new StreamComponent(properties, streams));
     }
 
     @AfterEach
     void stop() {
         camel.stop();
+        streams.destroy();
     }
 
     @Test
@@ -47,8 +51,8 @@ class StreamEndpointTest {
     @Test
     void aWrongStreamOrParameterIsRefusedNamingTheEndpoint() {
         assertThatThrownBy(() -> camel.getEndpoint("pipelines-stream:clicks"))
-                .rootCause().hasMessage("Endpoint pipelines-stream://clicks: no stream named 'clicks' (the stream of "
-                        + "pipelines.stream is 'orders_stream')");
+                .rootCause().hasMessage("Endpoint pipelines-stream://clicks: no stream named 'clicks' is declared in "
+                        + "streams/*.yaml (declared: orders_stream)");
         assertThatThrownBy(() -> camel.getEndpoint("pipelines-stream:orders_stream?batchInterval=soon"))
                 .hasStackTraceContaining("Endpoint pipelines-stream://orders_stream?batchInterval=soon: batchInterval 'soon' "
                         + "is not a duration such as 5s, 300ms or PT5S");

@@ -15,18 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pipelines.config.PipelinesProperties;
 
 /** Landing and loading a batch run at the same time, and the batch is done only when both are. */
 class StreamStoreTest {
 
-    private static final MicroBatch BATCH = new MicroBatch("t", List.of());
+    private static final MicroBatch BATCH = new MicroBatch("orders_stream", "t", List.of());
     private static final StreamStore.Refusals NONE_REFUSED = b -> {
         throw new AssertionError("no refusal to look for");
     };
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final StreamMetrics metrics = new StreamMetrics(registry, new PipelinesProperties());
+    private final StreamMetrics metrics = new StreamMetrics(registry, "orders_stream");
     private StreamStore store;
 
     @AfterEach

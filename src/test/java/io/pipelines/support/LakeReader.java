@@ -11,12 +11,12 @@ import io.pipelines.lake.Lake;
 import io.pipelines.lake.ParquetFiles;
 
 /** Reads a Parquet object of the lake back, record by record, the way a test checks what landed. */
-final class LakeReader {
+public final class LakeReader {
 
     private LakeReader() {
     }
 
-    static void forEachRecord(Lake lake, String key, Consumer<GenericRecord> each) throws Exception {
+    public static void forEachRecord(Lake lake, String key, Consumer<GenericRecord> each) throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "test-read"));
         Path file = Files.createTempFile(dir, "object", ".parquet");
         try {

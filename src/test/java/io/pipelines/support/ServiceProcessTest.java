@@ -7,6 +7,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.stream.StreamConsumers;
+import io.pipelines.stream.StreamDeclaration;
+import io.pipelines.stream.Streams;
 
 /**
  * Tests that run the service as processes of their own ({@link ServiceProcess}) beside the test's
@@ -19,10 +21,18 @@ public abstract class ServiceProcessTest extends PipelinesIntegrationTest {
     protected Environment environment;
     @Autowired
     protected JdbcTemplate jdbc;
-    @Autowired
+    /** The consumers of orders_stream in the test's service. */
     protected StreamConsumers consumers;
+    /** The declaration of orders_stream. */
+    protected StreamDeclaration orders;
     @Autowired
     protected CamelContext camel;
+
+    @Autowired
+    void ordersStream(Streams streams) {
+        consumers = streams.get("orders_stream").consumers();
+        orders = streams.get("orders_stream").declaration();
+    }
 
     /** Only the processes take over the runs of dead instances (their own included). */
     protected void testServiceTakesNoRunsOver() throws Exception {

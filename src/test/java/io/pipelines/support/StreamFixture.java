@@ -40,6 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
+import io.pipelines.stream.StreamDeclaration;
 import io.pipelines.stream.StreamDeclarations;
 
 /**
@@ -73,11 +74,13 @@ public class StreamFixture {
     private final JdbcTemplate jdbc;
     private final Lake lake;
 
+    private final StreamDeclaration orders;
     private final String lakePrefix;
 
     public StreamFixture(PipelinesProperties properties, JdbcTemplate jdbc, Lake lake, StreamDeclarations declarations) {
         this.settings = properties.getStream();
-        this.lakePrefix = declarations.get(settings.getName()).lakePrefix();
+        this.orders = declarations.get("orders_stream");
+        this.lakePrefix = orders.lakePrefix();
         this.jdbc = jdbc;
         this.lake = lake;
     }
@@ -215,7 +218,7 @@ public class StreamFixture {
     }
 
     private ProducerRecord<byte[], byte[]> record(int partition, String key, String value) {
-        return new ProducerRecord<>(settings.getTopic(), partition, key.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(orders.source().topic(), partition, key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -333,7 +336,7 @@ public class StreamFixture {
         for (Sent poison : sent.stream().filter(s -> !s.valid()).toList()) {
             Map<String, String> headers = dlq.get(poison.key());
             assertThat(headers).as("dead letter headers of %s", poison.key())
-                    .containsEntry("dlq.source.topic", settings.getTopic())
+                    .containsEntry("dlq.source.topic", orders.source().topic())
                     .containsEntry("dlq.source.partition", String.valueOf(poison.partition()))
                     .containsEntry("dlq.source.offset", String.valueOf(poison.offset()))
                     .doesNotContainKey("twice");
@@ -364,24 +367,33 @@ public class StreamFixture {
         jdbc.query("SELECT kafka_partition, max_event_time FROM etl.stream_watermarks WHERE stream = ?",
                 rs -> {
                     max.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
-                }, settings.getName());
+                }, orders.name());
         return max;
     }
 
     /** Waits until the group has committed every record of the topic: all of it is loaded. */
     public void awaitAllCommitted(Duration atMost) {
-        await("all records of " + settings.getTopic() + " committed").atMost(atMost).pollInterval(Duration.ofMillis(200))
-                .until(() -> lagOfGroup() == 0);
+        awaitAllCommitted(orders, atMost);
+    }
+
+    /** The same for any declared stream. */
+    public void awaitAllCommitted(StreamDeclaration stream, Duration atMost) {
+        await("all records of " + stream.source().topic() + " committed").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> lagOfGroup(stream) == 0);
     }
 
     /** Records of the topic not committed by the group yet. */
     public long lagOfGroup() throws Exception {
+        return lagOfGroup(orders);
+    }
+
+    private long lagOfGroup(StreamDeclaration stream) throws Exception {
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.getGroupId())
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(stream.source().group())
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(settings.getTopic(), p), OffsetSpec.latest());
+                latest.put(new TopicPartition(stream.source().topic(), p), OffsetSpec.latest());
             }
             long lag = 0;
             for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
@@ -394,7 +406,7 @@ public class StreamFixture {
 
     public Map<TopicPartition, Long> committedOffsets() throws Exception {
         try (Admin admin = admin()) {
-            return admin.listConsumerGroupOffsets(settings.getGroupId()).partitionsToOffsetAndMetadata()
+            return admin.listConsumerGroupOffsets(orders.source().group()).partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS).entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         }
@@ -407,7 +419,7 @@ public class StreamFixture {
     /** The dead letter topic's records whose key starts with the prefix: key -> headers. */
     public Map<String, Map<String, String>> deadLetters(String prefix) {
         Map<String, Map<String, String>> found = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records(settings.getDeadLetterTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : records(orders.source().deadLetterTopic())) {
             String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
             if (key.startsWith(prefix + "-")) {
                 Map<String, String> headers = new HashMap<>();
@@ -483,7 +495,7 @@ public class StreamFixture {
     /** The keys of the stream's dead letters in etl.dead_letters whose key starts with the prefix, with repeats. */
     public List<String> tableDeadLetters(String prefix) {
         return jdbc.queryForList("SELECT k FROM (SELECT convert_from(decode(payload->>'key', 'base64'), 'UTF8') AS k "
-                + "FROM etl.dead_letters WHERE source_topic = ?) d WHERE k LIKE ?", String.class, settings.getTopic(), prefix + "-%");
+                + "FROM etl.dead_letters WHERE source_topic = ?) d WHERE k LIKE ?", String.class, orders.source().topic(), prefix + "-%");
     }
 
     public long loadedCount(String prefix) {
