@@ -23,7 +23,8 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Avro's Parquet write support for flat records of nullable scalar fields (what the extracts land),
+ * Avro's Parquet write support for flat records of scalar fields, nullable (what the extracts land) or
+ * required (what the streams land),
  * writing each value straight to its column through a writer chosen once per field, instead of
  * looking the field's type, union branch and logical-type conversion up for every value. The
  * files are the same as {@link AvroWriteSupport} writes (same Parquet schema, values and footer,
@@ -39,6 +40,7 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
 
     private final List<String> names = new ArrayList<>();
     private final List<ValueWriter> writers = new ArrayList<>();
+    private final List<Boolean> required = new ArrayList<>();
     private RecordConsumer consumer;
 
     FlatRecordWriteSupport(MessageType parquetSchema, Schema schema, GenericData model) {
@@ -46,19 +48,23 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
         for (Schema.Field f : schema.getFields()) {
             names.add(f.name());
             writers.add(writer(AvroFields.valueType(f.schema())));
+            required.add(f.schema().getType() != Schema.Type.UNION);
         }
     }
 
-    /** Whether every field is a nullable scalar this class writes (else Avro's own write support is used). */
+    /**
+     * Whether every field is a scalar this class writes, required or nullable (a union of null and the
+     * scalar); else Avro's own write support is used.
+     */
     static boolean supports(Schema schema) {
         if (schema.getType() != Schema.Type.RECORD) {
             return false;
         }
         for (Schema.Field f : schema.getFields()) {
             Schema s = f.schema();
-            if (s.getType() != Schema.Type.UNION || s.getTypes().size() != 2
-                    || s.getTypes().stream().noneMatch(b -> b.getType() == Schema.Type.NULL)
-                    || writer(AvroFields.valueType(s)) == null) {
+            boolean nullable = s.getType() == Schema.Type.UNION && s.getTypes().size() == 2
+                    && s.getTypes().stream().anyMatch(b -> b.getType() == Schema.Type.NULL);
+            if (s.getType() == Schema.Type.UNION && !nullable || writer(AvroFields.valueType(s)) == null) {
                 return false;
             }
         }
@@ -85,6 +91,9 @@ final class FlatRecordWriteSupport extends AvroWriteSupport<GenericRecord> {
         consumer.startMessage();
         for (int i = 0; i < writers.size(); i++) {
             Object value = record.get(i);
+            if (value == null && required.get(i)) {
+                throw new RuntimeException("Null-value for required field: " + names.get(i)); // as Avro's says it
+            }
             if (value != null) {
                 String name = names.get(i);
                 consumer.startField(name, i);

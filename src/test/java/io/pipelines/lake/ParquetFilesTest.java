@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -105,7 +106,60 @@ class ParquetFilesTest {
         assertThat(FlatRecordWriteSupport.supports(SchemaBuilder.record("r").fields()
                 .name("tags").type().array().items().stringType().noDefault().endRecord())).isFalse();
         assertThat(FlatRecordWriteSupport.supports(SchemaBuilder.record("r").fields()
-                .name("id").type().longType().noDefault().endRecord())).as("not nullable").isFalse();
+                .name("id").type().unionOf().longType().and().stringType().endUnion().noDefault().endRecord()))
+                .as("a union of two types").isFalse();
+    }
+
+    /** Required fields (what the streams land), beside nullable ones. */
+    private static final Schema REQUIRED = SchemaBuilder.record("event").namespace("pipelines").fields()
+            .requiredString("id")
+            .name("total").type(LogicalTypes.decimal(12, 2).addToSchema(Schema.create(Schema.Type.BYTES))).noDefault()
+            .name("at").type(LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+            .name("note").type(nullable(Schema.create(Schema.Type.STRING))).withDefault(null)
+            .requiredInt("kafka_partition")
+            .requiredLong("kafka_offset")
+            .endRecord();
+
+    @Test
+    void recordsWithRequiredFieldsMakeTheFileAvroItselfWrites() throws Exception {
+        assertThat(FlatRecordWriteSupport.supports(REQUIRED)).isTrue();
+        Random random = new Random(3);
+        List<GenericRecord> records = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            GenericRecord r = new GenericData.Record(REQUIRED);
+            r.put(0, "e-" + random.nextInt(1_000_000));
+            r.put(1, BigDecimal.valueOf(random.nextInt(10_000_000), 2));
+            r.put(2, Instant.ofEpochSecond(1_700_000_000L + random.nextInt(10_000_000), random.nextInt(1_000_000) * 1000));
+            r.put(3, random.nextBoolean() ? null : "n" + i);
+            r.put(4, random.nextInt(3));
+            r.put(5, (long) i);
+            records.add(r);
+        }
+        Path flat = dir.resolve("flat.parquet");
+        Path avro = dir.resolve("avro.parquet");
+        Set<String> unique = Set.of("id", "at", "kafka_offset");
+        try (ParquetWriter<GenericRecord> w = ParquetFiles.writer(flat, REQUIRED, Map.of(), unique)) {
+            for (GenericRecord r : records) {
+                w.write(r);
+            }
+        }
+        AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(avro))
+                .withSchema(REQUIRED).withDataModel(ParquetFiles.MODEL).withConf(new PlainParquetConfiguration())
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize(ParquetFiles.ROW_GROUP_BYTES).withExtraMetaData(Map.of());
+        unique.forEach(c -> builder.withDictionaryEncoding(c, false));
+        try (ParquetWriter<GenericRecord> w = builder.build()) {
+            for (GenericRecord r : records) {
+                w.write(r);
+            }
+        }
+        assertThat(Files.mismatch(flat, avro)).as("byte for byte the same file").isEqualTo(-1L);
+
+        GenericRecord missing = new GenericData.Record(REQUIRED);
+        missing.put(0, "e-1");
+        try (ParquetWriter<GenericRecord> w = ParquetFiles.writer(dir.resolve("bad.parquet"), REQUIRED, Map.of())) {
+            assertThatThrownBy(() -> w.write(missing)).hasMessage("Null-value for required field: total");
+        }
     }
 
     private static List<GenericRecord> records(int n) {
