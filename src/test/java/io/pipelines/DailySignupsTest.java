@@ -117,6 +117,32 @@ class DailySignupsTest extends PipelinesIntegrationTest {
         assertThat(task(resumed, "count_signups").attempts()).isEqualTo(4);
     }
 
+    @Test
+    void aDayWithFarFewerSignupsThanTheDaysBeforeIsLoadedWithAVolumeWarning() throws Exception {
+        // The days of the other tests, loaded (again: a run replaces its date) before the quiet one.
+        List<LocalDate> days = new java.util.ArrayList<>(TestDates.DailySignups.BACKFILL);
+        days.add(TestDates.DailySignups.ONE_RUN);
+        for (LocalDate day : days) {
+            RunRecord run = api.awaitFinished(trigger(day));
+            assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+        LocalDate quiet = TestDates.DailySignups.QUIET;
+        assertThat(sourceIds(quiet)).as("no signups on %s", quiet).isEmpty();
+
+        RunRecord run = api.awaitFinished(trigger(quiet));
+
+        assertThat(run.status()).as("a warning does not fail the run: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        Map<String, Object> volume = jdbc.queryForMap("SELECT success, severity, partial_unexpected::text AS said "
+                + "FROM etl.quality_results WHERE run_id = ? AND expectation_type = ?", run.runId(),
+                "expect_table_row_count_to_be_within_history");
+        assertThat(volume).containsEntry("success", false).containsEntry("severity", "warning");
+        assertThat((String) volume.get("said")).startsWith("[\"0 rows; ").contains("earlier load(s)", "allow");
+        // Each earlier load counted once, the latest run of each date before the quiet one.
+        long earlier = jdbc.queryForObject("SELECT count(DISTINCT logical_date) FROM etl.pipeline_runs "
+                + "WHERE pipeline = 'daily_signups' AND status = 'SUCCEEDED' AND logical_date < ?", Long.class, quiet);
+        assertThat((String) volume.get("said")).contains(Math.min(earlier, 8) + " earlier load(s)");
+    }
+
     private long trigger(LocalDate date) {
         TestApi.Response response = api.post("/api/pipelines/daily_signups/runs", "{\"logicalDate\":\"" + date + "\"}");
         assertThat(response.status()).as(response.body()).isEqualTo(202);

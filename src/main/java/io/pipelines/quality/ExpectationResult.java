@@ -29,6 +29,10 @@ public record ExpectationResult(int index, String expectationType, Map<String, O
 
     /** One line for logs and run records: which expectation, how many rows, which values. */
     public String summary() {
+        if (expectationType.equals(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY.fileName())
+                && !partialUnexpected.isEmpty()) {
+            return expectationType + ": " + partialUnexpected.get(0); // the rows, the earlier loads, the range allowed
+        }
         Object column = kwargs.get("column");
         return expectationType + (column == null ? "" : "(" + column + ")") + ": " + unexpectedCount + " of "
                 + elementCount + " rows unexpected" + (partialUnexpected.isEmpty() ? "" : ", e.g. " + partialUnexpected);

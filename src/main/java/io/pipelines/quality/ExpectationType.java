@@ -12,7 +12,14 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUES_TO_BE_UNIQUE(List.of("column")),
     EXPECT_COLUMN_VALUES_TO_BE_BETWEEN(List.of("column")),
     EXPECT_COLUMN_VALUES_TO_BE_IN_SET(List.of("column", "value_set")),
-    EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN(List.of());
+    EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN(List.of()),
+    /**
+     * This project's own (Great Expectations has none): the row count against the same pipeline's
+     * recent loads ({@link VolumeHistory}); kwargs lookback (loads, default 8), same_weekday (default
+     * false), max_change (a share of their median: 0.5 allows half as many to half as many again)
+     * and/or max_stdevs (from their mean). With no earlier load it passes, saying so.
+     */
+    EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY(List.of());
 
     private final List<String> requiredKwargs;
 

@@ -130,6 +130,9 @@ public class QualitySuiteParser {
                         + " needs kwargs.min_value or kwargs.max_value");
             }
         }
+        if (type == ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY) {
+            history(file, line, where, kwargs);
+        }
         if (type == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET && !(kwargs.get("value_set") instanceof List)) {
             throw new QualitySuiteException(file, line, where + "kwargs.value_set must be an array");
         }
@@ -147,5 +150,29 @@ public class QualitySuiteParser {
             level = severity.asText();
         }
         return new Expectation(index, line, type, kwargs, level);
+    }
+
+    /** The kwargs of the volume check: lookback 1-1000, same_weekday a boolean, max_change and/or max_stdevs above 0. */
+    private static void history(String file, int line, String where, Map<String, Object> kwargs) {
+        String name = ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY.fileName();
+        Object lookback = kwargs.get("lookback");
+        if (lookback != null && (!(lookback instanceof Integer n) || n < 1 || n > 1000)) {
+            throw new QualitySuiteException(file, line, where + "kwargs.lookback must be a whole number of loads from 1 "
+                    + "to 1000, not " + lookback);
+        }
+        Object weekday = kwargs.get("same_weekday");
+        if (weekday != null && !(weekday instanceof Boolean)) {
+            throw new QualitySuiteException(file, line, where + "kwargs.same_weekday must be true or false");
+        }
+        for (String bound : List.of("max_change", "max_stdevs")) {
+            Object value = kwargs.get(bound);
+            if (value != null && (!(value instanceof Number n) || n.doubleValue() <= 0)) {
+                throw new QualitySuiteException(file, line, where + "kwargs." + bound + " must be a number above 0");
+            }
+        }
+        if (kwargs.get("max_change") == null && kwargs.get("max_stdevs") == null) {
+            throw new QualitySuiteException(file, line, where + name + " needs kwargs.max_change (a share of the "
+                    + "median of the earlier loads) or kwargs.max_stdevs (standard deviations from their mean)");
+        }
     }
 }

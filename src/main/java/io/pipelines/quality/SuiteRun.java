@@ -27,11 +27,18 @@ public class SuiteRun implements AutoCloseable {
     private final List<Check> checks = new ArrayList<>();
     private final List<AutoCloseable> spills = new ArrayList<>();
     private final Path spoolDir;
+    private final VolumeHistory history;
     private long rows;
 
     /** {@code spoolDir}: where uniqueness checks keep the values they are given. */
     public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir) {
+        this(suite, schema, spoolDir, VolumeHistory.NONE);
+    }
+
+    /** The same, volume checks compared with {@code history}. */
+    public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history) {
         this.spoolDir = spoolDir;
+        this.history = history;
         for (Expectation e : suite.expectations()) {
             checks.add(check(suite, e, schema));
         }
@@ -82,6 +89,14 @@ public class SuiteRun implements AutoCloseable {
                     Bounds bounds = new Bounds(suite, e);
                     boolean ok = bounds.contains(rows);
                     return outcome(ok, rows, ok ? 0 : rows, ok ? List.of() : List.of(Long.toString(rows)));
+                }
+            };
+            case EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY -> new Check(e) {
+                @Override
+                ExpectationResult result(long rows) {
+                    Volume volume = Volume.of(e, history);
+                    boolean ok = volume.allows(rows);
+                    return outcome(ok, rows, ok ? 0 : rows, List.of(volume.describe(rows)));
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL -> new ColumnCheck(e, position) {

@@ -60,12 +60,14 @@ public class InPassLoader {
     private final QualityResults results;
     private final QualityWarnings warnings;
     private final RunLedger ledger;
+    private final LoadHistory history;
     private final Path spoolDir;
     private final Duration stall;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
-                        QualityWarnings warnings, RunLedger ledger, PipelinesProperties properties) {
+                        QualityWarnings warnings, RunLedger ledger, LoadHistory history, PipelinesProperties properties) {
         this.warnings = warnings;
+        this.history = history;
         this.warehouse = warehouse;
         this.fence = fence;
         this.parser = parser;
@@ -142,7 +144,7 @@ public class InPassLoader {
         }
 
         private void begin() throws Exception {
-            check = suite == null ? null : new SuiteRun(suite, schema, spoolDir);
+            check = suite == null ? null : new SuiteRun(suite, schema, spoolDir, history.of(checkTask, runId));
             c = warehouse.getConnection();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {

@@ -48,9 +48,12 @@ public class ValidateLanded implements BlockTask {
     private final QualityWarnings warnings;
     private final Path spoolDir;
 
+    private final LoadHistory history;
+
     public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results,
-                          QualityWarnings warnings, PipelinesProperties properties) {
+                          QualityWarnings warnings, LoadHistory history, PipelinesProperties properties) {
         this.warnings = warnings;
+        this.history = history;
         this.catalog = catalog;
         this.landed = landed;
         this.parser = parser;
@@ -81,7 +84,8 @@ public class ValidateLanded implements BlockTask {
         String lakePrefix = LoadStaging.landedBy(step, catalog.batch(pipeline)).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         List<ExpectationResult> outcome;
-        try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir)) {
+        try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir,
+                history.of(task, runId))) {
             landed.forEachRecord(manifest, check::accept);
             outcome = check.results();
         }

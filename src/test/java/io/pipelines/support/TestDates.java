@@ -161,6 +161,8 @@ public final class TestDates {
         public static final List<LocalDate> BACKFILL = List.of(demoDay(19), demoDay(18));
         /** No customers signed up that day. */
         public static final LocalDate RESUMED = LocalDate.parse("2026-02-20");
+        /** No customers signed up that day (after the demo days); loaded after {@link #ONE_RUN} and {@link #BACKFILL}. */
+        public static final LocalDate QUIET = DEMO_TODAY.plusDays(9);
 
         private DailySignups() {
         }
