@@ -68,6 +68,9 @@ class PageViewsStreamTest extends PipelinesIntegrationTest {
                 view(run + "-8", a, "u-6", null, -5, t.plusSeconds(15)),                 // below its min
                 "{\"view_id\":\"" + run + "-9\",\"duration_ms\":5,\"viewed_at\":\"" + t + "\"}", // no page
                 view(run + "-10", a, "u-7", null, 1, Instant.parse("2996-01-01T00:00:00Z"))); // a clock far ahead
+        // An order event late with the same id as a view: each stream's late events are its own.
+        jdbc.update("INSERT INTO etl.late_events (event_id, stream, kafka_partition, kafka_offset, event_time, "
+                + "window_start, watermark, delay_ms) VALUES (?, 'orders_stream', 0, 0, now(), now(), now(), 0)", run + "-7");
         send(views.source().topic(), records);
         stream.awaitAllCommitted(views, Duration.ofSeconds(60));
 

@@ -51,6 +51,7 @@ public class StreamWarehouse {
     private final String insertEvents;
     private final String relinkReadAgain;
     private final String addToWindows;
+    private final int[] groupPositions;
     private final int[] summedPositions;
 
     public StreamWarehouse(DataSource warehouse, TransactionTemplate tx, StreamLake lake, StreamMetrics metrics,
@@ -66,6 +67,7 @@ public class StreamWarehouse {
         this.insertEvents = sql.insertEvents();
         this.relinkReadAgain = sql.relinkReadAgain();
         this.addToWindows = sql.addToWindows();
+        this.groupPositions = sql.groupBy().stream().mapToInt(f -> declaration.record().position(f.name())).toArray();
         this.summedPositions = sql.summed().stream().mapToInt(f -> declaration.record().position(f.name())).toArray();
         this.outOfOrderness = declaration.window().maxOutOfOrderness();
         this.allowedLateness = declaration.window().allowedLateness();
@@ -149,9 +151,9 @@ public class StreamWarehouse {
                 late.add(new Object[] {event.key(), e.partition(), e.offset(), event.eventTime(), windowStart,
                         watermark, Duration.between(windowEnd, watermark).toMillis()});
             } else {
-                List<Object> group = new ArrayList<>(sql.groupBy().size() + 1);
-                for (StreamDeclaration.Field g : sql.groupBy()) {
-                    group.add(event.get(declaration.record().position(g.name())));
+                List<Object> group = new ArrayList<>(groupPositions.length + 1);
+                for (int position : groupPositions) {
+                    group.add(event.get(position));
                 }
                 group.add(windowStart);
                 windows.computeIfAbsent(group, w -> new Window(sql.summed().size())).add(event, ended);
@@ -342,7 +344,7 @@ public class StreamWarehouse {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO etl.late_events (event_id, stream, kafka_partition, "
                 + "kafka_offset, event_time, window_start, watermark, delay_ms) VALUES (?, ?, ?, ?, ?::timestamptz, "
-                + "?::timestamptz, ?::timestamptz, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                + "?::timestamptz, ?::timestamptz, ?) ON CONFLICT (stream, event_id) DO NOTHING")) {
             for (Object[] row : late) {
                 ps.setString(1, (String) row[0]);
                 ps.setString(2, stream);
