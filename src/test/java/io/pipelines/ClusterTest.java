@@ -126,8 +126,10 @@ class ClusterTest extends ServiceProcessTest {
 
     @Test
     void aFireMissedWhileEveryInstanceWasDownHappensOnceWhenTheyAreBack() throws Exception {
-        // One slot only (Quartz's year field), some way ahead: both instances are down when it comes.
-        ZonedDateTime slot = Instant.now().plusSeconds(40).truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC);
+        // One slot only (Quartz's year field), some way ahead: both instances are down when it comes. Far
+        // enough for two instances to start on a busy machine (45 s once in CI; a slot passed before the
+        // schedule is made would never fire).
+        ZonedDateTime slot = Instant.now().plusSeconds(75).truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC);
         String cron = slot.getSecond() + " " + slot.getMinute() + " " + slot.getHour() + " " + slot.getDayOfMonth() + " "
                 + slot.getMonthValue() + " ? " + slot.getYear();
         LocalDate date = slot.toLocalDate().minusDays(1);
