@@ -33,9 +33,34 @@ public class StreamDeclarations {
     private final List<String> folders;
     private final Map<String, StreamDeclaration> byName = new LinkedHashMap<>();
 
+    /**
+     * The settings of the one stream there was, now keys of each stream's file (setting, key): refused
+     * when given, so that none is silently ignored after an upgrade.
+     */
+    static final Map<String, String> MOVED = new java.util.TreeMap<>(Map.of(
+            "pipelines.stream.name", "stream",
+            "pipelines.stream.topic", "source.topic",
+            "pipelines.stream.group-id", "source.group",
+            "pipelines.stream.dead-letter-topic", "source.deadLetterTopic",
+            "pipelines.stream.max-out-of-orderness", "window.maxOutOfOrderness",
+            "pipelines.stream.allowed-lateness", "window.allowedLateness",
+            "pipelines.stream.lake-prefix", "lake.prefix"));
+
     @Autowired
     public StreamDeclarations(PipelinesProperties properties, Environment environment) {
-        this(properties.getStream().getFolders(), read(properties.getStream().getFolders(), environment));
+        this(properties.getStream().getFolders(), read(properties.getStream().getFolders(), refuseMoved(environment)));
+    }
+
+    private static Environment refuseMoved(Environment environment) {
+        List<String> given = MOVED.entrySet().stream().filter(m -> environment.containsProperty(m.getKey()))
+                .map(m -> m.getKey() + " (now " + m.getValue() + ")").toList();
+        if (!given.isEmpty()) {
+            throw new IllegalStateException("These settings are no longer read: " + String.join(", ", given) + ". Each "
+                    + "stream's file under streams/ says them; orders_stream's (streams/orders-stream.yaml) takes them from "
+                    + "ORDERS_TOPIC, ORDERS_STREAM_GROUP, ORDERS_DLQ_TOPIC, ORDERS_STREAM_MAX_OUT_OF_ORDERNESS and "
+                    + "ORDERS_STREAM_ALLOWED_LATENESS");
+        }
+        return environment;
     }
 
     /** Those of the folders the environment's pipelines.stream.folders names (for code that runs before the settings are bound). */

@@ -140,6 +140,20 @@ class StreamDeclarationReaderTest {
     }
 
     @Test
+    void aSettingOfTheOneStreamThereWasIsRefusedNamingItsKeyNow() {
+        org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment()
+                .withProperty("pipelines.stream.topic", "orders-prod")
+                .withProperty("pipelines.stream.allowed-lateness", "5m");
+
+        assertThatThrownBy(() -> new StreamDeclarations(new io.pipelines.config.PipelinesProperties(), environment))
+                .hasMessageStartingWith("These settings are no longer read: pipelines.stream.allowed-lateness (now "
+                        + "window.allowedLateness), pipelines.stream.topic (now source.topic). Each stream's file under "
+                        + "streams/ says them;");
+        assertThat(new StreamDeclarations(new io.pipelines.config.PipelinesProperties(), new org.springframework.mock.env
+                .MockEnvironment()).get("orders_stream").source().topic()).isEqualTo("orders");
+    }
+
+    @Test
     void twoFilesMayNotDeclareOneStream() {
         StreamDeclaration a = read(VALID);
         StreamDeclaration b = StreamDeclarationReader.read("streams/y.yaml", VALID, s -> s.replace("${LAKE_ROOT}", "r"));
