@@ -132,10 +132,11 @@ class DailySignupsTest extends PipelinesIntegrationTest {
         RunRecord run = api.awaitFinished(trigger(quiet));
 
         assertThat(run.status()).as("a warning does not fail the run: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
-        Map<String, Object> volume = jdbc.queryForMap("SELECT success, severity, partial_unexpected::text AS said "
+        Map<String, Object> volume = jdbc.queryForMap("SELECT success, severity, partial_unexpected::text AS said, "
+                + "observed_value::text AS observed "
                 + "FROM etl.quality_results WHERE run_id = ? AND expectation_type = ?", run.runId(),
                 "expect_table_row_count_to_be_within_history");
-        assertThat(volume).containsEntry("success", false).containsEntry("severity", "warning");
+        assertThat(volume).containsEntry("success", false).containsEntry("severity", "warning").containsEntry("observed", "0");
         assertThat((String) volume.get("said")).startsWith("[\"0 rows; ").contains("earlier load(s)", "allow");
         // Each earlier load counted once, the latest run of each date before the quiet one.
         long earlier = jdbc.queryForObject("SELECT count(DISTINCT logical_date) FROM etl.pipeline_runs "

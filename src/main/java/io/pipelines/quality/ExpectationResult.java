@@ -8,14 +8,16 @@ import java.util.Map;
  *
  * @param index             position of the expectation in the suite
  * @param elementCount      rows checked
- * @param unexpectedCount   rows that broke the expectation
- * @param unexpectedPercent share of the non-null rows that broke it, in percent (null when none were checked)
- * @param partialUnexpected a few of the values that broke it
+ * @param unexpectedCount   values or rows that broke the expectation
+ * @param unexpectedPercent share of the values checked that broke it, in percent (null when none were checked)
+ * @param partialUnexpected a few of the values that broke it (rows over several columns as JSON)
+ * @param observedValue     what an expectation on the table or on a figure of a column saw (the row count,
+ *                          the column's mean, its distinct values, ...); null for expectations on each value
  * @param severity          error (a failure fails the run) or warning (a failure is only reported)
  */
 public record ExpectationResult(int index, String expectationType, Map<String, Object> kwargs, boolean success,
                                 long elementCount, long unexpectedCount, Double unexpectedPercent,
-                                List<String> partialUnexpected, String severity) {
+                                List<String> partialUnexpected, Object observedValue, String severity) {
 
     /** A failure that fails the run: an expectation of severity error that was not met. */
     public boolean blocking() {
@@ -29,12 +31,17 @@ public record ExpectationResult(int index, String expectationType, Map<String, O
 
     /** One line for logs and run records: which expectation, how many rows, which values. */
     public String summary() {
+        Object column = kwargs.get("column") != null ? kwargs.get("column")
+                : kwargs.get("column_A") != null ? kwargs.get("column_A") + ", " + kwargs.get("column_B") : kwargs.get("column_list");
+        String name = expectationType + (column == null ? "" : "(" + column + ")");
         if (expectationType.equals(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY.fileName())
                 && !partialUnexpected.isEmpty()) {
             return expectationType + ": " + partialUnexpected.get(0); // the rows, the earlier loads, the range allowed
         }
-        Object column = kwargs.get("column");
-        return expectationType + (column == null ? "" : "(" + column + ")") + ": " + unexpectedCount + " of "
-                + elementCount + " rows unexpected" + (partialUnexpected.isEmpty() ? "" : ", e.g. " + partialUnexpected);
+        if (observedValue != null || partialUnexpected.isEmpty() && unexpectedCount == 0) {
+            return name + ": observed " + observedValue;
+        }
+        return name + ": " + unexpectedCount + " of " + elementCount + " rows unexpected"
+                + (partialUnexpected.isEmpty() ? "" : ", e.g. " + partialUnexpected);
     }
 }

@@ -26,22 +26,23 @@ public class QualityResults {
     public void save(long runId, String suite, List<ExpectationResult> results) {
         jdbc.update("DELETE FROM etl.quality_results WHERE run_id = ?", runId);
         jdbc.batchUpdate("INSERT INTO etl.quality_results (run_id, suite, expectation_index, expectation_type, kwargs, "
-                        + "success, element_count, unexpected_count, unexpected_percent, partial_unexpected, severity) "
-                        + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?)",
+                        + "success, element_count, unexpected_count, unexpected_percent, partial_unexpected, observed_value, "
+                        + "severity) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
                 results.stream().map(r -> new Object[] {runId, suite, r.index(), r.expectationType(), write(r.kwargs()),
                         r.success(), r.elementCount(), r.unexpectedCount(), r.unexpectedPercent(),
-                        write(r.partialUnexpected()), r.severity()}).toList());
+                        write(r.partialUnexpected()), write(r.observedValue()), r.severity()}).toList());
     }
 
     /** The run's expectations that were not met, errors and warnings, in suite order. */
     public List<ExpectationResult> failed(long runId) {
         return jdbc.query("SELECT expectation_index, expectation_type, kwargs, success, element_count, unexpected_count, "
-                        + "unexpected_percent, partial_unexpected, severity FROM etl.quality_results "
+                        + "unexpected_percent, partial_unexpected, observed_value, severity FROM etl.quality_results "
                         + "WHERE run_id = ? AND NOT success ORDER BY expectation_index",
                 (rs, n) -> new ExpectationResult(rs.getInt(1), rs.getString(2),
                         read(rs.getString(3), new TypeReference<Map<String, Object>>() { }), rs.getBoolean(4),
                         rs.getLong(5), rs.getLong(6), (Double) rs.getObject(7),
-                        read(rs.getString(8), new TypeReference<List<String>>() { }), rs.getString(9)),
+                        read(rs.getString(8), new TypeReference<List<String>>() { }),
+                        read(rs.getString(9), new TypeReference<Object>() { }), rs.getString(10)),
                 runId);
     }
 
@@ -54,6 +55,9 @@ public class QualityResults {
     }
 
     private <T> T read(String text, TypeReference<T> type) {
+        if (text == null) {
+            return null; // observed_value of results recorded before it was kept
+        }
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {

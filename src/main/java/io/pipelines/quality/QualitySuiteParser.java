@@ -20,9 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads a suite file in the Great Expectations JSON format ({@code expectation_suite_name},
- * {@code expectations[].expectation_type}, {@code kwargs}); every problem is reported with the
- * file and the line of the expectation at fault.
+ * Reads a suite file in Great Expectations' JSON, in its 0.x shape ({@code expectation_suite_name},
+ * {@code expectations[].expectation_type}, {@code kwargs}, {@code meta}) or its 1.x shape
+ * ({@code name}, {@code expectations[].type}); every problem is reported with the file and the line
+ * of the expectation at fault, and the argument.
  */
 @Component
 public class QualitySuiteParser {
@@ -63,10 +64,9 @@ public class QualitySuiteParser {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if ("expectation_suite_name".equals(field)) {
+            if ("expectation_suite_name".equals(field) || "name".equals(field)) {
                 if (value != JsonToken.VALUE_STRING) {
-                    throw new QualitySuiteException(file, parser.currentLocation().getLineNr(),
-                            "expectation_suite_name must be a string");
+                    throw new QualitySuiteException(file, parser.currentLocation().getLineNr(), field + " must be a string");
                 }
                 suiteName = parser.getText();
             } else if ("expectations".equals(field)) {
@@ -85,7 +85,8 @@ public class QualitySuiteParser {
             }
         }
         if (suiteName == null || suiteName.isBlank()) {
-            throw new QualitySuiteException(file, 0, "expectation_suite_name is missing");
+            throw new QualitySuiteException(file, 0, "the suite's name is missing (expectation_suite_name, or name in "
+                    + "Great Expectations 1.x)");
         }
         if (expectations == null) {
             throw new QualitySuiteException(file, 0, "expectations is missing");
@@ -98,9 +99,9 @@ public class QualitySuiteParser {
         if (!node.isObject()) {
             throw new QualitySuiteException(file, line, where + "an expectation is a JSON object");
         }
-        JsonNode typeNode = node.get("expectation_type");
+        JsonNode typeNode = node.has("expectation_type") ? node.get("expectation_type") : node.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
-            throw new QualitySuiteException(file, line, where + "expectation_type is missing");
+            throw new QualitySuiteException(file, line, where + "expectation_type is missing (type in Great Expectations 1.x)");
         }
         ExpectationType type = ExpectationType.fromFileName(typeNode.asText()).orElseThrow(() ->
                 new QualitySuiteException(file, line, where + "unknown expectation_type '" + typeNode.asText()
@@ -111,31 +112,7 @@ public class QualitySuiteParser {
         }
         Map<String, Object> kwargs = kwargsNode.isMissingNode() ? new LinkedHashMap<>()
                 : json.convertValue(kwargsNode, new TypeReference<LinkedHashMap<String, Object>>() { });
-        for (String required : type.requiredKwargs()) {
-            if (kwargs.get(required) == null) {
-                throw new QualitySuiteException(file, line, where + type.fileName() + " needs kwargs." + required);
-            }
-        }
-        if (kwargs.containsKey("column") && !(kwargs.get("column") instanceof String)) {
-            throw new QualitySuiteException(file, line, where + "kwargs.column must be a string");
-        }
-        Object mostly = kwargs.get("mostly");
-        if (mostly != null && (!(mostly instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1)) {
-            throw new QualitySuiteException(file, line, where + "kwargs.mostly must be a number from 0 to 1");
-        }
-        if (type == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN
-                || type == ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN) {
-            if (kwargs.get("min_value") == null && kwargs.get("max_value") == null) {
-                throw new QualitySuiteException(file, line, where + type.fileName()
-                        + " needs kwargs.min_value or kwargs.max_value");
-            }
-        }
-        if (type == ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY) {
-            history(file, line, where, kwargs);
-        }
-        if (type == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET && !(kwargs.get("value_set") instanceof List)) {
-            throw new QualitySuiteException(file, line, where + "kwargs.value_set must be an array");
-        }
+        ExpectationArguments.check(file, line, where, type, kwargs);
         JsonNode meta = node.path("meta");
         if (!meta.isMissingNode() && !meta.isNull() && !meta.isObject()) {
             throw new QualitySuiteException(file, line, where + "meta must be a JSON object");
@@ -150,29 +127,5 @@ public class QualitySuiteParser {
             level = severity.asText();
         }
         return new Expectation(index, line, type, kwargs, level);
-    }
-
-    /** The kwargs of the volume check: lookback 1-1000, same_weekday a boolean, max_change and/or max_stdevs above 0. */
-    private static void history(String file, int line, String where, Map<String, Object> kwargs) {
-        String name = ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY.fileName();
-        Object lookback = kwargs.get("lookback");
-        if (lookback != null && (!(lookback instanceof Integer n) || n < 1 || n > 1000)) {
-            throw new QualitySuiteException(file, line, where + "kwargs.lookback must be a whole number of loads from 1 "
-                    + "to 1000, not " + lookback);
-        }
-        Object weekday = kwargs.get("same_weekday");
-        if (weekday != null && !(weekday instanceof Boolean)) {
-            throw new QualitySuiteException(file, line, where + "kwargs.same_weekday must be true or false");
-        }
-        for (String bound : List.of("max_change", "max_stdevs")) {
-            Object value = kwargs.get(bound);
-            if (value != null && (!(value instanceof Number n) || n.doubleValue() <= 0)) {
-                throw new QualitySuiteException(file, line, where + "kwargs." + bound + " must be a number above 0");
-            }
-        }
-        if (kwargs.get("max_change") == null && kwargs.get("max_stdevs") == null) {
-            throw new QualitySuiteException(file, line, where + name + " needs kwargs.max_change (a share of the "
-                    + "median of the earlier loads) or kwargs.max_stdevs (standard deviations from their mean)");
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.PriorityQueue;
  * does for whole numbers: each text (exact, every char) is written with its position to one of
  * {@value #PARTITIONS} files by hash, then each file is checked alone with an in-memory map of its
  * distinct texts. Memory is one file's distinct texts (a sixty-fourth of the whole) and the samples.
+ * The same files count the distinct texts ({@link #forEachDistinct}).
  */
 final class SpilledTexts implements AutoCloseable {
 
@@ -87,6 +88,30 @@ final class SpilledTexts implements AutoCloseable {
         List<Occurrence> ordered = new ArrayList<>(earliest);
         ordered.sort(Comparator.comparingLong(Occurrence::position));
         return new Repeated(count, ordered.stream().map(Occurrence::text).toList());
+    }
+
+    /** Calls {@code each} once for every distinct text added, with how many times it was added (in no order). */
+    void forEachDistinct(java.util.function.ObjLongConsumer<String> each) {
+        try {
+            files.finishWriting();
+            for (int i = 0; i < PARTITIONS; i++) {
+                Map<String, long[]> counts = new HashMap<>();
+                try (DataInputStream in = files.in(i)) {
+                    while (true) {
+                        try {
+                            in.readLong();
+                        } catch (EOFException end) {
+                            break;
+                        }
+                        counts.computeIfAbsent(read(in), t -> new long[1])[0]++;
+                    }
+                }
+                files.delete(i);
+                counts.forEach((text, n) -> each.accept(text, n[0]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void keep(PriorityQueue<Occurrence> earliest, Occurrence o, int samples) {

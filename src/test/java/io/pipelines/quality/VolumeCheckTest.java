@@ -82,7 +82,7 @@ class VolumeCheckTest {
         wrong.put("{\"max_stdevs\": \"two\"}", "kwargs.max_stdevs must be a number above 0");
         wrong.put("{\"max_change\": 0.5, \"lookback\": 2.5}", "kwargs.lookback must be a whole number of loads from 1 to "
                 + "1000, not 2.5");
-        wrong.put("{\"max_change\": 0.5, \"same_weekday\": \"yes\"}", "kwargs.same_weekday must be true or false");
+        wrong.put("{\"max_change\": 0.5, \"same_weekday\": \"yes\"}", "kwargs.same_weekday must be true or false, not yes");
         for (Map.Entry<String, String> c : wrong.entrySet()) {
             Path file = dir.resolve("suite.json");
             Files.writeString(file, """

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.pipelines.support.GeneratedSection;
+
 /**
  * The README's catalogue of building blocks is the one the Kamelets of kamelets/ define, so that
  * a parameter is documented once, in its block. After changing a block, run
@@ -21,20 +23,7 @@ class BlocksCatalogueTest {
 
     @Test
     void theReadmeListsEveryBlockAsItsDefinitionSays() throws Exception {
-        String readme = Files.readString(README, StandardCharsets.UTF_8);
-        int start = readme.indexOf(START);
-        int end = readme.indexOf(END);
-        assertThat(start).as("README.md has the markers of the catalogue").isGreaterThanOrEqualTo(0);
-        assertThat(end).isGreaterThan(start);
-        String generated = new Blocks("file:kamelets").markdown();
-        if (Boolean.getBoolean("pipelines.docs.update")) {
-            readme = readme.substring(0, start + START.length()) + generated + readme.substring(end);
-            Files.writeString(README, readme, StandardCharsets.UTF_8);
-            end = readme.indexOf(END);
-        }
-        assertThat(readme.substring(start + START.length(), end))
-                .as("the catalogue in README.md (run this test with -Dpipelines.docs.update=true to write it again)")
-                .isEqualTo(generated);
+        GeneratedSection.check(README, START, END, new Blocks("file:kamelets").markdown(), "BlocksCatalogueTest");
     }
 
     @Test

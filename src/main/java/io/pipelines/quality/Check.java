@@ -1,0 +1,44 @@
+package io.pipelines.quality;
+
+import java.util.List;
+
+import org.apache.avro.generic.GenericRecord;
+
+/** The check of one expectation, fed the rows of a run one by one, then asked for its result. */
+abstract class Check {
+
+    /** How many unexpected values a result shows (Great Expectations' partial_unexpected_count). */
+    static final int SAMPLES = 20;
+
+    final Expectation expectation;
+
+    Check(Expectation expectation) {
+        this.expectation = expectation;
+    }
+
+    void accept(GenericRecord record) {
+    }
+
+    abstract ExpectationResult result(long rows);
+
+    /** A result on the table or a figure of a column: what was observed, and whether it passes. */
+    ExpectationResult observed(boolean success, long rows, Object observedValue) {
+        return result(success, rows, 0, null, List.of(), observedValue);
+    }
+
+    ExpectationResult result(boolean success, long elementCount, long unexpected, Double percent, List<String> samples,
+                             Object observedValue) {
+        return new ExpectationResult(expectation.index(), expectation.type().fileName(), expectation.kwargs(), success,
+                elementCount, unexpected, percent, samples, observedValue, expectation.severity());
+    }
+
+    /** The check of an expectation on a column the data does not have: it fails, saying so. */
+    static Check missingColumn(Expectation e, String column) {
+        return new Check(e) {
+            @Override
+            ExpectationResult result(long rows) {
+                return result(false, rows, rows, rows == 0 ? null : 100.0, List.of("column '" + column + "' is missing"), null);
+            }
+        };
+    }
+}
