@@ -184,9 +184,7 @@ class ExtraPipelineTest extends ServiceProcessTest {
     }
 
     private RunRecord run(ServiceProcess service, String pipeline, LocalDate date) throws Exception {
-        HttpResponse<String> trigger = service.post("/api/pipelines/" + pipeline + "/runs", "{\"logicalDate\":\"" + date + "\"}");
-        assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(202);
-        RunRecord run = api.awaitFinished(json.readTree(trigger.body()).get("runId").asLong());
+        RunRecord run = api.awaitFinished(service.trigger(pipeline, date));
         assertThat(run.status()).as("run error: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
         return run;
     }

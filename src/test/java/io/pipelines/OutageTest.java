@@ -49,7 +49,7 @@ class OutageTest extends ServiceProcessTest {
                      "spring.datasource.url=jdbc:postgresql://127.0.0.1:" + warehouseLink.port() + "/warehouse",
                      "spring.datasource.hikari.connection-timeout=1000",
                      "pipelines.dead-letters.drain-interval=1s").start()) {
-            long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
+            long runId = service.trigger("daily_sales_etl", date);
             // The extract's pass validates and loads into staging as it reads: cut the warehouse while its COPY runs,
             // so the outage hits extract_orders (which cannot end without the warehouse: the manifest is written by
             // the run's owner only).
@@ -95,7 +95,7 @@ class OutageTest extends ServiceProcessTest {
                      "pipelines.connections.sales.url=jdbc:postgresql://127.0.0.1:" + sourceLink.port() + "/sales",
                      "pipelines.connections.sales.connect-timeout=1s").start()) {
             sourceLink.cut();
-            long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
+            long runId = service.trigger("daily_sales_etl", date);
             await("the run failed").atMost(WAIT).until(() -> "FAILED".equals(jdbc.queryForObject(
                     "SELECT status FROM etl.pipeline_runs WHERE run_id = ?", String.class, runId)));
             Map<String, Object> letter = jdbc.queryForMap("SELECT id, task, attempts, error_class, message, stack_trace, "
@@ -134,7 +134,7 @@ class OutageTest extends ServiceProcessTest {
                      "pipelines.cluster.lease=60s",
                      "pipelines.cluster.heartbeat-interval=5s",
                      "PIPELINES_LOAD_STALL_TIMEOUT=2s").start()) {
-            long runId = runIdOf(service.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}"));
+            long runId = service.trigger("daily_sales_etl", date);
             awaitCopyInFlight();
 
             // The warehouse takes nothing for longer than the stall timeout: the pass gives its load up.
@@ -197,11 +197,6 @@ class OutageTest extends ServiceProcessTest {
         for (String name : List.of("dead-letters.jsonl.draining", "dead-letters.jsonl")) {
             Files.deleteIfExists(dir.resolve(name));
         }
-    }
-
-    private long runIdOf(HttpResponse<String> accepted) throws Exception {
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        return json.readTree(accepted.body()).get("runId").asLong();
     }
 
     private void awaitSucceeded(long runId) {

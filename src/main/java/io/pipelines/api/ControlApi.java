@@ -229,7 +229,7 @@ public class ControlApi {
         return ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
     }
 
-    private static long runNumber(String runId) {
+    static long runNumber(String runId) {
         try {
             return Long.parseLong(runId);
         } catch (NumberFormatException e) {

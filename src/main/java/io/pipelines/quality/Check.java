@@ -16,7 +16,17 @@ abstract class Check {
         this.expectation = expectation;
     }
 
-    void accept(GenericRecord record) {
+    /**
+     * Takes a row; true when the row broke the expectation on its own, judged row by row (only
+     * {@link #rowLocal} checks say so: a quarantine holds such rows back).
+     */
+    boolean accept(GenericRecord record) {
+        return false;
+    }
+
+    /** Whether each row is judged on its own (not against other rows, as uniqueness or order are). */
+    boolean rowLocal() {
+        return false;
     }
 
     abstract ExpectationResult result(long rows);

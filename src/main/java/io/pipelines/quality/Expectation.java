@@ -17,6 +17,20 @@ public record Expectation(int index, int line, ExpectationType type, Map<String,
     public static final String ERROR = "error";
     public static final String WARNING = "warning";
 
+    /** The type and the column or columns it is on, e.g. {@code expect_column_values_to_be_between(total)}. */
+    public String label() {
+        return label(type.fileName(), kwargs);
+    }
+
+    /** The label of an expectation of this type and these kwargs. */
+    public static String label(String type, Map<String, Object> kwargs) {
+        Object on = kwargs.get("column") != null ? kwargs.get("column")
+                : kwargs.get("column_A") != null ? kwargs.get("column_A") + ", " + kwargs.get("column_B")
+                : kwargs.get("column_list") instanceof java.util.List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
+                : null;
+        return type + (on == null ? "" : "(" + on + ")");
+    }
+
     public String column() {
         return (String) kwargs.get("column");
     }

@@ -31,9 +31,7 @@ public record ExpectationResult(int index, String expectationType, Map<String, O
 
     /** One line for logs and run records: which expectation, how many rows, which values. */
     public String summary() {
-        Object column = kwargs.get("column") != null ? kwargs.get("column")
-                : kwargs.get("column_A") != null ? kwargs.get("column_A") + ", " + kwargs.get("column_B") : kwargs.get("column_list");
-        String name = expectationType + (column == null ? "" : "(" + column + ")");
+        String name = Expectation.label(expectationType, kwargs);
         if (expectationType.equals(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY.fileName())
                 && !partialUnexpected.isEmpty()) {
             return expectationType + ": " + partialUnexpected.get(0); // the rows, the earlier loads, the range allowed

@@ -142,22 +142,30 @@ final class RowChecks {
         }
 
         @Override
-        void accept(GenericRecord record) {
+        boolean accept(GenericRecord record) {
             Object[] row = new Object[positions.length];
             for (int i = 0; i < row.length; i++) {
                 row[i] = record.get(positions[i]);
             }
             if (ignored(ignore, row)) {
-                return;
+                return false;
             }
             judged();
-            judge(row);
+            return judge(row);
         }
 
-        void judge(Object[] row) {
+        /** True when the row broke the expectation on its own. */
+        boolean judge(Object[] row) {
             if (!expected.test(row)) {
                 unexpected(shown(columns, row, expectation.kwargs().containsKey("column_A")));
+                return true;
             }
+            return false;
+        }
+
+        @Override
+        boolean rowLocal() {
+            return true;
         }
     }
 
@@ -171,8 +179,14 @@ final class RowChecks {
         }
 
         @Override
-        void judge(Object[] row) {
+        boolean judge(Object[] row) {
             texts.add(shown(columns, row, false));
+            return false;
+        }
+
+        @Override
+        boolean rowLocal() {
+            return false;
         }
 
         @Override

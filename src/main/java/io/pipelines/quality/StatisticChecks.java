@@ -271,12 +271,13 @@ final class StatisticChecks {
         }
 
         @Override
-        void accept(GenericRecord record) {
+        boolean accept(GenericRecord record) {
             Object v = record.get(position);
             if (v != null) {
                 nonNull++;
                 value(v);
             }
+            return false;
         }
 
         abstract void value(Object v);

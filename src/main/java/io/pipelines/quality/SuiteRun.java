@@ -47,6 +47,8 @@ public class SuiteRun implements AutoCloseable {
 
     private final List<Check> checks = new ArrayList<>();
     private final List<Check> perRow = new ArrayList<>();
+    /** The labels of the checks that may hold a row back, by the check. */
+    private final java.util.Map<Check, String> holding = new java.util.IdentityHashMap<>();
     private final Context context;
     private long rows;
 
@@ -57,6 +59,20 @@ public class SuiteRun implements AutoCloseable {
 
     /** The same, volume checks compared with {@code history}. */
     public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history) {
+        this(suite, schema, spoolDir, history, false);
+    }
+
+    /**
+     * The rules a quarantine holds rows back by: the suite's expectations of severity error that judge
+     * each row on its own (on values or rows, but uniqueness and order); {@link #accept} names those a
+     * row broke. Expectations on the table, on a figure of a column, of severity warning, on
+     * uniqueness or order never hold a row back.
+     */
+    public static SuiteRun rowRules(QualitySuite suite, Schema schema, Path spoolDir) {
+        return new SuiteRun(suite, schema, spoolDir, VolumeHistory.NONE, true);
+    }
+
+    private SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, boolean rowRulesOnly) {
         this.context = new Context(suite, schema, spoolDir, history, new ArrayList<>());
         try {
             for (Expectation e : suite.expectations()) {
@@ -69,7 +85,14 @@ public class SuiteRun implements AutoCloseable {
                     case COLUMN_STATISTIC -> column == null ? Check.missingColumn(e, e.column()) : StatisticChecks.of(context, e, column);
                     case ROWS -> RowChecks.of(context, e);
                 };
+                boolean holds = check.rowLocal() && !Expectation.WARNING.equals(e.severity());
+                if (rowRulesOnly && !holds) {
+                    continue;
+                }
                 checks.add(check);
+                if (holds) {
+                    holding.put(check, e.label());
+                }
                 if (e.type().family() != ExpectationType.Family.TABLE) {
                     perRow.add(check);
                 }
@@ -80,11 +103,25 @@ public class SuiteRun implements AutoCloseable {
         }
     }
 
-    public void accept(GenericRecord record) {
+    /**
+     * Takes a row; returns the labels of the expectations of severity error it broke on its own (those
+     * a quarantine holds it back for; most often none).
+     */
+    public List<String> accept(GenericRecord record) {
         rows++;
+        List<String> broken = List.of();
         for (Check check : perRow) {
-            check.accept(record);
+            if (check.accept(record)) {
+                if (broken.isEmpty()) {
+                    broken = new ArrayList<>(2);
+                }
+                String label = holding.get(check);
+                if (label != null) {
+                    broken.add(label);
+                }
+            }
         }
+        return broken;
     }
 
     public List<ExpectationResult> results() {

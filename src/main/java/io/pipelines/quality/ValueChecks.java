@@ -32,15 +32,17 @@ final class ValueChecks {
         return switch (e.type()) {
             case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL -> new ValueCheck(e, position, value -> true) {
                 @Override
-                void acceptNull() {
+                boolean acceptNull() {
                     judged();
                     unexpected("null");
+                    return true;
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_NULL -> new ValueCheck(e, position, value -> false) {
                 @Override
-                void acceptNull() {
+                boolean acceptNull() {
                     judged();
+                    return false;
                 }
             };
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> new UniqueValues(e, position, context);
@@ -96,8 +98,8 @@ final class ValueChecks {
             case EXPECT_COLUMN_VALUES_TO_BE_DATEUTIL_PARSEABLE ->
                     textCheck(context, e, kind, position, s -> LenientDates.parse(s).isPresent());
             case EXPECT_COLUMN_VALUES_TO_BE_JSON_PARSEABLE -> new ValueCheck(e, position, v -> v instanceof CharSequence s && json(s));
-            case EXPECT_COLUMN_VALUES_TO_BE_INCREASING -> new ValueCheck(e, position, asDates(dates, order(e, 1)));
-            case EXPECT_COLUMN_VALUES_TO_BE_DECREASING -> new ValueCheck(e, position, asDates(dates, order(e, -1)));
+            case EXPECT_COLUMN_VALUES_TO_BE_INCREASING -> new ValueCheck(e, position, asDates(dates, order(e, 1)), false);
+            case EXPECT_COLUMN_VALUES_TO_BE_DECREASING -> new ValueCheck(e, position, asDates(dates, order(e, -1)), false);
             default -> throw new IllegalArgumentException(e.type() + " is not an expectation on each value");
         };
     }
@@ -162,27 +164,42 @@ final class ValueChecks {
     static class ValueCheck extends CountedCheck {
         final int position;
         private final Predicate<Object> expected;
+        private final boolean rowLocal;
 
         ValueCheck(Expectation e, int position, Predicate<Object> expected) {
+            this(e, position, expected, true);
+        }
+
+        /** {@code rowLocal} false: a value is judged against the values before it. */
+        ValueCheck(Expectation e, int position, Predicate<Object> expected, boolean rowLocal) {
             super(e);
             this.position = position;
             this.expected = expected;
+            this.rowLocal = rowLocal;
         }
 
         @Override
-        void accept(GenericRecord record) {
+        boolean accept(GenericRecord record) {
             Object value = record.get(position);
             if (value == null) {
-                acceptNull();
-                return;
+                return acceptNull();
             }
             judged();
             if (!expected.test(value)) {
                 unexpected(SuiteRun.text(value));
+                return rowLocal;
             }
+            return false;
         }
 
-        void acceptNull() {
+        /** A null: skipped, unless the expectation is about nulls. */
+        boolean acceptNull() {
+            return false;
+        }
+
+        @Override
+        boolean rowLocal() {
+            return rowLocal;
         }
     }
 
@@ -197,15 +214,15 @@ final class ValueChecks {
         private SpilledTexts texts;
 
         UniqueValues(Expectation e, int position, SuiteRun.Context context) {
-            super(e, position, null);
+            super(e, position, null, false);
             this.context = context;
         }
 
         @Override
-        void accept(GenericRecord record) {
+        boolean accept(GenericRecord record) {
             Object value = record.get(position);
             if (value == null) {
-                return;
+                return false;
             }
             judged();
             if (value instanceof Long || value instanceof Integer) {
@@ -219,6 +236,7 @@ final class ValueChecks {
                 }
                 texts.add(SuiteRun.text(value));
             }
+            return false;
         }
 
         @Override

@@ -223,8 +223,8 @@ public class ExtractToLake implements BlockTask {
         }
         Step check = catalog.step(pipeline, step.text("check"));
         Step load = catalog.step(pipeline, step.text("load"));
-        return new InPassLoader.Target(pipeline, check.task(), check.text("suite"), load.task(), load.text("table"),
-                load.number("minReplaceShare"));
+        return new InPassLoader.Target(pipeline, check.task(), check.text("suite"), check.flag("quarantine"), load.task(),
+                load.text("table"), load.number("minReplaceShare"));
     }
 
     private static void checkParameters(String file, ParsedSql query) {

@@ -63,9 +63,12 @@ public class InPassLoader {
     private final LoadHistory history;
     private final Path spoolDir;
     private final Duration stall;
+    private final Quarantines quarantines;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
-                        QualityWarnings warnings, RunLedger ledger, LoadHistory history, PipelinesProperties properties) {
+                        QualityWarnings warnings, RunLedger ledger, LoadHistory history, Quarantines quarantines,
+                        PipelinesProperties properties) {
+        this.quarantines = quarantines;
         this.warnings = warnings;
         this.history = history;
         this.warehouse = warehouse;
@@ -82,8 +85,16 @@ public class InPassLoader {
      * when the pass cannot (the warehouse or the suite not ready: the tasks then do it as usual).
      */
     public Load open(Target p, long runId, LocalDate date, Schema schema, boolean force) {
-        return open(p.pipeline(), runId, p.check(), p.suite(), p.load(), schema,
-                new ReplaceDateLoad(p.table(), date, runId, new ReplaceGuard(p.pipeline(), p.minReplaceShare(), force)));
+        TableLoad mode;
+        try {
+            mode = quarantines.wrap(p.suite(), p.quarantine(), p.pipeline(), date, runId, schema,
+                    new ReplaceDateLoad(p.table(), date, runId, new ReplaceGuard(p.pipeline(), p.minReplaceShare(), force)));
+        } catch (RuntimeException e) {
+            log.warn("{} run {}: the quarantine's rules could not be read ({}); {} will read the landed objects back",
+                    p.pipeline(), runId, e.toString(), p.check());
+            return null;
+        }
+        return open(p.pipeline(), runId, p.check(), p.suite(), p.load(), schema, mode);
     }
 
     /**
@@ -111,10 +122,11 @@ public class InPassLoader {
     }
 
     /**
-     * What the pass of a batch pipeline's extract feeds: the check step (its task name and suite)
+     * What the pass of a batch pipeline's extract feeds: the check step (its task name, suite and
+     * whether it quarantines)
      * and the load step (its task name, table and least share replaced) of the pipeline.
      */
-    public record Target(String pipeline, String check, String suite, String load, String table,
+    public record Target(String pipeline, String check, String suite, boolean quarantine, String load, String table,
                          double minReplaceShare) {
     }
 

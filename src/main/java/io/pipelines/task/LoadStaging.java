@@ -3,6 +3,7 @@ package io.pipelines.task;
 import java.time.LocalDate;
 import java.util.List;
 
+import org.apache.avro.Schema;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -21,7 +22,9 @@ import io.pipelines.run.RunHeaders;
 import io.pipelines.run.RunRoutePolicies;
 import io.pipelines.run.Step;
 import io.pipelines.run.TaskResult;
+import io.pipelines.warehouse.ReplaceDateLoad;
 import io.pipelines.warehouse.ReplaceGuard;
+import io.pipelines.warehouse.TableLoad;
 import io.pipelines.warehouse.StagingLoader;
 
 /**
@@ -39,11 +42,13 @@ public class LoadStaging implements BlockTask {
     private final PipelineCatalog catalog;
     private final LandedRuns landed;
     private final StagingLoader loader;
+    private final Quarantines quarantines;
 
-    public LoadStaging(PipelineCatalog catalog, LandedRuns landed, StagingLoader loader) {
+    public LoadStaging(PipelineCatalog catalog, LandedRuns landed, StagingLoader loader, Quarantines quarantines) {
         this.catalog = catalog;
         this.landed = landed;
         this.loader = loader;
+        this.quarantines = quarantines;
     }
 
     @Override
@@ -97,10 +102,13 @@ public class LoadStaging implements BlockTask {
                           @Header(RunHeaders.LOGICAL_DATE) LocalDate date, @Header(RunHeaders.FORCE) Boolean force,
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         Step step = catalog.step(pipeline, task);
-        String lakePrefix = landedBy(step, catalog.batch(pipeline)).text("lakePrefix");
+        BatchPipeline batch = catalog.batch(pipeline);
+        String lakePrefix = landedBy(step, batch).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
-        long loaded = loader.replaceDate(step.text("table"), date, runId, manifest,
-                new ReplaceGuard(pipeline, step.number("minReplaceShare"), Boolean.TRUE.equals(force)));
+        TableLoad load = quarantines.wrap(Quarantines.checkOf(batch, step.text("extract")).orElse(null), pipeline, date,
+                runId, new Schema.Parser().parse(manifest.schema()), new ReplaceDateLoad(step.text("table"), date, runId,
+                        new ReplaceGuard(pipeline, step.number("minReplaceShare"), Boolean.TRUE.equals(force))));
+        long loaded = loader.replaceDate(runId, manifest, load);
         dropEarlierRuns(landed, pipeline, lakePrefix, runId, date);
         return new TaskResult(manifest.rows(), loaded, manifest.keys());
     }

@@ -73,7 +73,12 @@ public class ValidateLanded implements BlockTask {
         } catch (RuntimeException e) {
             throw step.wrong("suite", e.getMessage());
         }
-        LoadStaging.landedBy(step, pipeline);
+        Step extract = LoadStaging.landedBy(step, pipeline);
+        if (step.flag("quarantine") && pipeline.steps().stream().noneMatch(s -> s.block().equals("warehouse-load")
+                && s.text("extract").equals(extract.task()) && !s.text("mode").equals("upsert"))) {
+            throw step.wrong("quarantine", "the rows held back go to quarantine.<table> of a warehouse-load step in mode "
+                    + "replace-date reading extract " + extract.task() + ", and the pipeline has none");
+        }
     }
 
     public TaskResult run(@Header(RunHeaders.PIPELINE) String pipeline, @Header(RunHeaders.RUN_ID) long runId,

@@ -30,6 +30,7 @@ public final class ReplaceDateLoad implements TableLoad {
     private final ReplaceGuard guard;
     private boolean replaces;
     private CopyRows copy;
+    private long copied;
 
     public ReplaceDateLoad(String table, LocalDate date, long runId, ReplaceGuard guard) {
         this.table = table;
@@ -72,7 +73,8 @@ public final class ReplaceDateLoad implements TableLoad {
 
     @Override
     public long endRows() throws SQLException {
-        return copy.finish();
+        copied = copy.finish();
+        return copied;
     }
 
     @Override
@@ -90,7 +92,7 @@ public final class ReplaceDateLoad implements TableLoad {
                 delete.executeUpdate();
             }
         }
-        return manifest.rows();
+        return copied;
     }
 
     @Override

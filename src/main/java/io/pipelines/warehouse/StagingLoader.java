@@ -1,7 +1,6 @@
 package io.pipelines.warehouse;
 
 import java.sql.Connection;
-import java.time.LocalDate;
 
 import javax.sql.DataSource;
 
@@ -30,15 +29,17 @@ public class StagingLoader {
         this.fence = fence;
     }
 
-    /** Returns the rows loaded; refuses (LoadRefusedException) a load that {@code guard} does not let replace the date. */
-    public long replaceDate(String table, LocalDate date, long runId, Manifest manifest, ReplaceGuard guard)
-            throws Exception {
+    /**
+     * Returns the rows loaded by {@code load} (a {@link ReplaceDateLoad}, maybe holding rows back); refuses
+     * (LoadRefusedException) a load its guard does not let replace the date.
+     */
+    public long replaceDate(long runId, Manifest manifest, TableLoad load) throws Exception {
         try (Connection c = warehouse.getConnection()) {
             c.setAutoCommit(false);
             try {
                 // Only while the run is this instance's: one that was taken for dead must not load over the new owner.
                 fence.hold(c, runId);
-                long loaded = LandedCopy.load(c, landed, new ReplaceDateLoad(table, date, runId, guard), manifest);
+                long loaded = LandedCopy.load(c, landed, load, manifest);
                 c.commit();
                 return loaded;
             } catch (Exception e) {

@@ -184,6 +184,23 @@ class SuiteRunTest {
         assertThat(result.partialUnexpected()).containsExactly("-5", "100.01");
     }
 
+    @Test
+    void theRowRulesNameTheExpectationsOfSeverityErrorARowBreaksOnItsOwn() {
+        List<Expectation> suite = List.of(
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "amount", Map.of("min_value", 0, "mostly", 0.9)),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, "status", Map.of("value_set", List.of("a"))),
+                expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "id", Map.of()),
+                expectation(ExpectationType.EXPECT_COLUMN_MEAN_TO_BE_BETWEEN, "amount", Map.of("max_value", 0)),
+                new Expectation(4, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL, Map.of("column", "id"), Expectation.WARNING));
+        try (SuiteRun rules = SuiteRun.rowRules(new QualitySuite("s.json", "s", suite), SCHEMA, spool)) {
+            assertThat(rules.accept(row(1L, "a", 1.0))).isEmpty();
+            assertThat(rules.accept(row(1L, "a", 1.0))).as("a repeated id is not the row's fault alone").isEmpty();
+            assertThat(rules.accept(row(null, "b", -1.0))).as("a warning never holds a row back")
+                    .containsExactly("expect_column_values_to_be_between(amount)", "expect_column_values_to_be_in_set(status)");
+            assertThat(rules.accept(row(2L, null, null))).as("nulls are not judged by them").isEmpty();
+        }
+    }
+
     private static Expectation expectation(ExpectationType type, String column, Map<String, Object> kwargs) {
         Map<String, Object> all = new LinkedHashMap<>(kwargs);
         if (column != null) {

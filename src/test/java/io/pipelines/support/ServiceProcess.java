@@ -206,6 +206,16 @@ public final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Queues a run of {@code pipeline} for {@code date} over REST; returns its id (the answer must be 202). */
+    public long trigger(String pipeline, java.time.LocalDate date) throws Exception {
+        HttpResponse<String> accepted = post("/api/pipelines/" + pipeline + "/runs", "{\"logicalDate\":\"" + date + "\"}");
+        if (accepted.statusCode() != 202) {
+            throw new AssertionError("POST /api/pipelines/" + pipeline + "/runs answered " + accepted.statusCode() + ": "
+                    + accepted.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(accepted.body()).get("runId").asLong();
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

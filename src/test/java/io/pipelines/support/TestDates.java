@@ -168,6 +168,19 @@ public final class TestDates {
         }
     }
 
+    /** io.pipelines.QuarantineTest (pipeline files of the test's own, orders it adds itself). */
+    public static final class Quarantine {
+        /** 3 bad rows of 400, in the extract's pass; then the source fixed and the date run again. */
+        public static final LocalDate IN_PASS = LocalDate.parse("2024-08-01");
+        /** 8 of 400 beyond a mostly of 0.99: the run fails, nothing loaded. */
+        public static final LocalDate BEYOND_MOSTLY = LocalDate.parse("2024-08-02");
+        /** 3 bad rows of 400 through the check and load steps. */
+        public static final LocalDate TWO_PASS = LocalDate.parse("2024-08-03");
+
+        private Quarantine() {
+        }
+    }
+
     /** io.pipelines.ExtraPipelineTest (a pipeline file of the test's own, orders it adds itself). */
     public static final class ExtraPipeline {
         public static final LocalDate ONE_RUN = LocalDate.parse("2024-05-01");

@@ -36,7 +36,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
 
     /** What daily_sales_etl's extract feeds in its pass (routes/daily-sales-etl.camel.yaml). */
     private static final InPassLoader.Target TARGET = new InPassLoader.Target("daily_sales_etl", "validate_data",
-            "quality/orders_suite.json", "load_to_staging", "staging.orders", 0.5);
+            "quality/orders_suite.json", false, "load_to_staging", "staging.orders", 0.5);
     private static final Schema SCHEMA = SchemaBuilder.record("orders").namespace("pipelines").fields()
             .name("order_id").type(nullable(Schema.create(Schema.Type.LONG))).withDefault(null)
             .name("customer_id").type(nullable(Schema.create(Schema.Type.LONG))).withDefault(null)
