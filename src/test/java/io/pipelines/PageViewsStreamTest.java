@@ -21,6 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.lake.Lake;
 import io.pipelines.stream.StreamDeclaration;
@@ -46,6 +48,8 @@ class PageViewsStreamTest extends PipelinesIntegrationTest {
     JdbcTemplate jdbc;
     @Autowired
     Lake lake;
+    @Autowired
+    MeterRegistry registry;
 
     @Test
     void viewsGiveTheseMinuteWindowsCorrectionsLateViewsAndDeadLetters() throws Exception {
@@ -129,6 +133,28 @@ class PageViewsStreamTest extends PipelinesIntegrationTest {
         assertThat(listed.get("source").get("topic").asText()).isEqualTo("page_views");
         assertThat(listed.get("window").get("table").asText()).isEqualTo("analytics.page_views_per_minute");
         assertThat(listed.get("state").asText()).isEqualTo("started");
+    }
+
+    @Test
+    void viewsThatBreakTheStreamsSuiteBecomeDeadLettersAndWarningsAreCountedAndLoaded() throws Exception {
+        StreamDeclaration views = streams.get("page_views").declaration();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant t = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES);
+        Counter warnings = registry.counter("pipeline.quality.warnings", "pipeline", "page_views", "suite", "page_views_suite");
+        double before = warnings.count();
+
+        send(views.source().topic(), List.of(
+                view(run + "-q1", "/pv-" + run + "/q", "u-1", null, 1000, t),
+                view(run + "-q2", "pv-" + run + "/no-slash", "u-2", null, 1000, t.plusSeconds(1)),  // not a path: an error
+                view(run + "-q3", "/pv-" + run + "/q", "u-3", null, 7_200_000, t.plusSeconds(2)))); // two hours: a warning
+        stream.awaitAllCommitted(views, Duration.ofSeconds(60));
+
+        assertThat(jdbc.queryForList("SELECT view_id FROM staging.page_views WHERE view_id LIKE ? ORDER BY kafka_offset",
+                String.class, run + "-q%")).containsExactly(run + "-q1", run + "-q3");
+        assertThat(jdbc.queryForList("SELECT message FROM etl.dead_letters WHERE pipeline = 'page_views' "
+                + "AND payload->>'valueText' LIKE ?", String.class, "%" + run + "-q%"))
+                .containsExactly("quality suite page_views_suite: expect_column_values_to_match_regex(page) not met");
+        assertThat(warnings.count() - before).as("the view of two hours, counted once").isEqualTo(1.0);
     }
 
     /** The windows of this run's pages: page, minute, views, total duration, corrections; by minute then page. */

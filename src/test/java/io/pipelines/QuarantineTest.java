@@ -74,7 +74,8 @@ class QuarantineTest extends ServiceProcessTest {
                 {"name": "held_orders_suite", "expectations": [
                   {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "order_id"}},
                   {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "order_id"}},
-                  {"type": "expect_column_values_to_be_between", "kwargs": {"column": "total", "min_value": 0, "mostly": 0.99}},
+                  {"type": "expect_column_values_to_be_between", "kwargs": {"column": "total", "min_value": 0, "mostly": 0.99,
+                   "result_format": {"result_format": "COMPLETE", "unexpected_index_column_names": ["order_id"]}}},
                   {"type": "expect_column_values_to_be_in_set",
                    "kwargs": {"column": "status", "value_set": ["pending", "shipped"], "mostly": 0.99}}
                 ]}
@@ -85,13 +86,21 @@ class QuarantineTest extends ServiceProcessTest {
         try (ServiceProcess service = new ServiceProcess("quarantine", environment, List.of(
                 "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/templates/*.camel.yaml,file:"
                         + folder + "/*.camel.yaml",
-                "spring.quartz.scheduler-name=pipelines-quarantine-test", "pipelines.stream.enabled=false")).start()) {
+                "spring.quartz.scheduler-name=pipelines-quarantine-test", "pipelines.stream.enabled=false",
+                "pipelines.quality.max-unexpected-rows=1")).start()) {
             RunRecord inPass = run(service, "held_orders", TestDates.Quarantine.IN_PASS);
             assertThat(inPass.status()).as("run error: %s", inPass.error()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(inPass.tasks()).extracting(RunRecord.Task::task).containsExactly("prepare", "extract", "check", "load");
             assertThat(inPass.tasks().get(3).rowsIn()).isEqualTo(400L);
             assertThat(inPass.tasks().get(3).rowsOut()).as("loaded").isEqualTo(397L);
             heldBack(service, inPass, "staging.test_held_orders", a);
+            // The between check's result format COMPLETE keeps its failing rows by order_id, one at most here: capped.
+            assertThat(jdbc.queryForList("SELECT row_key::text || ' ' || value FROM etl.quality_unexpected_rows "
+                    + "WHERE run_id = ? AND expectation_index = 2", String.class, inPass.runId()))
+                    .containsExactly("{\"order_id\": " + (a + 17) + "} -5");
+            assertThat(jdbc.queryForObject("SELECT details::text FROM etl.quality_results WHERE run_id = ? "
+                    + "AND expectation_index = 2", String.class, inPass.runId()))
+                    .contains("\"unexpected_rows_kept\": 1", "\"unexpected_rows_capped\": true");
 
             RunRecord beyond = run(service, "held_orders", TestDates.Quarantine.BEYOND_MOSTLY);
             assertThat(beyond.status()).isEqualTo(RunStatus.FAILED);
@@ -104,6 +113,8 @@ class QuarantineTest extends ServiceProcessTest {
             assertThat(twoPass.status()).as("run error: %s", twoPass.error()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(twoPass.tasks().get(3).rowsOut()).as("loaded by the load step").isEqualTo(397L);
             heldBack(service, twoPass, "staging.test_held_orders_2", c);
+            assertThat(jdbc.queryForList("SELECT row_key::text FROM etl.quality_unexpected_rows WHERE run_id = ?",
+                    String.class, twoPass.runId())).as("kept by the check step too").containsExactly("{\"order_id\": " + (c + 17) + "}");
 
             try (var sales = api.salesDatabase(); var st = sales.createStatement()) {
                 st.executeUpdate("UPDATE public.orders SET total = 5.00, status = 'shipped' WHERE order_id BETWEEN "

@@ -47,6 +47,9 @@ public class PipelinesProperties {
     private final Alerts alerts = new Alerts();
     /** Several instances against one warehouse: leases, and the take-over of runs a dead instance left. */
     private final Cluster cluster = new Cluster();
+    /** Quality checks. */
+    @Valid
+    private final Quality quality = new Quality();
     /** Sources loaded incrementally into staging, by name: one pipeline each (checked by SourceDefinitions). */
     private final Map<String, SourceSettings> sources = new LinkedHashMap<>();
 
@@ -60,6 +63,20 @@ public class PipelinesProperties {
     public Alerts getAlerts() { return alerts; }
     public Cluster getCluster() { return cluster; }
     public Map<String, SourceSettings> getSources() { return sources; }
+    public Quality getQuality() { return quality; }
+
+    /** How quality suites are checked (docs/quality.md). */
+    public static class Quality {
+        /**
+         * Most failing rows an expectation of result_format COMPLETE keeps per run in etl.quality_unexpected_rows;
+         * beyond it the result says it was capped (its counts still cover every row).
+         */
+        @Min(0)
+        private int maxUnexpectedRows = 10_000;
+
+        public int getMaxUnexpectedRows() { return maxUnexpectedRows; }
+        public void setMaxUnexpectedRows(int maxUnexpectedRows) { this.maxUnexpectedRows = maxUnexpectedRows; }
+    }
 
     /**
      * Instances of the service that share a warehouse share its runs: each renews a lease in

@@ -42,6 +42,11 @@ public class SourceSettings {
     private String warehouseTable = "";
     /** Most rows one run takes (the next run goes on from its watermark); 0: all rows up to the bound. */
     private long maxRowsPerRun = 0;
+    /**
+     * A quality suite (Great Expectations JSON, docs/quality.md) that each run's rows must pass before they are
+     * loaded: a failed expectation fails the run, and the watermark stays; empty: none.
+     */
+    private String qualitySuite = "";
     /** http: how the endpoint is read. */
     private final Http http = new Http();
     /** This source's retries; unset fields take pipelines.retry. */
@@ -71,6 +76,8 @@ public class SourceSettings {
     public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
     public String getWarehouseTable() { return warehouseTable; }
     public void setWarehouseTable(String warehouseTable) { this.warehouseTable = warehouseTable; }
+    public String getQualitySuite() { return qualitySuite; }
+    public void setQualitySuite(String qualitySuite) { this.qualitySuite = qualitySuite; }
     public long getMaxRowsPerRun() { return maxRowsPerRun; }
     public void setMaxRowsPerRun(long maxRowsPerRun) { this.maxRowsPerRun = maxRowsPerRun; }
     public Http getHttp() { return http; }

@@ -31,6 +31,15 @@ abstract class Check {
 
     abstract ExpectationResult result(long rows);
 
+    /** Takes the run's context before the first row (what a result format needs of it). */
+    void prepare(SuiteRun.Context context) {
+    }
+
+    /** The failing rows kept for a result format COMPLETE; none by default. */
+    List<UnexpectedRow> unexpectedRows() {
+        return List.of();
+    }
+
     /** A result on the table or a figure of a column: what was observed, and whether it passes. */
     ExpectationResult observed(boolean success, long rows, Object observedValue) {
         return result(success, rows, 0, null, List.of(), observedValue);
@@ -38,8 +47,13 @@ abstract class Check {
 
     ExpectationResult result(boolean success, long elementCount, long unexpected, Double percent, List<String> samples,
                              Object observedValue) {
+        return result(success, elementCount, unexpected, percent, samples, observedValue, null);
+    }
+
+    ExpectationResult result(boolean success, long elementCount, long unexpected, Double percent, List<String> samples,
+                             Object observedValue, java.util.Map<String, Object> details) {
         return new ExpectationResult(expectation.index(), expectation.type().fileName(), expectation.kwargs(), success,
-                elementCount, unexpected, percent, samples, observedValue, expectation.severity());
+                elementCount, unexpected, percent, samples, observedValue, details, expectation.severity());
     }
 
     /** The check of an expectation on a column the data does not have: it fails, saying so. */

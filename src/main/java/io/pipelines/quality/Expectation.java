@@ -35,6 +35,11 @@ public record Expectation(int index, int line, ExpectationType type, Map<String,
         return (String) kwargs.get("column");
     }
 
+    /** How much its result tells (result_format). */
+    public ResultFormat resultFormat() {
+        return ResultFormat.of(kwargs);
+    }
+
     /** The share of non-null values that must meet the expectation (Great Expectations' {@code mostly}). */
     public double mostly() {
         Object mostly = kwargs.get("mostly");

@@ -72,7 +72,8 @@ final class ExpectationArguments {
         if (type.kwargs().contains("min_value")) {
             bounds();
         }
-        if (type == ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY) {
+        if (type == ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY
+                || type == ExpectationType.EXPECT_COLUMN_SUM_TO_BE_WITHIN_HISTORY) {
             history();
         }
     }
@@ -136,14 +137,44 @@ final class ExpectationArguments {
                     throw refused("kwargs.allow_relative_error must be true, false or a number, not " + value);
                 }
             }
-            case "result_format" -> {
-                if (!(value instanceof String) && !(value instanceof Map)) {
-                    throw refused("kwargs.result_format must be a name or an object, not " + value);
-                }
-            }
+            case "result_format" -> resultFormat(value);
             default -> {
                 // min_value and max_value: bounds(); the volume check's kwargs: history().
             }
+        }
+    }
+
+    /** A name of ResultFormat.NAMES, or an object of one and its options; COMPLETE names rows as they are judged. */
+    private void resultFormat(Object value) {
+        Object name = value;
+        if (value instanceof Map<?, ?> map) {
+            for (Object key : map.keySet()) {
+                if (!List.of("result_format", "unexpected_index_column_names", "partial_unexpected_count",
+                        "include_unexpected_rows", "return_unexpected_index_query").contains(key)) {
+                    throw refused("kwargs.result_format." + key + " is not an option of result_format (it takes: "
+                            + "result_format, unexpected_index_column_names, partial_unexpected_count)");
+                }
+            }
+            name = map.get("result_format");
+            Object keys = map.get("unexpected_index_column_names");
+            if (keys != null && (!(keys instanceof List<?> list) || list.isEmpty()
+                    || list.stream().anyMatch(k -> !(k instanceof String)))) {
+                throw refused("kwargs.result_format.unexpected_index_column_names must be an array of column names");
+            }
+            Object count = map.get("partial_unexpected_count");
+            if (count != null && (!(count instanceof Integer n) || n < 0 || n > 1000)) {
+                throw refused("kwargs.result_format.partial_unexpected_count must be a whole number from 0 to 1000, not "
+                        + count);
+            }
+        }
+        if (!(name instanceof String s) || !ResultFormat.NAMES.contains(s)) {
+            throw refused("kwargs.result_format must be one of " + ResultFormat.NAMES + " (or an object with result_format "
+                    + "and its options), not " + name);
+        }
+        if (s.equals("COMPLETE") && (type == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE
+                || type == ExpectationType.EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE)) {
+            throw refused("kwargs.result_format COMPLETE names each failing row as it is read, and a uniqueness check "
+                    + "finds its repeats only once every row is read: use SUMMARY (the repeated values and how often)");
         }
     }
 
@@ -205,7 +236,7 @@ final class ExpectationArguments {
         }
     }
 
-    /** The kwargs of the volume check: lookback 1-1000, max_change and/or max_stdevs above 0. */
+    /** The kwargs of the checks against history: lookback 1-1000, max_change and/or max_stdevs above 0. */
     private void history() {
         Object lookback = kwargs.get("lookback");
         if (lookback != null && (!(lookback instanceof Integer n) || n < 1 || n > 1000)) {

@@ -60,6 +60,11 @@ public enum ExpectationType {
     EXPECT_COLUMN_MEAN_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column|min_value max_value strict_min strict_max"),
     EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column|min_value max_value strict_min strict_max"),
     EXPECT_COLUMN_SUM_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column|min_value max_value strict_min strict_max"),
+    /**
+     * This project's own, as the volume check for the row count: the column's sum against the sums the
+     * same check observed in the pipeline's recent loads ({@link VolumeHistory#columnSums}); the same kwargs.
+     */
+    EXPECT_COLUMN_SUM_TO_BE_WITHIN_HISTORY(Family.COLUMN_STATISTIC, "column|lookback same_weekday max_change max_stdevs"),
     EXPECT_COLUMN_STDEV_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column|min_value max_value strict_min strict_max"),
     EXPECT_COLUMN_QUANTILE_VALUES_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column quantile_ranges|allow_relative_error"),
     EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN(Family.COLUMN_STATISTIC, "column|min_value max_value strict_min strict_max"),

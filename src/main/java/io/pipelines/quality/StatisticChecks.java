@@ -122,7 +122,27 @@ final class StatisticChecks {
 
                     @Override
                     ExpectationResult result(long rows) {
-                        return sum == null ? observed(false, rows, null) : observed(bounds.contains(sum), rows, sum.stripTrailingZeros());
+                        return sum == null ? observed(false, rows, null) : observed(bounds.contains(sum), rows, plain(sum));
+                    }
+                };
+            }
+            case EXPECT_COLUMN_SUM_TO_BE_WITHIN_HISTORY -> {
+                numeric(context, e, kind);
+                yield new Figure(e, position) {
+                    private BigDecimal sum = BigDecimal.ZERO; // a load with no value sums to 0
+
+                    @Override
+                    void value(Object v) {
+                        sum = sum.add(decimal(v));
+                    }
+
+                    @Override
+                    ExpectationResult result(long rows) {
+                        Volume volume = Volume.of(e, context.history().columnSums(e.column(), Volume.lookback(e),
+                                Volume.sameWeekday(e)));
+                        boolean ok = volume.allows(sum.doubleValue());
+                        BigDecimal shown = plain(sum);
+                        return result(ok, rows, 0, null, List.of(volume.describe("sum " + shown.toPlainString())), shown);
                     }
                 };
             }
@@ -229,6 +249,12 @@ final class StatisticChecks {
                     + kind.name().toLowerCase(Locale.ROOT) + " values");
         }
         return Bounds.of(context.suite(), e);
+    }
+
+    /** A decimal without trailing zeros, in plain notation (780, not 7.8E+2). */
+    private static BigDecimal plain(BigDecimal d) {
+        BigDecimal stripped = d.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static BigDecimal decimal(Object v) {

@@ -22,7 +22,8 @@ import org.apache.avro.generic.GenericRecord;
 public class SuiteRun implements AutoCloseable {
 
     /** What the checks of a run share: the suite, the data's schema, where they spool, the loads before. */
-    record Context(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, List<AutoCloseable> spills) {
+    record Context(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, List<AutoCloseable> spills,
+                   Cursor cursor, int maxUnexpectedRows) {
 
         Schema.Field field(String column) {
             return column == null ? null : schema.getField(column);
@@ -38,6 +39,23 @@ public class SuiteRun implements AutoCloseable {
         }
     }
 
+    /** The row being checked and its place in the data, from 1 (for the failing rows a result format COMPLETE keeps). */
+    static final class Cursor {
+        private long row;
+        private GenericRecord record;
+
+        long row() {
+            return row;
+        }
+
+        GenericRecord record() {
+            return record;
+        }
+    }
+
+    /** The failing rows an expectation of result format COMPLETE keeps at most, by default (pipelines.quality.max-unexpected-rows). */
+    public static final int MAX_UNEXPECTED_ROWS = 10_000;
+
     /**
      * The column an expectation is on: its field, the kind of its values, and whether its texts are
      * read as dates (parse_strings_as_datetimes on a text column).
@@ -47,8 +65,8 @@ public class SuiteRun implements AutoCloseable {
 
     private final List<Check> checks = new ArrayList<>();
     private final List<Check> perRow = new ArrayList<>();
-    /** The labels of the checks that may hold a row back, by the check. */
-    private final java.util.Map<Check, String> holding = new java.util.IdentityHashMap<>();
+    /** The expectations judged row by row, by their check. */
+    private final java.util.Map<Check, Expectation> rowLocal = new java.util.IdentityHashMap<>();
     private final Context context;
     private long rows;
 
@@ -59,21 +77,27 @@ public class SuiteRun implements AutoCloseable {
 
     /** The same, volume checks compared with {@code history}. */
     public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history) {
-        this(suite, schema, spoolDir, history, false);
+        this(suite, schema, spoolDir, history, MAX_UNEXPECTED_ROWS, false);
+    }
+
+    /** The same, an expectation of result format COMPLETE keeping at most {@code maxUnexpectedRows} failing rows. */
+    public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, int maxUnexpectedRows) {
+        this(suite, schema, spoolDir, history, maxUnexpectedRows, false);
     }
 
     /**
-     * The rules a quarantine holds rows back by: the suite's expectations of severity error that judge
-     * each row on its own (on values or rows, but uniqueness and order); {@link #accept} names those a
-     * row broke. Expectations on the table, on a figure of a column, of severity warning, on
-     * uniqueness or order never hold a row back.
+     * The suite's expectations that judge each row on its own (on values or rows, but uniqueness and
+     * order), by which a quarantine holds rows back (those of severity error) and a stream checks each
+     * record; {@link #accept} gives those a row broke. The others (on the table, on a figure of a
+     * column, on uniqueness or order) are left out: {@link #expectations} says which are kept.
      */
     public static SuiteRun rowRules(QualitySuite suite, Schema schema, Path spoolDir) {
-        return new SuiteRun(suite, schema, spoolDir, VolumeHistory.NONE, true);
+        return new SuiteRun(suite, schema, spoolDir, VolumeHistory.NONE, 0, true);
     }
 
-    private SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, boolean rowRulesOnly) {
-        this.context = new Context(suite, schema, spoolDir, history, new ArrayList<>());
+    private SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, int maxUnexpectedRows,
+                     boolean rowRulesOnly) {
+        this.context = new Context(suite, schema, spoolDir, history, new ArrayList<>(), new Cursor(), maxUnexpectedRows);
         try {
             for (Expectation e : suite.expectations()) {
                 Schema.Field field = context.field(e.column());
@@ -85,13 +109,13 @@ public class SuiteRun implements AutoCloseable {
                     case COLUMN_STATISTIC -> column == null ? Check.missingColumn(e, e.column()) : StatisticChecks.of(context, e, column);
                     case ROWS -> RowChecks.of(context, e);
                 };
-                boolean holds = check.rowLocal() && !Expectation.WARNING.equals(e.severity());
-                if (rowRulesOnly && !holds) {
+                if (rowRulesOnly && !check.rowLocal()) {
                     continue;
                 }
+                check.prepare(context);
                 checks.add(check);
-                if (holds) {
-                    holding.put(check, e.label());
+                if (check.rowLocal()) {
+                    rowLocal.put(check, e);
                 }
                 if (e.type().family() != ExpectationType.Family.TABLE) {
                     perRow.add(check);
@@ -103,25 +127,37 @@ public class SuiteRun implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes a row; returns the labels of the expectations of severity error it broke on its own (those
-     * a quarantine holds it back for; most often none).
-     */
-    public List<String> accept(GenericRecord record) {
+    /** Takes a row; returns the expectations judged row by row that it broke (most often none). */
+    public List<Expectation> accept(GenericRecord record) {
         rows++;
-        List<String> broken = List.of();
+        context.cursor().row = rows;
+        context.cursor().record = record;
+        List<Expectation> broken = List.of();
         for (Check check : perRow) {
             if (check.accept(record)) {
                 if (broken.isEmpty()) {
                     broken = new ArrayList<>(2);
                 }
-                String label = holding.get(check);
-                if (label != null) {
-                    broken.add(label);
-                }
+                broken.add(rowLocal.get(check));
             }
         }
         return broken;
+    }
+
+    /** The failing rows kept by the expectations of result format COMPLETE, by the expectation's index (after the rows). */
+    public java.util.Map<Integer, List<UnexpectedRow>> unexpectedRows() {
+        java.util.Map<Integer, List<UnexpectedRow>> kept = new java.util.LinkedHashMap<>();
+        for (Check check : checks) {
+            if (!check.unexpectedRows().isEmpty()) {
+                kept.put(check.expectation.index(), List.copyOf(check.unexpectedRows()));
+            }
+        }
+        return kept;
+    }
+
+    /** The expectations this run checks. */
+    public List<Expectation> expectations() {
+        return checks.stream().map(c -> c.expectation).toList();
     }
 
     public List<ExpectationResult> results() {

@@ -47,7 +47,7 @@ final class TableChecks {
                 ExpectationResult result(long rows) {
                     Volume volume = Volume.of(e, context.history());
                     boolean ok = volume.allows(rows);
-                    return result(ok, rows, ok ? 0 : rows, null, List.of(volume.describe(rows)), rows);
+                    return result(ok, rows, ok ? 0 : rows, null, List.of(volume.describe(rows + " rows")), rows);
                 }
             };
             default -> throw new IllegalArgumentException(e.type() + " is not an expectation on the table");

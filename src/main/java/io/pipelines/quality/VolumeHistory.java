@@ -3,9 +3,10 @@ package io.pipelines.quality;
 import java.util.List;
 
 /**
- * The row counts of a pipeline's earlier loads, for the volume check
- * ({@code expect_table_row_count_to_be_within_history}): the check step's rows of the latest
- * succeeded run of each logical date before this run's, newest first.
+ * The figures of a pipeline's earlier loads, for the checks against history: the check step's rows
+ * ({@code expect_table_row_count_to_be_within_history}) and the sums its suite observed
+ * ({@code expect_column_sum_to_be_within_history}) in the latest succeeded run of each logical date
+ * before this run's, newest first.
  */
 @FunctionalInterface
 public interface VolumeHistory {
@@ -15,4 +16,9 @@ public interface VolumeHistory {
 
     /** At most {@code lookback} row counts; with {@code sameWeekday}, of dates of this run's weekday only. */
     List<Long> rowCounts(int lookback, boolean sameWeekday);
+
+    /** At most {@code lookback} sums of {@code column} that the same check observed; none by default. */
+    default List<Double> columnSums(String column, int lookback, boolean sameWeekday) {
+        return List.of();
+    }
 }

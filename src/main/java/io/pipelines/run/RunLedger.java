@@ -110,16 +110,31 @@ public class RunLedger {
                 + "AND task = ? AND status = 'SUCCEEDED')", Boolean.class, runId, task));
     }
 
-    /** Marks the run RUNNING; false when another instance owns it now (this one was taken for dead). */
-    public boolean markRunning(long runId) {
-        return jdbc.update("UPDATE etl.pipeline_runs SET status = 'RUNNING', started_at = now(), error = NULL "
-                + "WHERE run_id = ? AND owner = ?", runId, lease.id()) > 0;
+    /**
+     * Marks the run RUNNING; returns when this attempt started (what {@link #finish(long, RunStatus, String,
+     * Timestamp)} ends), or null when another instance owns the run now (this one was taken for dead).
+     */
+    public Timestamp markRunning(long runId) {
+        List<Timestamp> started = jdbc.queryForList("UPDATE etl.pipeline_runs SET status = 'RUNNING', "
+                + "started_at = clock_timestamp(), error = NULL WHERE run_id = ? AND owner = ? RETURNING started_at",
+                Timestamp.class, runId, lease.id());
+        return started.isEmpty() ? null : started.get(0);
     }
 
     /** Ends the run; false when another instance owns it now, whose record then stands. */
     public boolean finish(long runId, RunStatus status, String error) {
         return jdbc.update("UPDATE etl.pipeline_runs SET status = ?, finished_at = now(), error = ? "
                 + "WHERE run_id = ? AND owner = ?", status.name(), error, runId, lease.id()) > 0;
+    }
+
+    /**
+     * Ends the attempt of the run that started at {@code started}; false when another instance owns the
+     * run now, or the run was started again since (resumed while this attempt was still closing): the
+     * record of the later one then stands.
+     */
+    public boolean finish(long runId, RunStatus status, String error, Timestamp started) {
+        return started != null && jdbc.update("UPDATE etl.pipeline_runs SET status = ?, finished_at = now(), error = ? "
+                + "WHERE run_id = ? AND owner = ? AND started_at = ?", status.name(), error, runId, lease.id(), started) > 0;
     }
 
     /** A QUEUED or RUNNING run that this instance took over from a dead one. */

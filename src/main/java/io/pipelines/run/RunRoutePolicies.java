@@ -1,5 +1,6 @@
 package io.pipelines.run;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
 
@@ -37,6 +38,8 @@ public class RunRoutePolicies implements RoutePolicyFactory {
     public static final String CURRENT_TASK = "pipelinesCurrentTask";
     private static final String TASK_STARTED = "pipelinesTaskStarted.";
     private static final String RUN_STARTED = "pipelinesRunStarted";
+    /** When this exchange's attempt of the run started (RunLedger.markRunning): it ends that attempt only. */
+    private static final String RUN_ATTEMPT = "pipelinesRunAttempt";
     private static final int MAX_ERROR = 8000;
 
     private static final Logger log = LoggerFactory.getLogger(RunRoutePolicies.class);
@@ -72,7 +75,9 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         public void onExchangeBegin(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
             exchange.setProperty(RUN_STARTED, System.nanoTime());
-            if (ledger.markRunning(run.runId())) {
+            Timestamp attempt = ledger.markRunning(run.runId());
+            exchange.setProperty(RUN_ATTEMPT, attempt);
+            if (attempt != null) {
                 log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
             } else {
                 log.warn("{} run {} for {}: owned by another instance now; not run here", run.pipeline(), run.runId(),
@@ -96,7 +101,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             ledger.closeOpenTasks(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
                     error == null ? note : describe(error));
             ledger.finish(run.runId(), error == null ? RunStatus.SUCCEEDED : RunStatus.FAILED,
-                    error == null ? null : runError(exchange, error));
+                    error == null ? null : runError(exchange, error), exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
             log.info("{} run {} for {}: {} while the service was stopping", run.pipeline(), run.runId(), run.logicalDate(),
                     error == null ? "SUCCEEDED" : "FAILED");
         }
@@ -110,11 +115,11 @@ public class RunRoutePolicies implements RoutePolicyFactory {
                 log.warn("{} run {} for {}: left to the instance that took it over: {}", run.pipeline(), run.runId(),
                         run.logicalDate(), error.getMessage());
             } else if (error == null) {
-                ledger.finish(run.runId(), RunStatus.SUCCEEDED, null);
+                ledger.finish(run.runId(), RunStatus.SUCCEEDED, null, exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
                 log.info("{} run {} for {}: SUCCEEDED in {} ms", run.pipeline(), run.runId(), run.logicalDate(), ms);
             } else {
                 String message = runError(exchange, error);
-                ledger.finish(run.runId(), RunStatus.FAILED, message);
+                ledger.finish(run.runId(), RunStatus.FAILED, message, exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
                 log.error("{} run {} for {}: FAILED after {} ms: {}", run.pipeline(), run.runId(), run.logicalDate(),
                         ms, message);
             }

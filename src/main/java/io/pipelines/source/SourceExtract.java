@@ -34,6 +34,7 @@ import io.pipelines.run.RunRoutePolicies;
 import io.pipelines.run.Step;
 import io.pipelines.run.RunHeaders;
 import io.pipelines.run.TaskResult;
+import io.pipelines.task.ExtractToLake;
 import io.pipelines.task.InPassLoader;
 import io.pipelines.task.ProgressLog;
 import io.pipelines.config.SourceDefinition;
@@ -104,6 +105,7 @@ public class SourceExtract implements BlockTask {
         if (pipeline.steps().indexOf(load) < pipeline.steps().indexOf(step)) {
             throw step.wrong("load", "step " + load.task() + " must come after this one");
         }
+        ExtractToLake.fed(step, pipeline, "check", "quality-check");
         long extracts = pipeline.steps().stream().filter(s -> Blocks.SOURCE_EXTRACTS.contains(s.block())).count();
         if (extracts > 1) {
             throw step.wrong("lakePrefix", "pipeline " + pipeline.name() + " has " + extracts + " steps that read a source "
@@ -117,11 +119,13 @@ public class SourceExtract implements BlockTask {
         Step step = catalog.step(pipeline, task);
         SourceDefinition source = steps.of(catalog.batch(pipeline), step);
         String loadTask = step.text("load");
+        String checkTask = step.text("check");
+        String suite = checkTask.isEmpty() ? null : catalog.step(pipeline, checkTask).text("suite");
         String runFolder = LakeKeys.runFolder(source.lakePrefix(), date, runId);
         landed.clear(runFolder);
         Watermark from = watermarks.current(source.name());
         SchemaVersions.Version recorded = schemaVersions.latest(source.name());
-        Landing landing = new Landing(source, runId, date, runFolder, recorded, from, loadTask);
+        Landing landing = new Landing(source, runId, date, runFolder, recorded, from, loadTask, checkTask, suite);
         try {
             SourceReader.Summary summary = (source.isJdbc() ? jdbcReader : httpReader).read(source, from, landing);
             landing.finish();
@@ -162,6 +166,9 @@ public class SourceExtract implements BlockTask {
         private final Watermark from;
         /** The load step fed in the pass; empty: none. */
         private final String loadTask;
+        /** The check step fed in the pass with the load, and its suite; empty and null: none. */
+        private final String checkTask;
+        private final String suite;
         private final ProgressLog progress;
         private BackgroundPartWriter writer;
         private List<GenericRecord> chunk = new ArrayList<>(BackgroundPartWriter.CHUNK);
@@ -180,9 +187,11 @@ public class SourceExtract implements BlockTask {
         private List<Manifest.LakeObject> objects = List.of();
 
         Landing(SourceDefinition source, long runId, LocalDate date, String runFolder, SchemaVersions.Version recorded,
-                Watermark from, String loadTask) {
+                Watermark from, String loadTask, String checkTask, String suite) {
             this.from = from;
             this.loadTask = loadTask;
+            this.checkTask = checkTask;
+            this.suite = suite;
             this.source = source;
             this.runId = runId;
             this.date = date;
@@ -233,7 +242,7 @@ public class SourceExtract implements BlockTask {
                     unique, settings.getRowsPerObject(), () -> fence.check(runId)), Thread.currentThread().getName() + "-parquet");
             if (!columns.isEmpty() && !loadTask.isEmpty()) {
                 mode = new SourceUpsertLoad(source, runId, from, true, stores);
-                load = inPass.open(source.name(), runId, null, null, loadTask, schema, mode);
+                load = inPass.open(source.name(), runId, checkTask.isEmpty() ? null : checkTask, suite, loadTask, schema, mode);
             }
         }
 

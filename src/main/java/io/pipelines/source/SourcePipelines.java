@@ -33,7 +33,8 @@ import io.pipelines.run.RunRoutePolicies;
  *     from:
  *       uri: kamelet:pipeline-runs                  # its schedule, one run at a time
  *       steps:
- *         - to: kamelet:table-extract/&lt;source&gt;.extract   # or api-extract; feeds the load in its pass
+ *         - to: kamelet:table-extract/&lt;source&gt;.extract   # or api-extract; feeds the check and load in its pass
+ *         - to: kamelet:quality-check/&lt;source&gt;.check     # with quality-suite only
  *         - to: kamelet:warehouse-load/&lt;source&gt;.load     # mode upsert into staging.&lt;source&gt;
  * </pre>
  *
@@ -48,6 +49,7 @@ public class SourcePipelines implements ConfiguredPipelines {
     /** The task names of a source pipeline. */
     public static final String EXTRACT = "extract";
     public static final String LOAD = "load";
+    public static final String CHECK = "check";
     private static final Logger log = LoggerFactory.getLogger(SourcePipelines.class);
 
     private final PipelineCatalog catalog;
@@ -102,8 +104,16 @@ public class SourcePipelines implements ConfiguredPipelines {
         load.put("extract", EXTRACT);
         load.put("mode", "upsert");
         List<Object> steps = new ArrayList<>();
+        boolean checked = !settings.getQualitySuite().isBlank();
+        if (checked) {
+            extract.put("check", CHECK);
+        }
         steps.add(Map.of("to", Map.of("uri", "kamelet:" + (s.isJdbc() ? "table-extract" : "api-extract") + "/" + s.name()
                 + "." + EXTRACT, "parameters", extract)));
+        if (checked) {
+            steps.add(Map.of("to", Map.of("uri", "kamelet:quality-check/" + s.name() + "." + CHECK, "parameters",
+                    Map.of("suite", settings.getQualitySuite(), "extract", EXTRACT))));
+        }
         steps.add(Map.of("to", Map.of("uri", "kamelet:warehouse-load/" + s.name() + "." + LOAD, "parameters", load)));
         // The queue's route is named <source>-runs: two sources of the same schedule are two endpoints.
         route.put("from", Map.of("uri", "kamelet:" + PipelineRoutes.RUNS_BLOCK + "/" + s.name() + "-runs",

@@ -5,8 +5,8 @@ package io.pipelines.stream;
  * {@link Streams}): its parser, lake, warehouse load, the store that runs both, the finder of records
  * the warehouse refuses, its metrics, late events, dead letter records and Kafka consumers.
  */
-public record DeclaredStream(StreamDeclaration declaration, RecordParser parser, StreamMetrics metrics, StreamLake lake,
-                             StreamWarehouse warehouse, StreamStore store, LateEvents lateEvents,
+public record DeclaredStream(StreamDeclaration declaration, RecordParser parser, StreamQuality quality, StreamMetrics metrics,
+                             StreamLake lake, StreamWarehouse warehouse, StreamStore store, LateEvents lateEvents,
                              DeadLetters deadLetters, StreamConsumers consumers) {
 
     public String name() {

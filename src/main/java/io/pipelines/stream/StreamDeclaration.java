@@ -12,9 +12,10 @@ import java.util.Map;
  * prefix. The stream's code reads everything it does with a record from here.
  *
  * @param file where it was declared (for messages)
+ * @param suite a quality suite each record is checked against on its own (quality.suite), or null
  */
 public record StreamDeclaration(String file, String name, Source source, RecordSchema record, String staging,
-                                Window window, String lakePrefix) {
+                                Window window, String lakePrefix, String suite) {
 
     /** Where the records come from: the topic, the consumer group (its offsets are the stream's progress), the dead letter topic. */
     public record Source(String topic, String group, String deadLetterTopic) {

@@ -70,7 +70,7 @@ public final class StreamDeclarationReader {
             throw new StreamDeclarationException(file, 0, "the file is empty");
         }
         Map<String, NodeTuple> top = mapping(root, "the file", Set.of("stream", "source", "record", "staging", "window",
-                "lake"));
+                "lake", "quality"));
         String name = text(required(top, root, "stream"), "stream");
         if (!NAME.matcher(name).matches()) {
             throw error(top.get("stream").getValueNode(), "stream: '" + name + "' is not a name of lower-case letters, "
@@ -95,7 +95,12 @@ public final class StreamDeclarationReader {
         if (prefix.isBlank() || prefix.startsWith("/")) {
             throw error(prefixNode, "lake.prefix: '" + prefix + "' must be a relative key prefix such as raw/stream/orders");
         }
-        return new StreamDeclaration(file, name, from, record, staging, window, prefix);
+        String suite = null;
+        if (top.containsKey("quality")) {
+            Map<String, NodeTuple> quality = mapping(top.get("quality").getValueNode(), "quality", Set.of("suite"));
+            suite = text(required(quality, top.get("quality").getValueNode(), "quality.suite"), "quality.suite");
+        }
+        return new StreamDeclaration(file, name, from, record, staging, window, prefix, suite);
     }
 
     private StreamDeclaration.RecordSchema record(Node node) {

@@ -184,7 +184,8 @@ public class StreamLake {
     }
 
     /** An event's record: its fields by position, in the declaration's order, then its partition and offset. */
-    private GenericRecord record(MicroBatch.Entry e) {
+    /** A parsed record as the lake holds it. */
+    GenericRecord record(MicroBatch.Entry e) {
         StreamEvent event = e.event();
         GenericData.Record r = new GenericData.Record(schema);
         int n = schema.getFields().size() - 2;

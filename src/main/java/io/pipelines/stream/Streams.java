@@ -16,7 +16,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pipelines.config.PipelinesProperties;
+import io.pipelines.config.ProjectFiles;
 import io.pipelines.lake.Lake;
+import io.pipelines.quality.QualitySuite;
+import io.pipelines.quality.QualitySuiteException;
+import io.pipelines.quality.QualitySuiteParser;
 
 /**
  * The declared streams of this service ({@link StreamDeclarations}), each with its own parts
@@ -31,7 +35,8 @@ public class Streams implements DisposableBean {
     private final String where;
 
     public Streams(StreamDeclarations declarations, PipelinesProperties properties, MeterRegistry registry, Lake lake,
-                   JdbcTemplate jdbc, DataSource warehouse, TransactionTemplate tx, ObjectMapper json) {
+                   JdbcTemplate jdbc, DataSource warehouse, TransactionTemplate tx, ObjectMapper json,
+                   QualitySuiteParser suites) {
         PipelinesProperties.Stream settings = properties.getStream();
         this.where = declarations.where();
         for (StreamDeclaration d : declarations.all()) {
@@ -40,10 +45,21 @@ public class Streams implements DisposableBean {
             StreamWarehouse load = new StreamWarehouse(warehouse, tx, streamLake, metrics, d);
             StreamStore store = new StreamStore(streamLake, load, new PoisonRecords(load), metrics, d.name());
             DeadLetters deadLetters = new DeadLetters(d.source().deadLetterTopic());
+            StreamQuality quality = d.suite() == null ? null : new StreamQuality(d, suite(suites, d),
+                    StreamLake.schema(d), properties.getLake().getSpoolDir(), registry);
             byName.put(d.name(), new DeclaredStream(d,
-                    new RecordParser(d.record(), json, settings.getMaxClockSkew(), Clock.systemUTC()), metrics, streamLake,
+                    new RecordParser(d.record(), json, settings.getMaxClockSkew(), Clock.systemUTC()), quality, metrics, streamLake,
                     load, store, new LateEvents(jdbc, metrics, d), deadLetters,
                     new StreamConsumers(d, settings, streamLake, metrics, deadLetters)));
+        }
+    }
+
+    /** The stream's quality suite, read and checked; a mistake in it names the stream's file too. */
+    private static QualitySuite suite(QualitySuiteParser suites, StreamDeclaration d) {
+        try {
+            return suites.parse(ProjectFiles.path(d.suite()));
+        } catch (QualitySuiteException e) {
+            throw new StreamDeclarationException(d.file(), 0, "quality.suite: " + e.getMessage());
         }
     }
 
@@ -69,9 +85,14 @@ public class Streams implements DisposableBean {
         return List.copyOf(byName.values());
     }
 
-    /** The route's parsing step: each record of the batch read by its stream's declared schema. */
+    /**
+     * The route's parsing step: each record of the batch read by its stream's declared schema, then
+     * checked against its quality suite when it declares one.
+     */
     public MicroBatch parse(MicroBatch batch) {
-        return get(batch.stream()).parser().parseBatch(batch);
+        DeclaredStream s = get(batch.stream());
+        MicroBatch parsed = s.parser().parseBatch(batch);
+        return s.quality() == null ? parsed : s.quality().check(parsed, s.lake()::record);
     }
 
     /** The route's store step: the batch landed and loaded by its stream's store (see {@link StreamStore}). */
@@ -82,5 +103,6 @@ public class Streams implements DisposableBean {
     @Override
     public void destroy() {
         byName.values().forEach(s -> s.store().destroy());
+        byName.values().stream().filter(s -> s.quality() != null).forEach(s -> s.quality().close());
     }
 }

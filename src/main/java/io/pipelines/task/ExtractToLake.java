@@ -101,7 +101,7 @@ public class ExtractToLake implements BlockTask {
     }
 
     /** A check or load the pass feeds: a later step of the pipeline, of that block, reading this extract. */
-    private static void fed(Step step, BatchPipeline pipeline, String parameter, String block) {
+    public static void fed(Step step, BatchPipeline pipeline, String parameter, String block) {
         String task = step.text(parameter);
         if (task.isEmpty()) {
             return;

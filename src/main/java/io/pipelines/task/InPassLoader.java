@@ -64,6 +64,7 @@ public class InPassLoader {
     private final Path spoolDir;
     private final Duration stall;
     private final Quarantines quarantines;
+    private final int maxUnexpectedRows;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
                         QualityWarnings warnings, RunLedger ledger, LoadHistory history, Quarantines quarantines,
@@ -78,6 +79,7 @@ public class InPassLoader {
         this.ledger = ledger;
         this.spoolDir = properties.getLake().getSpoolDir();
         this.stall = properties.getRuns().getLoadStallTimeout();
+        this.maxUnexpectedRows = properties.getQuality().getMaxUnexpectedRows();
     }
 
     /**
@@ -156,7 +158,7 @@ public class InPassLoader {
         }
 
         private void begin() throws Exception {
-            check = suite == null ? null : new SuiteRun(suite, schema, spoolDir, history.of(checkTask, runId));
+            check = suite == null ? null : new SuiteRun(suite, schema, spoolDir, history.of(checkTask, runId), maxUnexpectedRows);
             c = warehouse.getConnection();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -221,7 +223,7 @@ public class InPassLoader {
                 fence.hold(c, runId);
                 long loaded = mode.complete(c, manifest);
                 if (check != null) {
-                    results.save(runId, suite.name(), outcome);
+                    results.save(runId, suite.name(), outcome, check.unexpectedRows());
                 }
                 List<String> folded = checkTask == null ? List.of(loadTask) : List.of(checkTask, loadTask);
                 // The check and the load read the manifest's rows (the count was just checked).

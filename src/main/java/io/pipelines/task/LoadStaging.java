@@ -81,7 +81,18 @@ public class LoadStaging implements BlockTask {
         landedBy(step, pipeline);
     }
 
-    /** The extract step whose landed rows a check or load step reads: a jdbc-extract step before it. */
+    /** The extract step whose landed rows a check step reads: a jdbc-extract, table-extract or api-extract step before it. */
+    static Step checkedBy(Step step, BatchPipeline pipeline) {
+        Step extract = extractOf(step, pipeline);
+        if (!(extract.block().equals("jdbc-extract") || Blocks.SOURCE_EXTRACTS.contains(extract.block()))
+                || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
+            throw step.wrong("extract", "step " + extract.task() + " is not an extract step (jdbc-extract, "
+                    + String.join(", ", Blocks.SOURCE_EXTRACTS.stream().sorted().toList()) + ") before this one");
+        }
+        return extract;
+    }
+
+    /** The extract step whose landed rows a replace-date load reads: a jdbc-extract step before it. */
     static Step landedBy(Step step, BatchPipeline pipeline) {
         Step extract = extractOf(step, pipeline);
         if (!extract.block().equals("jdbc-extract") || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {

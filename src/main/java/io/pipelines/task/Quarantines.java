@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.ProjectFiles;
+import io.pipelines.quality.Expectation;
 import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.quality.SuiteRun;
 import io.pipelines.run.BatchPipeline;
@@ -65,7 +66,9 @@ public class Quarantines {
         return new QuarantiningLoad(load, pipeline, date, runId, new QuarantiningLoad.Rules() {
             @Override
             public List<String> broken(GenericRecord row) {
-                return rules.accept(row);
+                List<Expectation> broken = rules.accept(row);
+                return broken.isEmpty() ? List.of() : broken.stream().filter(e -> !Expectation.WARNING.equals(e.severity()))
+                        .map(Expectation::label).toList();
             }
 
             @Override

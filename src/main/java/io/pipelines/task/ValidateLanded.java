@@ -3,6 +3,7 @@ package io.pipelines.task;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.Schema;
 import org.apache.camel.ExchangeProperty;
@@ -22,6 +23,7 @@ import io.pipelines.quality.QualityResults;
 import io.pipelines.quality.QualitySuite;
 import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.quality.SuiteRun;
+import io.pipelines.quality.UnexpectedRow;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.BlockTask;
 import io.pipelines.run.PipelineCatalog;
@@ -47,6 +49,7 @@ public class ValidateLanded implements BlockTask {
     private final QualityResults results;
     private final QualityWarnings warnings;
     private final Path spoolDir;
+    private final int maxUnexpectedRows;
 
     private final LoadHistory history;
 
@@ -59,6 +62,7 @@ public class ValidateLanded implements BlockTask {
         this.parser = parser;
         this.results = results;
         this.spoolDir = properties.getLake().getSpoolDir();
+        this.maxUnexpectedRows = properties.getQuality().getMaxUnexpectedRows();
     }
 
     @Override
@@ -73,7 +77,7 @@ public class ValidateLanded implements BlockTask {
         } catch (RuntimeException e) {
             throw step.wrong("suite", e.getMessage());
         }
-        Step extract = LoadStaging.landedBy(step, pipeline);
+        Step extract = LoadStaging.checkedBy(step, pipeline);
         if (step.flag("quarantine") && pipeline.steps().stream().noneMatch(s -> s.block().equals("warehouse-load")
                 && s.text("extract").equals(extract.task()) && !s.text("mode").equals("upsert"))) {
             throw step.wrong("quarantine", "the rows held back go to quarantine.<table> of a warehouse-load step in mode "
@@ -86,15 +90,17 @@ public class ValidateLanded implements BlockTask {
                           @ExchangeProperty(RunRoutePolicies.CURRENT_TASK) String task) throws Exception {
         Step step = catalog.step(pipeline, task);
         QualitySuite suite = parser.parse(ProjectFiles.path(step.text("suite")));
-        String lakePrefix = LoadStaging.landedBy(step, catalog.batch(pipeline)).text("lakePrefix");
+        String lakePrefix = LoadStaging.checkedBy(step, catalog.batch(pipeline)).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         List<ExpectationResult> outcome;
+        Map<Integer, List<UnexpectedRow>> failingRows;
         try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir,
-                history.of(task, runId))) {
+                history.of(task, runId), maxUnexpectedRows)) {
             landed.forEachRecord(manifest, check::accept);
             outcome = check.results();
+            failingRows = check.unexpectedRows();
         }
-        results.save(runId, suite.name(), outcome);
+        results.save(runId, suite.name(), outcome, failingRows);
         List<ExpectationResult> failed = outcome.stream().filter(ExpectationResult::blocking).toList();
         if (!failed.isEmpty()) {
             throw new QualityCheckFailedException(suite.name(), failed);

@@ -159,6 +159,11 @@ class QualitySuiteParserTest {
                 "kwargs.row_condition is not supported here");
         wrong.put("{\"type\": \"expect_table_row_count_to_equal\", \"kwargs\": {\"value\": \"hello\"}}",
                 "kwargs.value must be a whole number from 0, not hello");
+        wrong.put("{\"type\": \"expect_column_values_to_be_unique\", \"kwargs\": {\"column\": \"a\", \"result_format\": \"COMPLETE\"}}",
+                "kwargs.result_format COMPLETE names each failing row as it is read, and a uniqueness check finds its "
+                        + "repeats only once every row is read");
+        wrong.put("{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"a\", \"result_format\": \"FULL\"}}",
+                "kwargs.result_format must be one of [BOOLEAN_ONLY, BASIC, SUMMARY, COMPLETE]");
         for (java.util.Map.Entry<String, String> c : wrong.entrySet()) {
             Path file = write("{\"name\": \"s\", \"expectations\": [\n" + c.getKey() + "\n]}");
             assertThatThrownBy(() -> parser.parse(file)).as(c.getKey()).isInstanceOf(QualitySuiteException.class)

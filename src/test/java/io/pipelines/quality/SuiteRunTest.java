@@ -1,6 +1,7 @@
 package io.pipelines.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -185,20 +186,74 @@ class SuiteRunTest {
     }
 
     @Test
-    void theRowRulesNameTheExpectationsOfSeverityErrorARowBreaksOnItsOwn() {
-        List<Expectation> suite = List.of(
+    void theRowRulesGiveTheExpectationsARowBreaksOnItsOwn() {
+        List<Expectation> written = List.of(
                 expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_BETWEEN, "amount", Map.of("min_value", 0, "mostly", 0.9)),
                 expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, "status", Map.of("value_set", List.of("a"))),
                 expectation(ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE, "id", Map.of()),
                 expectation(ExpectationType.EXPECT_COLUMN_MEAN_TO_BE_BETWEEN, "amount", Map.of("max_value", 0)),
                 new Expectation(4, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL, Map.of("column", "id"), Expectation.WARNING));
+        List<Expectation> suite = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+            Expectation e = written.get(i);
+            suite.add(new Expectation(i, e.line(), e.type(), e.kwargs(), e.severity()));
+        }
         try (SuiteRun rules = SuiteRun.rowRules(new QualitySuite("s.json", "s", suite), SCHEMA, spool)) {
+            assertThat(rules.expectations()).extracting(Expectation::index).as("uniqueness and the mean left out")
+                    .containsExactly(0, 1, 4);
             assertThat(rules.accept(row(1L, "a", 1.0))).isEmpty();
             assertThat(rules.accept(row(1L, "a", 1.0))).as("a repeated id is not the row's fault alone").isEmpty();
-            assertThat(rules.accept(row(null, "b", -1.0))).as("a warning never holds a row back")
-                    .containsExactly("expect_column_values_to_be_between(amount)", "expect_column_values_to_be_in_set(status)");
+            assertThat(rules.accept(row(null, "b", -1.0))).extracting(Expectation::label).containsExactly(
+                    "expect_column_values_to_be_between(amount)", "expect_column_values_to_be_in_set(status)",
+                    "expect_column_values_to_not_be_null(id)");
             assertThat(rules.accept(row(2L, null, null))).as("nulls are not judged by them").isEmpty();
         }
+    }
+
+    @Test
+    void resultFormatsTellFromSuccessAloneToEveryFailingRowByKeyUpToACap() {
+        Map<String, Object> complete = new LinkedHashMap<>();
+        complete.put("result_format", Map.of("result_format", "COMPLETE", "unexpected_index_column_names", List.of("id")));
+        complete.put("value_set", List.of("a"));
+        Map<String, Object> summary = new LinkedHashMap<>(Map.of("value_set", List.of("a"), "result_format", "SUMMARY"));
+        Map<String, Object> byRow = new LinkedHashMap<>(Map.of("value_set", List.of("a"), "result_format", "COMPLETE"));
+        List<Expectation> suite = List.of(
+                new Expectation(0, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET,
+                        withColumn(Map.of("value_set", List.of("a"), "result_format", "BOOLEAN_ONLY")), Expectation.ERROR),
+                new Expectation(1, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, withColumn(summary), Expectation.ERROR),
+                new Expectation(2, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, withColumn(complete), Expectation.ERROR),
+                new Expectation(3, 1, ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, withColumn(byRow), Expectation.ERROR));
+        try (SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", suite), SCHEMA, spool, VolumeHistory.NONE, 2)) {
+            for (GenericData.Record r : List.of(row(1L, "a", 1.0), row(2L, "b", 1.0), row(3L, "c", 1.0), row(4L, "b", 1.0))) {
+                run.accept(r);
+            }
+            List<ExpectationResult> results = run.results();
+            assertThat(results).extracting(ExpectationResult::unexpectedCount).as("every row counted").containsOnly(3L);
+            assertThat(results.get(0).partialUnexpected()).as("BOOLEAN_ONLY").isEmpty();
+            assertThat(results.get(0).details()).isNull();
+            assertThat(results.get(1).partialUnexpected()).containsExactly("b", "c", "b");
+            assertThat(results.get(1).details().get("partial_unexpected_counts")).isEqualTo(List.of(
+                    Map.of("value", "b", "count", 2L), Map.of("value", "c", "count", 1L)));
+            assertThat(results.get(2).details()).containsEntry("unexpected_rows_kept", 2).containsEntry("unexpected_rows_capped", true)
+                    .containsEntry("unexpected_index_column_names", List.of("id"));
+            assertThat(run.unexpectedRows().get(2)).as("the first two failing rows, by key: the cap")
+                    .containsExactly(new UnexpectedRow("{\"id\":2}", "b"), new UnexpectedRow("{\"id\":3}", "c"));
+            assertThat(run.unexpectedRows().get(3)).as("no key columns: their place in the data")
+                    .containsExactly(new UnexpectedRow("{\"row\":2}", "b"), new UnexpectedRow("{\"row\":3}", "c"));
+            assertThat(run.unexpectedRows()).doesNotContainKeys(0, 1);
+        }
+        Expectation noSuchKey = new Expectation(0, 7, ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_IN_SET, withColumn(Map.of(
+                "value_set", List.of("a"), "result_format", Map.of("result_format", "COMPLETE",
+                        "unexpected_index_column_names", List.of("order_id")))), Expectation.ERROR);
+        assertThatThrownBy(() -> new SuiteRun(new QualitySuite("s.json", "s", List.of(noSuchKey)), SCHEMA, spool))
+                .hasMessage("s.json:7: expectations[0]: kwargs.result_format.unexpected_index_column_names: the data has "
+                        + "no column order_id");
+    }
+
+    private static Map<String, Object> withColumn(Map<String, Object> kwargs) {
+        Map<String, Object> all = new LinkedHashMap<>(kwargs);
+        all.put("column", "status");
+        return all;
     }
 
     private static Expectation expectation(ExpectationType type, String column, Map<String, Object> kwargs) {

@@ -95,6 +95,39 @@ class VolumeCheckTest {
         }
     }
 
+    @Test
+    void aColumnsSumIsComparedWithTheSumsTheSameCheckObservedBefore() {
+        // ids 0..39 sum to 780; the earlier sums' median is 2,000: half of it to half as much again allow 1,000 to 3,000.
+        List<String> asked = new java.util.ArrayList<>();
+        VolumeHistory history = new VolumeHistory() {
+            @Override
+            public List<Long> rowCounts(int lookback, boolean sameWeekday) {
+                return List.of();
+            }
+
+            @Override
+            public List<Double> columnSums(String column, int lookback, boolean sameWeekday) {
+                asked.add(column + " " + lookback + " " + sameWeekday);
+                return List.of(2000.0, 1900.0, 2100.5);
+            }
+        };
+        Expectation e = new Expectation(0, 1, ExpectationType.EXPECT_COLUMN_SUM_TO_BE_WITHIN_HISTORY,
+                Map.of("column", "id", "max_change", 0.5, "lookback", 3, "same_weekday", true), Expectation.ERROR);
+        try (SuiteRun run = new SuiteRun(new QualitySuite("s.json", "s", List.of(e)), SCHEMA, dir, history)) {
+            for (long i = 0; i < 40; i++) {
+                GenericData.Record r = new GenericData.Record(SCHEMA);
+                r.put("id", i);
+                run.accept(r);
+            }
+            ExpectationResult sum = run.results().get(0);
+            assertThat(sum.success()).isFalse();
+            assertThat(sum.observedValue()).isEqualTo(new java.math.BigDecimal("780"));
+            assertThat(sum.summary()).isEqualTo("expect_column_sum_to_be_within_history(id): sum 780; 3 earlier load(s) "
+                    + "[2000, 1900, 2100.5] (median 2000) allow 1000 to 3000");
+        }
+        assertThat(asked).containsExactly("id 3 true");
+    }
+
     private ExpectationResult check(Map<String, Object> kwargs, List<Long> history, int rows) {
         return check(kwargs, (lookback, weekday) -> history, rows);
     }

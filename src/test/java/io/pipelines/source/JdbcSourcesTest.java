@@ -307,6 +307,33 @@ class JdbcSourcesTest extends SourceTestSupport {
     }
 
     @Test
+    void aSourceWithASuiteLoadsTheRowsThatPassItAndAFailedCheckLeavesTheWatermark() throws Exception {
+        source("sales", "CREATE TABLE public.t_checked (id int PRIMARY KEY, amount numeric(10,2), updated_at timestamptz NOT NULL)",
+                "INSERT INTO public.t_checked VALUES (1, 9.99, '2026-03-01T00:00:00Z'), (2, 19.50, '2026-03-02T00:00:00Z')");
+        RunRecord first = run("t_checked");
+        assertThat(first.status()).as("run error: %s", first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(first.tasks()).extracting(RunRecord.Task::task).containsExactly("extract", "check", "load");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.quality_results WHERE run_id = ? AND success", Long.class,
+                first.runId())).as("both expectations checked and met").isEqualTo(2);
+        assertThat(count("staging.t_checked")).isEqualTo(2);
+
+        source("sales", "INSERT INTO public.t_checked VALUES (3, -1.00, '2026-03-03T00:00:00Z')");
+        RunRecord refused = run("t_checked");
+        assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(refused.error()).contains("expect_column_values_to_be_between(amount)");
+        assertThat(task(refused, "check").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(count("staging.t_checked")).as("nothing of the run loaded").isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT cursor_value FROM etl.watermarks WHERE source = 't_checked'", String.class))
+                .as("the watermark stays, so the next run reads the row again").isEqualTo("2026-03-02T00:00:00Z");
+
+        source("sales", "UPDATE public.t_checked SET amount = 1.00 WHERE id = 3");
+        RunRecord fixed = run("t_checked");
+        assertThat(fixed.status()).as("run error: %s", fixed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(jdbc.queryForObject("SELECT amount FROM staging.t_checked WHERE id = 3", java.math.BigDecimal.class))
+                .isEqualByComparingTo("1.00");
+    }
+
+    @Test
     void anUnreachableConnectionFailsTheRunNamingTheEntryAndTheField() {
         RunRecord run = run("t_unreachable");
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);

@@ -23,7 +23,7 @@ class StreamEndpointTest {
         PipelinesProperties properties = new PipelinesProperties();
         // Only orders_stream's parts that the endpoint uses: nothing here reaches a server.
         streams = new Streams(new StreamDeclarations(List.of("streams"), List.of(OrdersDeclaration.ORDERS)), properties,
-                new SimpleMeterRegistry(), null, null, null, null, null);
+                new SimpleMeterRegistry(), null, null, null, null, null, null);
         camel.addComponent(StreamComponent.SCHEME, new StreamComponent(properties, streams));
     }
 

@@ -47,6 +47,8 @@ public final class TestSources {
         jdbc(registry, "t_maria_first_load", "crm", "t_maria_first_load", "code");
         jdbc(registry, "t_evolve", "sales", "public.t_evolve", "id");
         jdbc(registry, "t_added", "sales", "public.t_added", "id");
+        jdbc(registry, "t_checked", "sales", "public.t_checked", "id");
+        registry.add("pipelines.sources.t_checked.quality-suite", () -> "src/test/resources/quality/t_checked_suite.json");
         jdbc(registry, "t_reload", "sales", "public.t_reload", "id");
         jdbc(registry, "t_serial", "sales", "public.t_serial", "id");
         jdbc(registry, "t_unreachable", "t_nowhere", "public.t_unreachable", "id");

@@ -44,6 +44,27 @@ class LoadHistoryTest extends PipelinesIntegrationTest {
                 .as("a date run again is not compared with itself").isEmpty();
     }
 
+    @Test
+    void theSumsTheSameCheckObservedInTheLatestSucceededRunOfEachEarlierDate() {
+        String pipeline = "t_sums_" + UUID.randomUUID().toString().substring(0, 8);
+        sum(run(pipeline, "2026-02-02", "SUCCEEDED", "check", 10), "total", "1500.25");
+        sum(run(pipeline, "2026-02-03", "SUCCEEDED", "check", 10), "total", "10");     // run again below
+        sum(run(pipeline, "2026-02-03", "SUCCEEDED", "check", 10), "total", "1700");
+        sum(run(pipeline, "2026-02-04", "FAILED", "check", 10), "total", "5");         // failed: not a load
+        sum(run(pipeline, "2026-02-05", "SUCCEEDED", "check", 10), "other", "99");     // another column
+        long current = run(pipeline, "2026-02-06", "SUCCEEDED", "check", 0);
+
+        assertThat(history.of("check", current).columnSums("total", 8, false)).containsExactly(1700.0, 1500.25);
+        assertThat(history.of("check", current).columnSums("total", 1, false)).containsExactly(1700.0);
+    }
+
+    /** The observed sum of a column in a run's quality results. */
+    private void sum(long runId, String column, String sum) {
+        jdbc.update("INSERT INTO etl.quality_results (run_id, suite, expectation_index, expectation_type, kwargs, success, "
+                + "element_count, unexpected_count, observed_value) VALUES (?, 's', 0, 'expect_column_sum_to_be_within_history', "
+                + "jsonb_build_object('column', ?::text, 'max_change', 0.5), true, 10, 0, ?::jsonb)", runId, column, sum);
+    }
+
     /** A run of the pipeline for the date, with its task's rows; returns its id. */
     private long run(String pipeline, String date, String status, String task, long rows) {
         long id = jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by) "
