@@ -91,6 +91,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         partsAndManifest.add(folder + "_manifest.json");
         assertThat(extract.lakeKeys()).containsExactlyElementsOf(partsAndManifest);
         assertThat(warehouse.lakeKeys(date)).containsExactlyInAnyOrderElementsOf(partsAndManifest);
+        assertThat(warehouse.lakeReports(date)).as("the check's report beside the manifest").containsExactly(folder + "_quality.html");
         for (RunRecord.Task t : run.tasks().subList(1, 3)) {
             assertThat(t.rowsIn()).as("%s rows in", t.task()).isEqualTo(source.rows());
             assertThat(t.rowsOut()).as("%s rows out", t.task()).isEqualTo(source.rows());

@@ -38,6 +38,8 @@ class DailySignupsTest extends PipelinesIntegrationTest {
     PipelinesProperties properties;
     @Autowired
     org.apache.camel.CamelContext camel;
+    @Autowired
+    io.pipelines.lake.Lake lake;
 
     @Test
     void itIsListedWithItsScheduleAndSteps() {
@@ -142,6 +144,21 @@ class DailySignupsTest extends PipelinesIntegrationTest {
         long earlier = jdbc.queryForObject("SELECT count(DISTINCT logical_date) FROM etl.pipeline_runs "
                 + "WHERE pipeline = 'daily_signups' AND status = 'SUCCEEDED' AND logical_date < ?", Long.class, quiet);
         assertThat((String) volume.get("said")).contains(Math.min(earlier, 8) + " earlier load(s)");
+
+        // Its report (Data Docs): in the lake next to the manifest, served behind the login, listed by the pipeline.
+        String key = io.pipelines.lake.LakeKeys.runFolder("raw/crm/signups", quiet, run.runId()) + "_quality.html";
+        assertThat(lake.exists(key)).as(key).isTrue();
+        TestApi.Response report = api.get("/api/runs/" + run.runId() + "/data-docs");
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        assertThat(report.contentType()).startsWith("text/html");
+        assertThat(report.body()).contains("<h1>signups_suite</h1>", "run " + run.runId(), "logical date " + quiet,
+                "<code>expect_column_values_to_match_regex(email)</code>", "expect_table_row_count_to_be_within_history",
+                "not met (warning)", "<svg", "0 row(s) broke an expectation of severity error on their own");
+        TestApi.Response index = api.get("/api/pipelines/daily_signups/data-docs");
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.body()).contains("<a href=\"/api/runs/" + run.runId() + "/data-docs\">" + run.runId() + "</a>");
+        assertThat(api.get("/api/runs/999999999/data-docs").status()).isEqualTo(404);
+        assertThat(api.get("/api/pipelines/no_such_pipeline/data-docs").status()).isEqualTo(404);
     }
 
     private long trigger(LocalDate date) {

@@ -89,7 +89,17 @@ final class ExpectationArguments {
             return;
         }
         switch (name) {
-            case "column", "column_A", "column_B", "type_" -> text(name, value);
+            case "column", "column_A", "column_B", "type_", "description" -> text(name, value);
+            case "unexpected_rows_query" -> {
+                String query = text(name, value);
+                if (!query.contains("{batch}")) {
+                    throw refused("kwargs.unexpected_rows_query must read the rows checked as {batch} "
+                            + "(SELECT * FROM {batch} WHERE ...)");
+                }
+                if (query.strip().replaceAll(";\\s*$", "").contains(";")) {
+                    throw refused("kwargs.unexpected_rows_query must be one SELECT statement");
+                }
+            }
             case "mostly" -> {
                 if (!(value instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
                     throw refused("kwargs.mostly must be a number from 0 to 1, not " + value);

@@ -27,6 +27,11 @@ public enum ExpectationType {
      * and/or max_stdevs (from their mean). With no earlier load it passes, saying so.
      */
     EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY(Family.TABLE, "|lookback same_weekday max_change max_stdevs"),
+    /**
+     * Great Expectations 1.x's SQL check: unexpected_rows_query, where {batch} stands for the rows checked, must
+     * return no row; the rows are put in a temporary table of the warehouse and the query runs read-only.
+     */
+    UNEXPECTED_ROWS_EXPECTATION(Family.TABLE, "unexpected_rows_query|description"),
 
     // Each value of a column (nulls skipped unless the expectation is about nulls; mostly over the others).
     EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL(Family.COLUMN_VALUES, "column"),

@@ -142,7 +142,8 @@ final class StatisticChecks {
                                 Volume.sameWeekday(e)));
                         boolean ok = volume.allows(sum.doubleValue());
                         BigDecimal shown = plain(sum);
-                        return result(ok, rows, 0, null, List.of(volume.describe("sum " + shown.toPlainString())), shown);
+                        return result(ok, rows, 0, null, List.of(volume.describe("sum " + shown.toPlainString())), shown,
+                                volume.details());
                     }
                 };
             }

@@ -23,7 +23,7 @@ public class SuiteRun implements AutoCloseable {
 
     /** What the checks of a run share: the suite, the data's schema, where they spool, the loads before. */
     record Context(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, List<AutoCloseable> spills,
-                   Cursor cursor, int maxUnexpectedRows) {
+                   Cursor cursor, int maxUnexpectedRows, java.util.concurrent.atomic.AtomicReference<BatchQueries> queries) {
 
         Schema.Field field(String column) {
             return column == null ? null : schema.getField(column);
@@ -69,6 +69,7 @@ public class SuiteRun implements AutoCloseable {
     private final java.util.Map<Check, Expectation> rowLocal = new java.util.IdentityHashMap<>();
     private final Context context;
     private long rows;
+    private long brokenOnTheirOwn;
 
     /** {@code spoolDir}: where the checks keep the values they need all of. */
     public SuiteRun(QualitySuite suite, Schema schema, Path spoolDir) {
@@ -97,7 +98,8 @@ public class SuiteRun implements AutoCloseable {
 
     private SuiteRun(QualitySuite suite, Schema schema, Path spoolDir, VolumeHistory history, int maxUnexpectedRows,
                      boolean rowRulesOnly) {
-        this.context = new Context(suite, schema, spoolDir, history, new ArrayList<>(), new Cursor(), maxUnexpectedRows);
+        this.context = new Context(suite, schema, spoolDir, history, new ArrayList<>(), new Cursor(), maxUnexpectedRows,
+                new java.util.concurrent.atomic.AtomicReference<>(BatchQueries.NONE));
         try {
             for (Expectation e : suite.expectations()) {
                 Schema.Field field = context.field(e.column());
@@ -141,7 +143,20 @@ public class SuiteRun implements AutoCloseable {
                 broken.add(rowLocal.get(check));
             }
         }
+        if (!broken.isEmpty() && broken.stream().anyMatch(e -> !Expectation.WARNING.equals(e.severity()))) {
+            brokenOnTheirOwn++;
+        }
         return broken;
+    }
+
+    /** The rows that broke an expectation of severity error on their own: those a quarantine holds back. */
+    public long rowsBrokenOnTheirOwn() {
+        return brokenOnTheirOwn;
+    }
+
+    /** The rows taken so far. */
+    public long rows() {
+        return rows;
     }
 
     /** The failing rows kept by the expectations of result format COMPLETE, by the expectation's index (after the rows). */
@@ -158,6 +173,11 @@ public class SuiteRun implements AutoCloseable {
     /** The expectations this run checks. */
     public List<Expectation> expectations() {
         return checks.stream().map(c -> c.expectation).toList();
+    }
+
+    /** Where the SQL checks (unexpected_rows_expectation) read the rows, once they are all taken. */
+    public void queryRowsWith(BatchQueries queries) {
+        context.queries().set(queries);
     }
 
     public List<ExpectationResult> results() {

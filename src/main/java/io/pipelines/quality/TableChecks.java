@@ -42,12 +42,27 @@ final class TableChecks {
             }
             case EXPECT_TABLE_ROW_COUNT_TO_EQUAL ->
                     table(e, rows -> ((Number) e.kwargs().get("value")).longValue() == rows, rows -> rows);
+            case UNEXPECTED_ROWS_EXPECTATION -> new Check(e) {
+                @Override
+                ExpectationResult result(long rows) {
+                    String query = ((String) e.kwargs().get("unexpected_rows_query")).strip().replaceAll(";\\s*$", "");
+                    BatchQueries.Rows found;
+                    try {
+                        found = context.queries().get().run(query);
+                    } catch (IllegalArgumentException wrong) {
+                        throw context.refuse(e, wrong.getMessage());
+                    }
+                    return result(found.count() == 0, rows, found.count(), null, found.first(),
+                            found.count() + " unexpected row" + (found.count() == 1 ? "" : "s"));
+                }
+            };
             case EXPECT_TABLE_ROW_COUNT_TO_BE_WITHIN_HISTORY -> new Check(e) {
                 @Override
                 ExpectationResult result(long rows) {
                     Volume volume = Volume.of(e, context.history());
                     boolean ok = volume.allows(rows);
-                    return result(ok, rows, ok ? 0 : rows, null, List.of(volume.describe(rows + " rows")), rows);
+                    return result(ok, rows, ok ? 0 : rows, null, List.of(volume.describe(rows + " rows")), rows,
+                            volume.details());
                 }
             };
             default -> throw new IllegalArgumentException(e.type() + " is not an expectation on the table");

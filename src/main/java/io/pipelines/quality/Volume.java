@@ -51,6 +51,15 @@ record Volume(List<Double> history, double low, double high) {
         return Boolean.TRUE.equals(e.kwargs().get("same_weekday"));
     }
 
+    /** The earlier figures (newest first) and the range allowed (null where open), for a report's chart. */
+    java.util.Map<String, Object> details() {
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("history", history);
+        details.put("low", Double.isInfinite(low) ? null : low);
+        details.put("high", Double.isInfinite(high) ? null : high);
+        return details;
+    }
+
     boolean allows(double figure) {
         return history.isEmpty() || figure >= low && figure <= high;
     }

@@ -149,7 +149,7 @@ public class SourceExtract implements BlockTask {
                 return result;
             }
             landing.mode.increment(increment);
-            List<TaskResult.Folded> folded = landing.load.finish(manifest, task, result);
+            List<TaskResult.Folded> folded = landing.load.finish(manifest, runFolder, task, result);
             return folded.isEmpty() ? result : new TaskResult(result.rowsIn(), result.rowsOut(), keys, folded);
         } finally {
             landing.close();

@@ -189,7 +189,7 @@ public class ExtractToLake implements BlockTask {
             List<String> keys = new ArrayList<>(manifest.keys());
             keys.add(manifestKey);
             TaskResult result = new TaskResult(count, count, keys);
-            List<TaskResult.Folded> folded = load == null ? List.of() : load.finish(manifest, task, result);
+            List<TaskResult.Folded> folded = load == null ? List.of() : load.finish(manifest, runFolder, task, result);
             if (folded.isEmpty()) {
                 return result;
             }

@@ -31,6 +31,7 @@ import io.pipelines.run.RunLedger;
 import io.pipelines.run.TaskResult;
 import io.pipelines.util.ChunkWorker;
 import io.pipelines.warehouse.LandedCopy;
+import io.pipelines.warehouse.QuarantiningLoad;
 import io.pipelines.warehouse.ReplaceDateLoad;
 import io.pipelines.warehouse.ReplaceGuard;
 import io.pipelines.warehouse.TableLoad;
@@ -65,10 +66,12 @@ public class InPassLoader {
     private final Duration stall;
     private final Quarantines quarantines;
     private final int maxUnexpectedRows;
+    private final DataDocs dataDocs;
 
     public InPassLoader(DataSource warehouse, RunFence fence, QualitySuiteParser parser, QualityResults results,
                         QualityWarnings warnings, RunLedger ledger, LoadHistory history, Quarantines quarantines,
-                        PipelinesProperties properties) {
+                        DataDocs dataDocs, PipelinesProperties properties) {
+        this.dataDocs = dataDocs;
         this.quarantines = quarantines;
         this.warnings = warnings;
         this.history = history;
@@ -96,7 +99,11 @@ public class InPassLoader {
                     p.pipeline(), runId, e.toString(), p.check());
             return null;
         }
-        return open(p.pipeline(), runId, p.check(), p.suite(), p.load(), schema, mode);
+        Load load = open(p.pipeline(), runId, p.check(), p.suite(), p.load(), schema, mode);
+        if (load != null && p.quarantine()) {
+            load.quarantine = QuarantiningLoad.tableOf(p.table());
+        }
+        return load;
     }
 
     /**
@@ -109,6 +116,12 @@ public class InPassLoader {
         Load load = null;
         try {
             QualitySuite parsed = checkTask == null ? null : parser.parse(ProjectFiles.path(suite));
+            if (parsed != null && parsed.queriesRows()) {
+                log.info("{} run {}: {} has an SQL check, which reads the rows in the warehouse: {} checks them on its "
+                        + "own, then {} loads them", pipeline, runId, parsed.name(), checkTask, loadTask);
+                mode.close();
+                return null;
+            }
             load = new Load(pipeline, runId, checkTask, loadTask, parsed, schema, mode);
             load.begin();
             return load;
@@ -143,6 +156,8 @@ public class InPassLoader {
         private final TableLoad mode;
         private Connection c;
         private SuiteRun check;
+        /** The quarantine table its load holds rows back into; null: none (for the report). */
+        private String quarantine;
         private ChunkWorker<GenericRecord> worker;
         private boolean given;
 
@@ -197,7 +212,8 @@ public class InPassLoader {
          * the two; otherwise rolls back and returns none (the tasks then run on their own). Fails
          * when the run was taken over by another instance meanwhile.
          */
-        public List<TaskResult.Folded> finish(Manifest manifest, String task, TaskResult result) throws InterruptedException {
+        public List<TaskResult.Folded> finish(Manifest manifest, String runFolder, String task, TaskResult result)
+                throws InterruptedException {
             if (given) {
                 return List.of();
             }
@@ -235,6 +251,8 @@ public class InPassLoader {
                         loaded, mode.table());
                 if (check != null) {
                     warnings.report(pipeline, runId, checkTask, suite.name(), outcome);
+                    dataDocs.write(pipeline, runId, manifest.logicalDate(), checkTask, runFolder, suite.name(), check, outcome,
+                            quarantine);
                 }
                 return done;
             } catch (InterruptedException | RunTakenOverException e) {

@@ -1,9 +1,11 @@
 package io.pipelines.task;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
+
+import javax.sql.DataSource;
 
 import org.apache.avro.Schema;
 import org.apache.camel.ExchangeProperty;
@@ -23,7 +25,6 @@ import io.pipelines.quality.QualityResults;
 import io.pipelines.quality.QualitySuite;
 import io.pipelines.quality.QualitySuiteParser;
 import io.pipelines.quality.SuiteRun;
-import io.pipelines.quality.UnexpectedRow;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.BlockTask;
 import io.pipelines.run.PipelineCatalog;
@@ -31,6 +32,7 @@ import io.pipelines.run.RunHeaders;
 import io.pipelines.run.RunRoutePolicies;
 import io.pipelines.run.Step;
 import io.pipelines.run.TaskResult;
+import io.pipelines.warehouse.BatchTable;
 
 /**
  * The block quality-check (kamelets/quality-check.kamelet.yaml): checks the rows an extract step
@@ -50,11 +52,16 @@ public class ValidateLanded implements BlockTask {
     private final QualityWarnings warnings;
     private final Path spoolDir;
     private final int maxUnexpectedRows;
+    private final DataDocs dataDocs;
+    private final DataSource warehouse;
 
     private final LoadHistory history;
 
     public ValidateLanded(PipelineCatalog catalog, LandedRuns landed, QualitySuiteParser parser, QualityResults results,
-                          QualityWarnings warnings, LoadHistory history, PipelinesProperties properties) {
+                          QualityWarnings warnings, LoadHistory history, DataDocs dataDocs, DataSource warehouse,
+                          PipelinesProperties properties) {
+        this.dataDocs = dataDocs;
+        this.warehouse = warehouse;
         this.warnings = warnings;
         this.history = history;
         this.catalog = catalog;
@@ -93,14 +100,25 @@ public class ValidateLanded implements BlockTask {
         String lakePrefix = LoadStaging.checkedBy(step, catalog.batch(pipeline)).text("lakePrefix");
         Manifest manifest = landed.manifest(LakeKeys.runFolder(lakePrefix, date, runId));
         List<ExpectationResult> outcome;
-        Map<Integer, List<UnexpectedRow>> failingRows;
-        try (SuiteRun check = new SuiteRun(suite, new Schema.Parser().parse(manifest.schema()), spoolDir,
-                history.of(task, runId), maxUnexpectedRows)) {
-            landed.forEachRecord(manifest, check::accept);
+        Schema schema = new Schema.Parser().parse(manifest.schema());
+        // A suite's SQL checks read the rows in a temporary table of the warehouse, filled in the same pass.
+        try (SuiteRun check = new SuiteRun(suite, schema, spoolDir, history.of(task, runId), maxUnexpectedRows);
+             Connection c = suite.queriesRows() ? warehouse.getConnection() : null;
+             BatchTable batch = c == null ? null : new BatchTable(c, schema)) {
+            if (batch != null) {
+                check.queryRowsWith(batch);
+            }
+            landed.forEachRecord(manifest, r -> {
+                check.accept(r);
+                if (batch != null) {
+                    batch.row(r);
+                }
+            });
             outcome = check.results();
-            failingRows = check.unexpectedRows();
+            results.save(runId, suite.name(), outcome, check.unexpectedRows());
+            dataDocs.write(pipeline, runId, date, task, LakeKeys.runFolder(lakePrefix, date, runId), suite.name(), check,
+                    outcome, step.flag("quarantine") ? Quarantines.tableOf(catalog.batch(pipeline)).orElse(null) : null);
         }
-        results.save(runId, suite.name(), outcome, failingRows);
         List<ExpectationResult> failed = outcome.stream().filter(ExpectationResult::blocking).toList();
         if (!failed.isEmpty()) {
             throw new QualityCheckFailedException(suite.name(), failed);

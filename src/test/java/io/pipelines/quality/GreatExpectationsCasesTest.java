@@ -57,9 +57,11 @@ class GreatExpectationsCasesTest {
         }
         assertThat(tests).as("cases read").hasSizeGreaterThan(300);
         assertThat(tests.stream().map(t -> t.getDisplayName().split(":")[0]).distinct())
-                .as("every type but this project's checks against history has GE cases")
+                .as("every type but this project's checks against history has GE cases (the SQL check's, which need "
+                        + "the warehouse, are BatchTableTest's)")
                 .containsExactlyInAnyOrderElementsOf(ExpectationType.fileNames().stream()
-                        .filter(t -> !t.endsWith("_to_be_within_history")).toList());
+                        .filter(t -> !t.endsWith("_to_be_within_history"))
+                        .filter(t -> !t.equals(ExpectationType.UNEXPECTED_ROWS_EXPECTATION.fileName())).toList());
         return tests.stream();
     }
 

@@ -164,6 +164,11 @@ class QualitySuiteParserTest {
                         + "repeats only once every row is read");
         wrong.put("{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"a\", \"result_format\": \"FULL\"}}",
                 "kwargs.result_format must be one of [BOOLEAN_ONLY, BASIC, SUMMARY, COMPLETE]");
+        wrong.put("{\"type\": \"unexpected_rows_expectation\", \"kwargs\": {\"unexpected_rows_query\": \"SELECT * FROM orders\"}}",
+                "kwargs.unexpected_rows_query must read the rows checked as {batch}");
+        wrong.put("{\"type\": \"unexpected_rows_expectation\", \"kwargs\": {\"unexpected_rows_query\": "
+                        + "\"SELECT * FROM {batch}; DROP TABLE staging.orders\"}}",
+                "kwargs.unexpected_rows_query must be one SELECT statement");
         for (java.util.Map.Entry<String, String> c : wrong.entrySet()) {
             Path file = write("{\"name\": \"s\", \"expectations\": [\n" + c.getKey() + "\n]}");
             assertThatThrownBy(() -> parser.parse(file)).as(c.getKey()).isInstanceOf(QualitySuiteException.class)

@@ -263,7 +263,7 @@ class PipelineRoutesTest {
         properties.getConnections().put("sales", sales);
         List<BlockTask> tasks = List.of(
                 new ExtractToLake(null, new SourceConnections(properties), null, null, properties, null, null),
-                new ValidateLanded(null, null, new QualitySuiteParser(new ObjectMapper()), null, null, null, properties),
+                new ValidateLanded(null, null, new QualitySuiteParser(new ObjectMapper()), null, null, null, null, null, properties),
                 new LoadStaging(null, null, null, null), new WarehouseSql(null, null, null, null));
         tasks.stream().filter(t -> t.blocks().contains(step.block())).forEach(t -> t.check(step, p));
     }

@@ -21,6 +21,7 @@ import io.pipelines.lake.Lake;
 import io.pipelines.lake.LandedRuns;
 import io.pipelines.lake.Manifest;
 import io.pipelines.lake.LakeKeys;
+import io.pipelines.task.DataDocs;
 
 /** Reads what a run left in the source, the warehouse and the lake, to compare them. */
 @TestComponent
@@ -164,9 +165,16 @@ public class Warehouse {
                 + "updated_at FROM analytics.orders WHERE order_date = ? ORDER BY order_id", date);
     }
 
-    /** Every object key of the date's lake partition. */
+    /** Every object key of the date's lake partition but the quality reports (those are {@link #lakeReports}). */
     public List<String> lakeKeys(LocalDate date) {
-        return lake.list(LakeKeys.datePartition("raw/sales/orders", date));
+        return lake.list(LakeKeys.datePartition("raw/sales/orders", date)).stream()
+                .filter(key -> !key.endsWith("/" + DataDocs.FILE)).toList();
+    }
+
+    /** The quality reports (Data Docs) in the date's lake partition. */
+    public List<String> lakeReports(LocalDate date) {
+        return lake.list(LakeKeys.datePartition("raw/sales/orders", date)).stream()
+                .filter(key -> key.endsWith("/" + DataDocs.FILE)).toList();
     }
 
     /** Every record of the date's Parquet objects, read back from the lake. */

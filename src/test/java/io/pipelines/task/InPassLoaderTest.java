@@ -118,7 +118,7 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
             load.accept(rows);
             // While this instance reads, another one (alive: the test's own service does not take the run back) takes it over.
             jdbc.update("UPDATE etl.pipeline_runs SET owner = ? WHERE run_id = ?", warehouse.liveOtherInstance(), runId);
-            assertThatThrownBy(() -> load.finish(manifest(runId, date, 1_000), "extract_orders", result(1_000)))
+            assertThatThrownBy(() -> load.finish(manifest(runId, date, 1_000), folder(runId, date), "extract_orders", result(1_000)))
                     .isInstanceOf(RunTakenOverException.class);
         }
 
@@ -134,8 +134,13 @@ class InPassLoaderTest extends PipelinesIntegrationTest {
             for (int from = 0; from < rows.size(); from += 700) {
                 load.accept(rows.subList(from, Math.min(rows.size(), from + 700)));
             }
-            return load.finish(manifest(runId, date, manifestRows), "extract_orders", result(manifestRows));
+            return load.finish(manifest(runId, date, manifestRows), folder(runId, date), "extract_orders", result(manifestRows));
         }
+    }
+
+    /** The run's folder in the lake, where the pass's quality report goes. */
+    private static String folder(long runId, LocalDate date) {
+        return io.pipelines.lake.LakeKeys.runFolder("raw/sales/orders", date, runId);
     }
 
     /** A run of the date as its extract starts: queued by this instance, its extract task running. */
