@@ -365,6 +365,52 @@ class ControlApiTest extends PipelinesIntegrationTest {
         throw new AssertionError("no pipeline " + pipeline);
     }
 
+    @Test
+    void aPipelinesDatesSayWhatEachHasAndABackfillQueuesOnlyTheMissingOrFailedOnesAskedFor() {
+        List<LocalDate> days = TestDates.ControlApi.BACKFILL_MODES;
+        run(days.get(0), "SUCCEEDED");
+        run(days.get(1), "FAILED");
+        run(days.get(3), "FAILED");
+        long loaded = run(days.get(3), "SUCCEEDED");
+        String range = "\"from\":\"" + days.get(0) + "\",\"to\":\"" + days.get(3) + "\"";
+
+        Response dates = api.get("/api/pipelines/daily_sales_etl/dates?from=" + days.get(0) + "&to=" + days.get(3));
+        assertThat(dates.status()).as(dates.body()).isEqualTo(200);
+        assertThat(dates.json().get("dates")).extracting(d -> d.get("date").asText() + " " + d.get("state").asText() + " "
+                + d.get("loaded").asBoolean()).containsExactly(days.get(0) + " SUCCEEDED true", days.get(1) + " FAILED false",
+                days.get(2) + " MISSING false", days.get(3) + " SUCCEEDED true");
+        assertThat(dates.json().get("dates").get(3).get("runId").asLong()).isEqualTo(loaded);
+        assertThat(dates.json().get("counts").toString()).isEqualTo("{\"FAILED\":1,\"MISSING\":1,\"SUCCEEDED\":2}");
+
+        Response missing = api.post(BACKFILL, "{" + range + ",\"mode\":\"missing\",\"dryRun\":true}");
+        assertThat(missing.status()).as(missing.body()).isEqualTo(202);
+        assertThat(missing.json().get("dates")).extracting(JsonNode::asText).containsExactly(days.get(2).toString());
+        assertThat(missing.json().get("runIds")).isEmpty();
+        Response failed = api.post(BACKFILL, "{" + range + ",\"mode\":\"failed\",\"dryRun\":true}");
+        assertThat(failed.json().get("dates")).extracting(JsonNode::asText).containsExactly(days.get(1).toString());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs WHERE pipeline = 'daily_sales_etl' "
+                + "AND logical_date BETWEEN ? AND ?", Long.class, days.get(0), days.get(3))).as("a dry run queues nothing")
+                .isEqualTo(4);
+
+        Response queued = api.post(BACKFILL, "{" + range + ",\"mode\":\"missing\"}");
+        assertThat(queued.json().get("runIds")).hasSize(1);
+        RunRecord run = api.awaitFinished(queued.json().get("runIds").get(0).asLong());
+        assertThat(run.logicalDate()).isEqualTo(days.get(2));
+        assertThat(run.status()).as("a date without orders: %s", run.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(api.post(BACKFILL, "{" + range + ",\"mode\":\"missing\",\"dryRun\":true}").json().get("dates"))
+                .as("none missing now").isEmpty();
+
+        assertProblem(api.post(BACKFILL, "{" + range + ",\"mode\":\"some\"}"), 400, "mode");
+        assertProblem(api.post(BACKFILL, "{" + range + ",\"dryRun\":\"yes\"}"), 400, "dryRun");
+        assertProblem(api.get("/api/pipelines/daily_sales_etl/dates?from=" + days.get(0)), 400, "to");
+    }
+
+    /** A finished run of daily_sales_etl for the date, written as the ledger would; returns its id. */
+    private long run(LocalDate date, String status) {
+        return jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, finished_at) "
+                + "VALUES ('daily_sales_etl', ?, ?, 'test', now()) RETURNING run_id", Long.class, date, status);
+    }
+
     private void assertProblem(Response response, int status, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/problem+json");

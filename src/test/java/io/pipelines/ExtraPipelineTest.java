@@ -136,10 +136,7 @@ class ExtraPipelineTest extends ServiceProcessTest {
                               mode: upsert
                 """);
         testServiceTakesNoRunsOver();
-        try (ServiceProcess service = new ServiceProcess("extra-pipeline", environment, List.of(
-                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/templates/*.camel.yaml,file:"
-                        + folder + "/*.camel.yaml",
-                "spring.quartz.scheduler-name=pipelines-extra-pipeline-test", "pipelines.stream.enabled=false")).start()) {
+        try (ServiceProcess service = ServiceProcess.withRoutesOf(folder, "extra-pipeline", environment).start()) {
             HttpResponse<String> pipelines = service.get("/api/pipelines");
             assertThat(pipelines.body()).contains("\"name\":\"orders_by_status\"").contains("\"cron\":\"0 15 4 * * ?\"");
 

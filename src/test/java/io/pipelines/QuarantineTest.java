@@ -83,11 +83,8 @@ class QuarantineTest extends ServiceProcessTest {
         pipeline("held_orders", "staging.test_held_orders", true);
         pipeline("held_orders_two_pass", "staging.test_held_orders_2", false);
         testServiceTakesNoRunsOver();
-        try (ServiceProcess service = new ServiceProcess("quarantine", environment, List.of(
-                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/templates/*.camel.yaml,file:"
-                        + folder + "/*.camel.yaml",
-                "spring.quartz.scheduler-name=pipelines-quarantine-test", "pipelines.stream.enabled=false",
-                "pipelines.quality.max-unexpected-rows=1")).start()) {
+        try (ServiceProcess service = ServiceProcess.withRoutesOf(folder, "quarantine", environment,
+                "pipelines.quality.max-unexpected-rows=1").start()) {
             RunRecord inPass = run(service, "held_orders", TestDates.Quarantine.IN_PASS);
             assertThat(inPass.status()).as("run error: %s", inPass.error()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(inPass.tasks()).extracting(RunRecord.Task::task).containsExactly("prepare", "extract", "check", "load");

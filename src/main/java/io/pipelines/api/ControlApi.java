@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.schedule.AutoPause;
 import io.pipelines.schedule.PipelineSchedules;
 import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
@@ -36,6 +37,7 @@ import io.pipelines.stream.Streams;
 @Component("controlApi")
 public class ControlApi {
 
+    private final AutoPause autoPause;
     private final PipelineCatalog catalog;
     private final PipelineSchedules schedules;
     private final RunLauncher launcher;
@@ -49,7 +51,8 @@ public class ControlApi {
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, Streams streams,
-                      CamelContext camel) {
+                      CamelContext camel, AutoPause autoPause) {
+        this.autoPause = autoPause;
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -151,6 +154,7 @@ public class ControlApi {
         view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId()));
         view.put("steps", p.steps().stream().map(s -> Map.of("task", s.task(), "block", s.block())).toList());
         view.put("state", schedules.state(p.name()));
+        autoPause.pause(p.name()).ifPresent(pause -> view.put("autoPaused", pause));
         view.put("lastRun", lastRun(p.name()));
         return view;
     }
@@ -179,6 +183,7 @@ public class ControlApi {
         view.put("lakePrefix", s.lakePrefix());
         view.put("schedule", Map.of("cron", s.cron(), "timeZone", s.settings().getTimeZone()));
         view.put("state", schedules.state(s.name()));
+        autoPause.pause(s.name()).ifPresent(pause -> view.put("autoPaused", pause));
         view.put("lastRun", lastRun(s.name()));
         return view;
     }
@@ -194,7 +199,46 @@ public class ControlApi {
     public Map<String, Object> backfill(String name, String body) {
         requirePipeline(name);
         JsonNode request = object(body);
-        return Map.of("runIds", backfill(name, date(request, "from"), date(request, "to"), "api", force(request)));
+        LocalDate from = date(request, "from");
+        LocalDate to = date(request, "to");
+        String mode = text(request, "mode", BACKFILL_MODES);
+        JsonNode dryRun = request.get("dryRun");
+        if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
+            throw ApiProblem.badRequest("dryRun", "dryRun must be true or false");
+        }
+        range(name, from, to);
+        List<LocalDate> dates = mode.equals("all") ? from.datesUntil(to.plusDays(1)).toList()
+                : ledger.dateStates(name, from, to).stream()
+                        .filter(d -> d.state().equals(mode.equals("missing") ? RunLedger.DateState.MISSING : "FAILED"))
+                        .map(RunLedger.DateState::date).toList();
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("mode", mode);
+        answer.put("dates", dates);
+        if (dryRun != null && dryRun.asBoolean()) {
+            answer.put("dryRun", true);
+            answer.put("runIds", List.of());
+            return answer;
+        }
+        answer.put("runIds", dates.isEmpty() ? List.of() : queue(name, dates, "api", force(request)));
+        return answer;
+    }
+
+    /** Which dates a backfill queues: every one (the default), those without a run, those whose latest run failed. */
+    static final List<String> BACKFILL_MODES = List.of("all", "missing", "failed");
+
+    /**
+     * GET /api/pipelines/{name}/dates?from=&to=: each date of the range with its latest run's status
+     * (MISSING when it has none), its run, and whether any run of it succeeded; and how many of each.
+     */
+    public Map<String, Object> dates(String name, String from, String to) {
+        requirePipeline(name);
+        LocalDate first = date(from, "from");
+        LocalDate last = date(to, "to");
+        range(name, first, last);
+        List<RunLedger.DateState> states = ledger.dateStates(name, first, last);
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        states.forEach(s -> counts.merge(s.state(), 1L, Long::sum));
+        return Map.of("pipeline", name, "counts", counts, "dates", states);
     }
 
     /**
@@ -277,17 +321,26 @@ public class ControlApi {
     /** One run per date of a range that ends no later than today. */
     public List<Long> backfill(String name, LocalDate from, LocalDate to, String triggeredBy, boolean force) {
         requirePipeline(name);
+        range(name, from, to);
+        return queue(name, from.datesUntil(to.plusDays(1)).toList(), triggeredBy, force);
+    }
+
+    /** A range of logical dates of the pipeline: in order, begun, at most pipelines.runs.max-backfill-days long. */
+    private void range(String name, LocalDate from, LocalDate to) {
         if (from.isAfter(to)) {
             throw ApiProblem.badRequest("from", "from (" + from + ") is after to (" + to + ")");
         }
         notAfterToday(name, to, "to");
         long days = ChronoUnit.DAYS.between(from, to) + 1;
         if (days > maxBackfillDays) {
-            throw ApiProblem.badRequest("from", "a backfill covers at most " + maxBackfillDays + " days "
+            throw ApiProblem.badRequest("from", "a range covers at most " + maxBackfillDays + " days "
                     + "(pipelines.runs.max-backfill-days); " + from + " to " + to + " is " + days);
         }
+    }
+
+    private List<Long> queue(String name, List<LocalDate> dates, String triggeredBy, boolean force) {
         try {
-            return launcher.backfill(name, from, to, triggeredBy, force);
+            return launcher.launchAll(name, dates, triggeredBy, force);
         } catch (RunAlreadyActiveException e) {
             throw ApiProblem.conflict(e.getMessage() + "; no run of this backfill was queued");
         }
@@ -333,6 +386,30 @@ public class ControlApi {
             throw ApiProblem.badRequest("force", "force must be true or false");
         }
         return value.booleanValue();
+    }
+
+    /** A query parameter's date. */
+    private static LocalDate date(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ApiProblem.badRequest(field, field + " is required (YYYY-MM-DD)");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest(field, field + " must be a date of the form YYYY-MM-DD");
+        }
+    }
+
+    /** An optional text field, one of {@code allowed} (the first is the default). */
+    private static String text(JsonNode request, String field, List<String> allowed) {
+        JsonNode value = request.get(field);
+        if (value == null || value.isNull()) {
+            return allowed.get(0);
+        }
+        if (!value.isTextual() || !allowed.contains(value.asText())) {
+            throw ApiProblem.badRequest(field, field + " must be one of " + allowed);
+        }
+        return value.asText();
     }
 
     private static LocalDate date(JsonNode request, String field) {

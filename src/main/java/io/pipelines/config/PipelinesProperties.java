@@ -280,6 +280,15 @@ public class PipelinesProperties {
          */
         @NotNull
         private Duration loadStallTimeout = Duration.ofMinutes(2);
+        /**
+         * After this many consecutive failed runs of a pipeline its schedule is suspended on every instance, with
+         * an alert, until resumed; 0 never suspends it.
+         */
+        @Min(0)
+        private int autoPauseAfter = 0;
+
+        public int getAutoPauseAfter() { return autoPauseAfter; }
+        public void setAutoPauseAfter(int autoPauseAfter) { this.autoPauseAfter = autoPauseAfter; }
 
         public Duration getLoadStallTimeout() { return loadStallTimeout; }
         public void setLoadStallTimeout(Duration loadStallTimeout) { this.loadStallTimeout = loadStallTimeout; }

@@ -1,5 +1,8 @@
 package io.pipelines.quality;
 
+import java.util.List;
+import java.util.Locale;
+
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -43,29 +46,29 @@ enum ColumnKind {
      * The column's type in the warehouse's words (the observed value of the type expectations), and the
      * other names it answers to: PostgreSQL's, its aliases, the SQL standard's, Avro's and Python's.
      */
-    static java.util.List<String> typeNames(Schema.Field field) {
+    static List<String> typeNames(Schema.Field field) {
         Schema type = valueType(field);
         LogicalType logical = type.getLogicalType();
         if (logical instanceof LogicalTypes.Decimal) {
-            return java.util.List.of("NUMERIC", "DECIMAL", "decimal.Decimal");
+            return List.of("NUMERIC", "DECIMAL", "decimal.Decimal");
         }
         if (logical instanceof LogicalTypes.Date) {
-            return java.util.List.of("DATE", "datetime.date");
+            return List.of("DATE", "datetime.date");
         }
         if (logical != null && logical.getName().startsWith("timestamp")) {
-            return java.util.List.of("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "datetime", "datetime64");
+            return List.of("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP", "datetime", "datetime64");
         }
         if (logical != null && logical.getName().startsWith("local-timestamp")) {
-            return java.util.List.of("TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME", "datetime", "datetime64");
+            return List.of("TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME", "datetime", "datetime64");
         }
         return switch (type.getType()) {
-            case STRING, ENUM -> java.util.List.of("TEXT", "VARCHAR", "CHARACTER VARYING", "STRING", "str");
-            case INT -> java.util.List.of("INTEGER", "INT", "INT4", "int");
-            case LONG -> java.util.List.of("BIGINT", "INT8", "LONG", "int");
-            case FLOAT -> java.util.List.of("REAL", "FLOAT4", "FLOAT", "float");
-            case DOUBLE -> java.util.List.of("DOUBLE_PRECISION", "DOUBLE PRECISION", "FLOAT8", "FLOAT", "DOUBLE", "float");
-            case BOOLEAN -> java.util.List.of("BOOLEAN", "BOOL", "bool");
-            default -> java.util.List.of(type.getType().getName().toUpperCase(java.util.Locale.ROOT));
+            case STRING, ENUM -> List.of("TEXT", "VARCHAR", "CHARACTER VARYING", "STRING", "str");
+            case INT -> List.of("INTEGER", "INT", "INT4", "int");
+            case LONG -> List.of("BIGINT", "INT8", "LONG", "int");
+            case FLOAT -> List.of("REAL", "FLOAT4", "FLOAT", "float");
+            case DOUBLE -> List.of("DOUBLE_PRECISION", "DOUBLE PRECISION", "FLOAT8", "FLOAT", "DOUBLE", "float");
+            case BOOLEAN -> List.of("BOOLEAN", "BOOL", "bool");
+            default -> List.of(type.getType().getName().toUpperCase(Locale.ROOT));
         };
     }
 

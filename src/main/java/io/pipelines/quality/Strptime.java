@@ -2,7 +2,11 @@ package io.pipelines.quality;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,12 +60,12 @@ final class Strptime {
     /** The format compiled; a directive Python does not know, or one given twice, is refused. */
     static Strptime compile(String format) {
         StringBuilder regex = new StringBuilder();
-        java.util.Set<Character> used = new java.util.HashSet<>();
+        Set<Character> used = new HashSet<>();
         append(format, regex, used);
         return new Strptime(Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE));
     }
 
-    private static void append(String format, StringBuilder regex, java.util.Set<Character> used) {
+    private static void append(String format, StringBuilder regex, Set<Character> used) {
         for (int i = 0; i < format.length(); i++) {
             char c = format.charAt(i);
             if (c == '%') {
@@ -119,7 +123,7 @@ final class Strptime {
     }
 
     private static int month(String name, String names) {
-        return java.util.Arrays.asList(names.split("\\|")).indexOf(name.toLowerCase(java.util.Locale.ROOT)) + 1;
+        return Arrays.asList(names.split("\\|")).indexOf(name.toLowerCase(Locale.ROOT)) + 1;
     }
 
     private String group(Matcher m, String name) {

@@ -44,11 +44,6 @@ public class RunLauncher {
         return launchAll(pipeline, List.of(date), triggeredBy, force).get(0);
     }
 
-    /** One run per date from {@code from} to {@code to}, both included, in date order. */
-    public List<Long> backfill(String pipeline, LocalDate from, LocalDate to, String triggeredBy, boolean force) {
-        return launchAll(pipeline, from.datesUntil(to.plusDays(1)).toList(), triggeredBy, force);
-    }
-
     /** Queues a FAILED run again; its route skips the tasks it finished before. Returns the run as it was. */
     public RunRecord resume(long runId) {
         return resume(runId, false);
@@ -103,7 +98,8 @@ public class RunLauncher {
         }
     }
 
-    private List<Long> launchAll(String pipeline, List<LocalDate> dates, String triggeredBy, boolean force) {
+    /** One run per date, in the order given (a backfill of chosen dates). */
+    public List<Long> launchAll(String pipeline, List<LocalDate> dates, String triggeredBy, boolean force) {
         Endpoint entry = catalog.entry(pipeline);
         List<Long> ids = ledger.enqueue(pipeline, dates, triggeredBy, force);
         for (int i = 0; i < ids.size(); i++) {

@@ -104,6 +104,30 @@ public class RunLedger {
         return run;
     }
 
+    /** What a logical date of a pipeline has: its latest run (none: missing), and whether any run of it succeeded. */
+    public record DateState(LocalDate date, String state, Long runId, boolean loaded) {
+        public static final String MISSING = "MISSING";
+    }
+
+    /**
+     * Every date from {@code from} to {@code to} with the status of its latest run (QUEUED, RUNNING,
+     * SUCCEEDED, FAILED) or MISSING when it has none, oldest first.
+     */
+    public List<DateState> dateStates(String pipeline, LocalDate from, LocalDate to) {
+        return jdbc.query("""
+                SELECT d.day::date AS day, latest.status, latest.run_id,
+                       EXISTS (SELECT 1 FROM etl.pipeline_runs s WHERE s.pipeline = ? AND s.logical_date = d.day::date
+                               AND s.status = 'SUCCEEDED') AS loaded
+                FROM generate_series(?::date, ?::date, interval '1 day') d(day)
+                LEFT JOIN LATERAL (SELECT r.status, r.run_id FROM etl.pipeline_runs r
+                                   WHERE r.pipeline = ? AND r.logical_date = d.day::date
+                                   ORDER BY r.run_id DESC LIMIT 1) latest ON true
+                ORDER BY d.day""", (rs, i) -> new DateState(rs.getObject(1, LocalDate.class),
+                        rs.getString(2) == null ? DateState.MISSING : rs.getString(2),
+                        rs.getString(2) == null ? null : rs.getLong(3), rs.getBoolean(4)),
+                pipeline, from, to, pipeline);
+    }
+
     /** Whether the run has finished this task already (a resumed run does not do it again). */
     public boolean taskSucceeded(long runId, String task) {
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM etl.task_runs WHERE run_id = ? "

@@ -16,6 +16,7 @@ import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.cluster.RunTakenOverException;
@@ -45,11 +46,25 @@ public class RunRoutePolicies implements RoutePolicyFactory {
     private static final Logger log = LoggerFactory.getLogger(RunRoutePolicies.class);
 
     private final RunLedger ledger;
+    private final ObjectProvider<RunEnded> ended;
     private final PipelineMetrics metrics;
 
-    public RunRoutePolicies(RunLedger ledger, PipelineMetrics metrics) {
+    public RunRoutePolicies(RunLedger ledger, PipelineMetrics metrics, ObjectProvider<RunEnded> ended) {
         this.ledger = ledger;
         this.metrics = metrics;
+        this.ended = ended;
+    }
+
+    /** Tells the RunEnded beans (looked up when a run ends: they may need the routes this factory serves). */
+    private void ended(RunContext run, RunStatus status) {
+        ended.orderedStream().forEach(listener -> {
+            try {
+                listener.ended(run.pipeline(), run.runId(), status);
+            } catch (RuntimeException e) {
+                log.warn("{} run {}: {} failed on the run's end: {}", run.pipeline(), run.runId(),
+                        listener.getClass().getSimpleName(), e.toString());
+            }
+        });
     }
 
     @Override
@@ -115,13 +130,21 @@ public class RunRoutePolicies implements RoutePolicyFactory {
                 log.warn("{} run {} for {}: left to the instance that took it over: {}", run.pipeline(), run.runId(),
                         run.logicalDate(), error.getMessage());
             } else if (error == null) {
-                ledger.finish(run.runId(), RunStatus.SUCCEEDED, null, exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
+                boolean recorded = ledger.finish(run.runId(), RunStatus.SUCCEEDED, null,
+                        exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
                 log.info("{} run {} for {}: SUCCEEDED in {} ms", run.pipeline(), run.runId(), run.logicalDate(), ms);
+                if (recorded) {
+                    ended(run, RunStatus.SUCCEEDED);
+                }
             } else {
                 String message = runError(exchange, error);
-                ledger.finish(run.runId(), RunStatus.FAILED, message, exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
+                boolean recorded = ledger.finish(run.runId(), RunStatus.FAILED, message,
+                        exchange.getProperty(RUN_ATTEMPT, Timestamp.class));
                 log.error("{} run {} for {}: FAILED after {} ms: {}", run.pipeline(), run.runId(), run.logicalDate(),
                         ms, message);
+                if (recorded) {
+                    ended(run, RunStatus.FAILED);
+                }
             }
         }
     }

@@ -206,6 +206,20 @@ public final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A process that also reads the route files of {@code folder} (a user's pipelines), with a scheduler of its
+     * own and no stream, and {@code settings} besides.
+     */
+    public static ServiceProcess withRoutesOf(Path folder, String name, Environment testContext, String... settings)
+            throws IOException {
+        List<String> all = new ArrayList<>(List.of(
+                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/templates/*.camel.yaml,file:"
+                        + folder + "/*.camel.yaml",
+                "spring.quartz.scheduler-name=pipelines-" + name + "-test", "pipelines.stream.enabled=false"));
+        all.addAll(List.of(settings));
+        return new ServiceProcess(name, testContext, all);
+    }
+
     /** Queues a run of {@code pipeline} for {@code date} over REST; returns its id (the answer must be 202). */
     public long trigger(String pipeline, java.time.LocalDate date) throws Exception {
         HttpResponse<String> accepted = post("/api/pipelines/" + pipeline + "/runs", "{\"logicalDate\":\"" + date + "\"}");

@@ -72,6 +72,8 @@ public final class TestDates {
         public static final LocalDate REFUSED_FROM = LocalDate.parse("2025-02-01");
         public static final LocalDate REFUSED_TO = LocalDate.parse("2025-02-02");
         public static final LocalDate FAILED_TASK = LocalDate.parse("2025-02-03");
+        /** Four days: loaded, failed, missing, failed then loaded (their runs written by the test). */
+        public static final List<LocalDate> BACKFILL_MODES = days("2025-02-10", "2025-02-13");
 
         private ControlApi() {
         }
@@ -178,6 +180,14 @@ public final class TestDates {
         public static final LocalDate TWO_PASS = LocalDate.parse("2024-08-03");
 
         private Quarantine() {
+        }
+    }
+
+    /** io.pipelines.AutoPauseTest (a pipeline of the test's own that reads no data). */
+    public static final class AutoPause {
+        public static final List<LocalDate> DAYS = days("2024-09-01", "2024-09-05");
+
+        private AutoPause() {
         }
     }
 
