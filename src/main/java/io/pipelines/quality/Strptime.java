@@ -2,8 +2,8 @@ package io.pipelines.quality;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,14 +47,20 @@ final class Strptime {
             Map.entry('a', "(?<a>" + DAYS_SHORT + ")"),
             Map.entry('p', "(?<p>am|pm)"));
 
+    private static final List<String> MONTH_NAMES = List.of(MONTHS.split("\\|"));
+    private static final List<String> MONTH_ABBREVIATIONS = List.of(MONTHS_SHORT.split("\\|"));
+
     /** Python's locale directives in the C locale. */
     private static final Map<Character, String> COMPOSITES = Map.of('c', "%a %b %d %H:%M:%S %Y", 'x', "%m/%d/%y",
             'X', "%H:%M:%S", 'T', "%H:%M:%S", 'R', "%H:%M");
 
     private final Pattern pattern;
+    /** The directives the format gives: the named groups a match may have. */
+    private final Set<Character> used;
 
-    private Strptime(Pattern pattern) {
+    private Strptime(Pattern pattern, Set<Character> used) {
         this.pattern = pattern;
+        this.used = used;
     }
 
     /** The format compiled; a directive Python does not know, or one given twice, is refused. */
@@ -62,7 +68,7 @@ final class Strptime {
         StringBuilder regex = new StringBuilder();
         Set<Character> used = new HashSet<>();
         append(format, regex, used);
-        return new Strptime(Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE));
+        return new Strptime(Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE), Set.copyOf(used));
     }
 
     private static void append(String format, StringBuilder regex, Set<Character> used) {
@@ -104,7 +110,7 @@ final class Strptime {
         int year = group(m, "Y") != null ? Integer.parseInt(group(m, "Y"))
                 : group(m, "y") != null ? twoDigitYear(Integer.parseInt(group(m, "y"))) : 1900;
         int month = group(m, "m") != null ? Integer.parseInt(group(m, "m"))
-                : group(m, "B") != null ? month(group(m, "B"), MONTHS) : group(m, "b") != null ? month(group(m, "b"), MONTHS_SHORT) : 1;
+                : group(m, "B") != null ? month(group(m, "B"), MONTH_NAMES) : group(m, "b") != null ? month(group(m, "b"), MONTH_ABBREVIATIONS) : 1;
         int day = group(m, "d") != null ? Integer.parseInt(group(m, "d").trim()) : 1;
         try {
             LocalDate.of(year, month, day);
@@ -122,11 +128,11 @@ final class Strptime {
         return y >= 69 ? 1900 + y : 2000 + y;
     }
 
-    private static int month(String name, String names) {
-        return Arrays.asList(names.split("\\|")).indexOf(name.toLowerCase(Locale.ROOT)) + 1;
+    private static int month(String name, List<String> names) {
+        return names.indexOf(name.toLowerCase(Locale.ROOT)) + 1;
     }
 
     private String group(Matcher m, String name) {
-        return pattern.pattern().contains("(?<" + name + ">") ? m.group(name) : null;
+        return used.contains(name.charAt(0)) ? m.group(name) : null;
     }
 }

@@ -85,7 +85,7 @@ public class LoadStaging implements BlockTask {
     static Step checkedBy(Step step, BatchPipeline pipeline) {
         Step extract = extractOf(step, pipeline);
         if (!(extract.block().equals("jdbc-extract") || Blocks.SOURCE_EXTRACTS.contains(extract.block()))
-                || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
+                || after(extract, step, pipeline)) {
             throw step.wrong("extract", "step " + extract.task() + " is not an extract step (jdbc-extract, "
                     + String.join(", ", Blocks.SOURCE_EXTRACTS.stream().sorted().toList()) + ") before this one");
         }
@@ -95,12 +95,16 @@ public class LoadStaging implements BlockTask {
     /** The extract step whose landed rows a replace-date load reads: a jdbc-extract step before it. */
     static Step landedBy(Step step, BatchPipeline pipeline) {
         Step extract = extractOf(step, pipeline);
-        if (!extract.block().equals("jdbc-extract") || pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step)) {
+        if (!extract.block().equals("jdbc-extract") || after(extract, step, pipeline)) {
             throw step.wrong("extract", "step " + extract.task() + " is not a jdbc-extract step before this one"
                     + (Blocks.SOURCE_EXTRACTS.contains(extract.block()) && step.block().equals("warehouse-load")
                             ? " (a " + extract.block() + " step's rows are loaded with mode: upsert)" : ""));
         }
         return extract;
+    }
+
+    private static boolean after(Step extract, Step step, BatchPipeline pipeline) {
+        return pipeline.steps().indexOf(extract) > pipeline.steps().indexOf(step);
     }
 
     /** The step a check or load step's parameter extract names. */
