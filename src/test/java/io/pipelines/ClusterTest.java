@@ -220,6 +220,12 @@ class ClusterTest extends ServiceProcessTest {
             JsonNode report = json.readTree(b.get("/api/runs/" + orphaned.get(0)).body());
             assertThat(report.get("owner").asText()).as("the run report names the owner").startsWith("takeover-b:");
             assertThat(report.get("recoveries").asInt()).as("and the take-overs").isEqualTo(1);
+            // Its log lines are the warehouse's: the instance that took it over logged its end there.
+            await("the take-over's log lines").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(json.readTree(
+                    b.get("/api/runs/" + orphaned.get(0) + "/logs?limit=1000").body()).get("lines")).anySatisfy(line -> {
+                        assertThat(line.get("instance").asText()).startsWith("takeover-b:");
+                        assertThat(line.get("message").asText()).contains(": SUCCEEDED in");
+                    }));
             assertThat(fireCount(b, "resumed", "pipeline_runs_taken_over_total")).isEqualTo(orphaned.size());
         }
         for (LocalDate date : dates) {

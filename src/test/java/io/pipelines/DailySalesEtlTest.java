@@ -267,13 +267,13 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Test
     void aNegativeTotalFailsTheRunAtValidateAndKeepsWhatWasLoadedBefore() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.NEGATIVE_TOTAL;
-        insertOrders(date, 1, 20, new BigDecimal("12.50"));
+        api.insertOrders(date, 1, 20, new BigDecimal("12.50"));
         RunRecord good = api.awaitFinished(trigger(date));
         assertThat(good.status()).isEqualTo(RunStatus.SUCCEEDED);
         Totals loaded = warehouse.staging(date);
         assertThat(loaded.rows()).isEqualTo(20);
 
-        insertOrders(date, 21, 1, new BigDecimal("-5.00"));
+        api.insertOrders(date, 21, 1, new BigDecimal("-5.00"));
         RunRecord bad = api.awaitFinished(trigger(date));
 
         assertThat(bad.status()).isEqualTo(RunStatus.FAILED);
@@ -295,8 +295,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Test
     void aFailedWarningExpectationIsRecordedCountedAndAlertedAndTheRunLoadsEverything() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.UNUSUAL_TOTAL;
-        insertOrders(date, 1, 20, new BigDecimal("12.50"));
-        insertOrders(date, 21, 1, new BigDecimal("25000.00"));
+        api.insertOrders(date, 1, 20, new BigDecimal("12.50"));
+        api.insertOrders(date, 21, 1, new BigDecimal("25000.00"));
         double before = warnings();
 
         RunRecord run = api.awaitFinished(trigger(date));
@@ -325,7 +325,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Test
     void aReRunThatFindsNoRowsLeavesTheLoadedDateAsItWasUnlessForced() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.EMPTIED;
-        insertOrders(date, 1, 20, new BigDecimal("2.50"));
+        api.insertOrders(date, 1, 20, new BigDecimal("2.50"));
         RunRecord good = api.awaitFinished(trigger(date));
         assertThat(good.status()).as("run error: %s", good.error()).isEqualTo(RunStatus.SUCCEEDED);
         Totals loaded = warehouse.staging(date);
@@ -380,7 +380,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Test
     void aReRunWithUnderHalfTheLoadedRowsIsRefusedAndOneWithHalfIsLoaded() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.SHRUNK;
-        insertOrders(date, 1, 10, new BigDecimal("1.00"));
+        api.insertOrders(date, 1, 10, new BigDecimal("1.00"));
         assertThat(api.awaitFinished(trigger(date)).status()).isEqualTo(RunStatus.SUCCEEDED);
         deleteOrders(date, 5, 10); // 4 of the 10 left
 
@@ -389,7 +389,7 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         assertThat(four.error()).contains("would replace the 10 loaded row(s) with 4, fewer than 50 % of them");
         assertThat(warehouse.staging(date).rows()).isEqualTo(10);
 
-        insertOrders(date, 5, 1, new BigDecimal("1.00")); // 5 of 10: exactly half
+        api.insertOrders(date, 5, 1, new BigDecimal("1.00")); // 5 of 10: exactly half
         RunRecord five = api.awaitFinished(trigger(date));
         assertThat(five.status()).as("run error: %s", five.error()).isEqualTo(RunStatus.SUCCEEDED);
         warehouse.assertLoadedExactlyOnce(date);
@@ -409,8 +409,8 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
     @Test
     void aDuplicateOrderIdFailsTheRunAtValidateAndLoadsNothing() throws Exception {
         LocalDate date = TestDates.DailySalesEtl.DUPLICATE_ORDER;
-        insertOrders(date, 1, 10, new BigDecimal("3.00"));
-        insertOrders(date, 5, 1, new BigDecimal("4.00"));
+        api.insertOrders(date, 1, 10, new BigDecimal("3.00"));
+        api.insertOrders(date, 5, 1, new BigDecimal("4.00"));
 
         RunRecord run = api.awaitFinished(trigger(date));
 
@@ -623,23 +623,6 @@ class DailySalesEtlTest extends PipelinesIntegrationTest {
         TestApi.Response response = api.post("/api/pipelines/daily_sales_etl/runs", "{\"logicalDate\":\"" + date + "\"}");
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         return response.json().get("runId").asLong();
-    }
-
-    /** Orders with ids derived from the date, created at noon UTC of that date. */
-    private void insertOrders(LocalDate date, int firstNumber, int count, BigDecimal total) throws Exception {
-        try (Connection c = api.salesDatabase(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO public.orders (order_id, customer_id, product_category, total, currency, status, created_at, "
-                        + "updated_at) VALUES (?, 7, 'books', ?, 'USD', 'completed', ?, ?)")) {
-            OffsetDateTime noon = date.atTime(12, 0).atOffset(ZoneOffset.UTC);
-            for (int i = 0; i < count; i++) {
-                ps.setLong(1, date.toEpochDay() * 1_000_000L + firstNumber + i);
-                ps.setBigDecimal(2, total);
-                ps.setObject(3, noon);
-                ps.setObject(4, noon);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
 }

@@ -153,10 +153,18 @@ public class ControlApi {
         view.put("description", p.description());
         view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId()));
         view.put("steps", p.steps().stream().map(s -> Map.of("task", s.task(), "block", s.block())).toList());
-        view.put("state", schedules.state(p.name()));
-        autoPause.pause(p.name()).ifPresent(pause -> view.put("autoPaused", pause));
-        view.put("lastRun", lastRun(p.name()));
+        runs(p.name(), view);
         return view;
+    }
+
+    /** The schedule's state and next fire, the last run, and the last runs' statuses (newest first) for the console. */
+    private void runs(String pipeline, Map<String, Object> view) {
+        view.put("state", schedules.state(pipeline));
+        view.put("nextFire", schedules.nextFire(pipeline).orElse(null));
+        autoPause.pause(pipeline).ifPresent(pause -> view.put("autoPaused", pause));
+        view.put("lastRun", lastRun(pipeline));
+        view.put("recentRuns", ledger.recent(pipeline, RECENT_RUNS).stream().map(r -> Map.of("runId", r.runId(),
+                "logicalDate", r.logicalDate(), "status", r.status())).toList());
     }
 
     private Map<String, Object> lastRun(String pipeline) {
@@ -182,9 +190,7 @@ public class ControlApi {
         view.put("stagingTable", s.stagingTable());
         view.put("lakePrefix", s.lakePrefix());
         view.put("schedule", Map.of("cron", s.cron(), "timeZone", s.settings().getTimeZone()));
-        view.put("state", schedules.state(s.name()));
-        autoPause.pause(s.name()).ifPresent(pause -> view.put("autoPaused", pause));
-        view.put("lastRun", lastRun(s.name()));
+        runs(s.name(), view);
         return view;
     }
 
@@ -222,6 +228,9 @@ public class ControlApi {
         answer.put("runIds", dates.isEmpty() ? List.of() : queue(name, dates, "api", force(request)));
         return answer;
     }
+
+    /** Runs per pipeline whose status the listing shows (the console's squares). */
+    static final int RECENT_RUNS = 14;
 
     /** Which dates a backfill queues: every one (the default), those without a run, those whose latest run failed. */
     static final List<String> BACKFILL_MODES = List.of("all", "missing", "failed");

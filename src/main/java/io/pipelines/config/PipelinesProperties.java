@@ -286,7 +286,15 @@ public class PipelinesProperties {
          */
         @Min(0)
         private int autoPauseAfter = 0;
+        /**
+         * How long the log lines of runs are kept in etl.task_logs (INFO and above, per run and task, from every
+         * instance that worked on the run; read at GET /api/runs/{id}/logs and in the console).
+         */
+        @NotNull
+        private Duration logRetention = Duration.ofDays(30);
 
+        public Duration getLogRetention() { return logRetention; }
+        public void setLogRetention(Duration logRetention) { this.logRetention = logRetention; }
         public int getAutoPauseAfter() { return autoPauseAfter; }
         public void setAutoPauseAfter(int autoPauseAfter) { this.autoPauseAfter = autoPauseAfter; }
 

@@ -319,6 +319,12 @@ public class RunLedger {
                 + "ORDER BY run_id DESC LIMIT 1", (rs, n) -> run(rs), pipeline).stream().findFirst();
     }
 
+    /** The pipeline's latest runs, newest first, without details. */
+    public List<RunRecord> recent(String pipeline, int count) {
+        return jdbc.query("SELECT " + RUN_COLUMNS + " FROM etl.pipeline_runs WHERE pipeline = ? "
+                + "ORDER BY run_id DESC LIMIT ?", (rs, n) -> run(rs), pipeline, count);
+    }
+
     private static RunRecord run(ResultSet rs) throws SQLException {
         return new RunRecord(rs.getLong("run_id"), rs.getString("pipeline"),
                 rs.getObject("logical_date", LocalDate.class), RunStatus.valueOf(rs.getString("status")),

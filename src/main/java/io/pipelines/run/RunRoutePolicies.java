@@ -89,6 +89,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
+            RunLogContext.enter(run.runId(), "");
             exchange.setProperty(RUN_STARTED, System.nanoTime());
             Timestamp attempt = ledger.markRunning(run.runId());
             exchange.setProperty(RUN_ATTEMPT, attempt);
@@ -124,6 +125,15 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
+            RunLogContext.enter(run.runId(), "");
+            try {
+                recordEnd(run, exchange);
+            } finally {
+                RunLogContext.leave();
+            }
+        }
+
+        private void recordEnd(RunContext run, Exchange exchange) {
             long ms = elapsed(exchange.getProperty(RUN_STARTED, Long.class)).toMillis();
             Exception error = failure(exchange);
             if (unwrap(error) instanceof RunTakenOverException) {
@@ -165,6 +175,7 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_MAX_COUNTER);
             exchange.setProperty(TASK_STARTED + task, System.nanoTime());
             exchange.setProperty(CURRENT_TASK, task);
+            RunLogContext.enter(run.runId(), task);
             ledger.startTask(run.runId(), task);
             log.info("{} run {} for {}: task {} started", run.pipeline(), run.runId(), run.logicalDate(), task);
         }
@@ -172,6 +183,15 @@ public class RunRoutePolicies implements RoutePolicyFactory {
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             RunContext run = RunContext.of(exchange);
+            RunLogContext.enter(run.runId(), task);
+            try {
+                recordEnd(run, exchange);
+            } finally {
+                RunLogContext.leaveTask();
+            }
+        }
+
+        private void recordEnd(RunContext run, Exchange exchange) {
             Duration duration = elapsed(exchange.getProperty(TASK_STARTED + task, Long.class));
             Exception error = failure(exchange);
             if (error == null) {

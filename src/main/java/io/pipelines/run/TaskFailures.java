@@ -28,6 +28,7 @@ public class TaskFailures implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        RunLogContext.enter(exchange);
         exchange.setProperty(FAILED_AT, System.nanoTime());
         exchange.setProperty(FAILED_ATTEMPT, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class));
         Throwable error = RunRoutePolicies.unwrap(exchange.getException());

@@ -27,6 +27,7 @@ public class TaskRetries implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        RunLogContext.enter(exchange);
         Long runId = exchange.getMessage().getHeader(RunHeaders.RUN_ID, Long.class);
         if (runId == null) {
             return;

@@ -52,6 +52,12 @@ public class PipelineSchedules implements CamelContextConfiguration {
         return triggers.state(name);
     }
 
+    /** When the pipeline's schedule fires next; empty when it is unscheduled or suspended. */
+    public java.util.Optional<java.time.Instant> nextFire(String name) {
+        catalog.known(name);
+        return triggers.nextFire(name);
+    }
+
     /** Pauses the pipeline's schedule on every instance (manual runs are still accepted). */
     public void suspend(String name) throws SchedulerException {
         catalog.known(name);

@@ -82,6 +82,21 @@ public class ScheduleTriggers {
         }
     }
 
+    /** When the pipeline's schedule fires next (empty: unscheduled, suspended, or the job store cannot be read). */
+    public java.util.Optional<java.time.Instant> nextFire(String pipeline) {
+        try {
+            var trigger = scheduler.getTrigger(key(pipeline));
+            if (trigger == null || scheduler.getTriggerState(key(pipeline)) == org.quartz.Trigger.TriggerState.PAUSED
+                    || trigger.getNextFireTime() == null) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(trigger.getNextFireTime().toInstant());
+        } catch (SchedulerException e) {
+            log.warn("Next fire of {} not read from the job store: {}", pipeline, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     /**
      * Warns of triggers of pipelines this instance does not have. They are left alone: in a
      * rolling deploy another instance may have the pipeline (removing the trigger here would stop

@@ -12,7 +12,6 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -59,19 +58,21 @@ public class SecurityConfig {
                 .addFilterAfter(new JolokiaRoleGuard(json), AuditTrail.class)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(ConsoleLogin.PUBLIC).permitAll()
                         .requestMatchers("/api/audit", "/api/audit/**").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET).hasRole(Roles.VIEWER)
                         .requestMatchers(HttpMethod.HEAD).hasRole(Roles.VIEWER)
                         // Jolokia's POSTs read too (Hawtio's way); JolokiaRoleGuard keeps its acts to operators.
                         .requestMatchers(JolokiaRequests.PATH, JolokiaRequests.PATH + "/**").hasRole(Roles.VIEWER)
                         .anyRequest().hasRole(Roles.OPERATOR))
-                .httpBasic(Customizer.withDefaults())
-                // A JSON API with basic auth and no cookies: no session, no CSRF token to carry; what a
-                // browser sends for another site is refused by CrossOriginGuard.
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
-                // Hawtio shows its pages in frames of its own origin.
-                .headers(h -> h.frameOptions(f -> f.sameOrigin()));
+                .httpBasic(Customizer.withDefaults());
+        // The JSON API with basic auth (or a bearer token) keeps no session and needs no CSRF token: what a browser
+        // sends for another site is refused by CrossOriginGuard. The console signs in with a form and keeps its
+        // login in a session cookie: its actions carry the CSRF token too (ConsoleLogin).
+        ConsoleLogin.configure(http);
+        // Hawtio shows its pages in frames of its own origin; the console's pages run only their own scripts.
+        http.headers(h -> h.frameOptions(f -> f.sameOrigin())
+                .addHeaderWriter(ConsoleLogin.contentSecurityPolicy()));
         return http.build();
     }
 

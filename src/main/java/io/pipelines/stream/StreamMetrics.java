@@ -2,6 +2,7 @@ package io.pipelines.stream;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +36,7 @@ public class StreamMetrics {
     private final Counter corrections;
     private final Counter duplicates;
     private final Counter failures;
+    private final MinuteHistory history = new MinuteHistory();
 
     public StreamMetrics(MeterRegistry registry, String stream) {
         this.registry = registry;
@@ -90,9 +92,28 @@ public class StreamMetrics {
     void committed(MicroBatch batch, Duration load, Instant now) {
         batchSize.record(batch.size());
         loadDuration.record(load);
-        for (MicroBatch.Entry e : batch.valid()) {
-            latency.record(Duration.between(e.event().eventTime(), now).abs());
+        List<MicroBatch.Entry> valid = batch.valid();
+        long[] latenciesMs = new long[valid.size()];
+        int i = 0;
+        for (MicroBatch.Entry e : valid) {
+            Duration took = Duration.between(e.event().eventTime(), now).abs();
+            latency.record(took);
+            latenciesMs[i++] = took.toMillis();
         }
+        history.add(now.toEpochMilli(), latenciesMs, i);
+    }
+
+    /** The last hour on this instance, a minute at a time (events committed, p99 latency), oldest first. */
+    public List<Map<String, Object>> lastHour(Instant now) {
+        return history.lastHour(now.toEpochMilli()).stream().map(m -> Map.<String, Object>of("minute", m.minute(),
+                "events", m.events(), "latencyP99Ms", m.latencyP99Ms())).toList();
+    }
+
+    /** The records of each partition this instance consumes that it has not consumed yet (as last seen). */
+    public Map<Integer, Long> lag() {
+        Map<Integer, Long> now = new java.util.TreeMap<>();
+        lag.forEach((partition, value) -> now.put(partition, value.get()));
+        return now;
     }
 
     void lag(int partition, long records) {

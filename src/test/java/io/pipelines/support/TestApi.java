@@ -7,10 +7,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.EnumSet;
 
@@ -154,6 +159,26 @@ public class TestApi {
     public Connection salesDatabase() throws SQLException {
         PipelinesProperties.Connection sales = properties.getConnections().get("sales");
         return DriverManager.getConnection(sales.getUrl(), sales.getUsername(), sales.getPassword());
+    }
+
+    /**
+     * Adds count demo orders at noon (UTC) of the date, numbered from firstNumber within the date (ids of their own),
+     * each of the given total.
+     */
+    public void insertOrders(LocalDate date, int firstNumber, int count, BigDecimal total) throws Exception {
+        try (Connection c = salesDatabase(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO public.orders (order_id, customer_id, product_category, total, currency, status, created_at, "
+                        + "updated_at) VALUES (?, 7, 'books', ?, 'USD', 'completed', ?, ?)")) {
+            OffsetDateTime noon = date.atTime(12, 0).atOffset(ZoneOffset.UTC);
+            for (int i = 0; i < count; i++) {
+                ps.setLong(1, date.toEpochDay() * 1_000_000L + firstNumber + i);
+                ps.setBigDecimal(2, total);
+                ps.setObject(3, noon);
+                ps.setObject(4, noon);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     private URI uri(String path) {

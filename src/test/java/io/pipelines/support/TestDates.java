@@ -191,6 +191,20 @@ public final class TestDates {
         }
     }
 
+    /** io.pipelines.ConsoleTest (orders it adds itself). */
+    public static final class Console {
+        public static final LocalDate SUCCEEDED = LocalDate.parse("2024-10-01");
+        /** One order of a negative total among 20. */
+        public static final LocalDate FAILED_EXPECTATION = LocalDate.parse("2024-10-02");
+        /** Dates without orders for the backfill's dry run (nothing queued). */
+        public static final List<LocalDate> BACKFILL_DRY_RUN = days("2024-10-10", "2024-10-12");
+        /** Two runs (no orders: they load none) for the grid's pages. */
+        public static final List<LocalDate> GRID = days("2024-10-20", "2024-10-21");
+
+        private Console() {
+        }
+    }
+
     /** io.pipelines.ExtraPipelineTest (a pipeline file of the test's own, orders it adds itself). */
     public static final class ExtraPipeline {
         public static final LocalDate ONE_RUN = LocalDate.parse("2024-05-01");
