@@ -110,6 +110,15 @@ async function pipelinesPage(main) {
       `${p.name} is paused: its last ${p.autoPaused.failures} runs failed (run ${p.autoPaused.runId}). `,
       'Resume it when the cause is fixed.'));
   }
+  const missed = pipelines.filter(p => p.deadline && p.deadline.lastMiss && !p.deadline.lastMiss.metAt);
+  if (missed.length) {
+    main.append(h('div', { className: 'banner', id: 'deadline-misses' }, missed.map(p => {
+      const m = p.deadline.lastMiss;
+      return h('div', { 'data-miss': p.name }, h('strong', {}, p.name), ` ${m.logicalDate}: `,
+        m.task ? `task ${m.task} over its limit: ${m.blocking}` : `not loaded by its deadline (${when(m.dueAt)}): ${m.blocking}`,
+        m.runId ? [' ', h('a', { href: '#/run/' + m.runId }, 'run ' + m.runId)] : '');
+    })));
+  }
   const rows = pipelines.map(p => {
     const squares = h('div', { className: 'squares' }, (p.recentRuns || []).slice().reverse().map(r =>
       h('a', { href: '#/run/' + r.runId, className: r.status, title: `run ${r.runId}, ${r.logicalDate}: ${r.status}` })));
@@ -120,12 +129,23 @@ async function pipelinesPage(main) {
       h('td', {}, link, h('div', { className: 'muted' }, p.description || '')),
       h('td', {}, p.type), h('td', {}, schedule), h('td', {}, when(p.nextFire)),
       h('td', { className: 'state' }, p.state, p.autoPaused ? ' (auto-paused)' : ''),
-      h('td', {}, squares),
+      h('td', {}, squares), h('td', { className: 'deadline' }, deadlineState(p.deadline)),
       h('td', {}, canAct() ? pipelineActions(p) : ''));
   });
   main.append(h('table', { id: 'pipelines' },
-    h('tr', {}, ['Pipeline', 'Type', 'Schedule', 'Next fire', 'State', 'Last runs', canAct() ? 'Actions' : ''].map(t => h('th', {}, t))),
+    h('tr', {}, ['Pipeline', 'Type', 'Schedule', 'Next fire', 'State', 'Last runs', 'Deadline', canAct() ? 'Actions' : ''].map(t => h('th', {}, t))),
     rows));
+}
+
+// A pipeline's deadline and its last miss: red while the date is still not loaded.
+function deadlineState(deadline) {
+  if (!deadline) return '';
+  const rule = h('div', { className: 'muted' }, deadline.after ? `due ${deadline.after} after the date` : '',
+    Object.keys(deadline.taskLimits).length ? ` (task limits: ${Object.entries(deadline.taskLimits).map(([t, l]) => t + ' ' + l).join(', ')})` : '');
+  const m = deadline.lastMiss;
+  if (!m) return h('div', {}, h('span', { className: 'status SUCCEEDED' }, 'on time'), rule);
+  const label = m.metAt ? `${m.logicalDate} loaded late` : `${m.logicalDate} missed`;
+  return h('div', {}, h('span', { className: 'status ' + (m.metAt ? 'WARNING' : 'FAILED'), title: m.blocking }, label), rule);
 }
 
 function pipelineActions(p) {

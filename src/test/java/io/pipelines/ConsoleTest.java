@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.pipelines.run.RunRecord;
 import io.pipelines.run.RunStatus;
+import io.pipelines.schedule.Deadlines;
 import io.pipelines.support.Browser;
 import io.pipelines.support.PipelinesIntegrationTest;
 import io.pipelines.support.StreamFixture;
@@ -55,6 +56,9 @@ class ConsoleTest extends PipelinesIntegrationTest {
 
     @Autowired
     private JdbcTemplate jdbc;
+
+    @Autowired
+    private Deadlines deadlines;
 
     @LocalServerPort
     private int port;
@@ -148,9 +152,17 @@ class ConsoleTest extends PipelinesIntegrationTest {
         assertThat(gridRow.findElements(By.cssSelector("td.cell.SUCCEEDED"))).hasSize(5);
         browser.screenshot("grid");
 
+        // A deadline missed (checked as of the morning after the date's deadline): a banner names what blocks it.
+        LocalDate missed = TestDates.ConsoleDeadline.MISSED;
+        deadlines.check(missed.plusDays(1).atTime(7, 1).toInstant(java.time.ZoneOffset.UTC));
         browser.go("", "pipelines");
         assertThat(browser.all(By.cssSelector("#pipelines tr[data-pipeline=daily_sales_etl] .squares a.SUCCEEDED")))
                 .as("the run's square").isNotEmpty();
+        assertThat(browser.one(By.cssSelector("#deadline-misses [data-miss=daily_sales_etl]")).getText())
+                .isEqualTo("daily_sales_etl " + missed + ": not loaded by its deadline (" + missed.plusDays(1)
+                        + " 07:00:00 UTC): not queued");
+        assertThat(browser.one(By.cssSelector("#pipelines tr[data-pipeline=daily_sales_etl] td.deadline")).getText())
+                .startsWith(missed + " missed").contains("due 31h after the date");
         browser.screenshot("pipelines");
         copyToDocs("pipelines", "run");
     }

@@ -19,6 +19,8 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.schedule.AutoPause;
+import io.pipelines.schedule.Deadlines;
+import io.pipelines.run.DeadlineRules;
 import io.pipelines.schedule.PipelineSchedules;
 import io.pipelines.run.RunAlreadyActiveException;
 import io.pipelines.run.RunLauncher;
@@ -38,6 +40,7 @@ import io.pipelines.stream.Streams;
 public class ControlApi {
 
     private final AutoPause autoPause;
+    private final Deadlines deadlines;
     private final PipelineCatalog catalog;
     private final PipelineSchedules schedules;
     private final RunLauncher launcher;
@@ -51,8 +54,9 @@ public class ControlApi {
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, Streams streams,
-                      CamelContext camel, AutoPause autoPause) {
+                      CamelContext camel, AutoPause autoPause, Deadlines deadlines) {
         this.autoPause = autoPause;
+        this.deadlines = deadlines;
         this.catalog = catalog;
         this.schedules = schedules;
         this.launcher = launcher;
@@ -165,6 +169,16 @@ public class ControlApi {
         view.put("lastRun", lastRun(pipeline));
         view.put("recentRuns", ledger.recent(pipeline, RECENT_RUNS).stream().map(r -> Map.of("runId", r.runId(),
                 "logicalDate", r.logicalDate(), "status", r.status())).toList());
+        DeadlineRules rules = catalog.batch(pipeline).deadlines();
+        if (rules.any()) {
+            Map<String, Object> deadline = new LinkedHashMap<>();
+            deadline.put("after", rules.date() == null ? null : DeadlineRules.text(rules.date()));
+            Map<String, String> limits = new LinkedHashMap<>();
+            rules.tasks().forEach((task, limit) -> limits.put(task, limit.describe()));
+            deadline.put("taskLimits", limits);
+            deadline.put("lastMiss", deadlines.recent(pipeline, 1).stream().findFirst().orElse(null));
+            view.put("deadline", deadline);
+        }
     }
 
     private Map<String, Object> lastRun(String pipeline) {

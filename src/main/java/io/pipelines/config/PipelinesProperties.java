@@ -293,6 +293,23 @@ public class PipelinesProperties {
         @NotNull
         private Duration logRetention = Duration.ofDays(30);
 
+        /**
+         * How often each instance looks for deadline misses (the pipeline-runs parameters deadline and taskLimits);
+         * a miss is recorded and alerted once whichever instance finds it. 0 turns the checks off.
+         */
+        @NotNull
+        private Duration deadlineCheckInterval = Duration.ofMinutes(1);
+        /**
+         * How far back a check looks for dates whose deadline passed: a date whose deadline passed longer ago
+         * while no instance was checking is not reported.
+         */
+        @NotNull
+        private Duration deadlineLookback = Duration.ofDays(2);
+
+        public Duration getDeadlineCheckInterval() { return deadlineCheckInterval; }
+        public void setDeadlineCheckInterval(Duration deadlineCheckInterval) { this.deadlineCheckInterval = deadlineCheckInterval; }
+        public Duration getDeadlineLookback() { return deadlineLookback; }
+        public void setDeadlineLookback(Duration deadlineLookback) { this.deadlineLookback = deadlineLookback; }
         public Duration getLogRetention() { return logRetention; }
         public void setLogRetention(Duration logRetention) { this.logRetention = logRetention; }
         public int getAutoPauseAfter() { return autoPauseAfter; }

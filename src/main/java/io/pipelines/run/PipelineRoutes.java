@@ -94,8 +94,10 @@ public final class PipelineRoutes {
                 throw runs.wrong("timeZone", "'" + runs.text("timeZone") + "' is not a time zone");
             }
             List<Step> steps = steps(camel, blocks, name, file, route.getOutputs());
+            DeadlineRules deadlines = DeadlineRules.of(runs, steps.stream().map(Step::task)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             pipelines.put(name, new BatchPipeline(name, route.getDescription() == null ? "" : route.getDescription(),
-                    where, cron, zone, List.copyOf(steps)));
+                    where, cron, zone, List.copyOf(steps), deadlines));
         }
         return pipelines;
     }

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.pipelines.cluster.InstanceLease;
@@ -57,6 +58,7 @@ public class TaskLogs {
         return t;
     });
     private final Appender appender = new Appender();
+    private final Reattach reattach = new Reattach();
     private boolean warehouseDown;
 
     public TaskLogs(JdbcTemplate jdbc, InstanceLease lease, PipelinesProperties properties) {
@@ -75,6 +77,8 @@ public class TaskLogs {
         appender.setName(APPENDER);
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        // Logging configured again (another application context in the same JVM, say) drops every appender.
+        context.addListener(reattach);
         writer.scheduleWithFixedDelay(this::flush, 500, 500, TimeUnit.MILLISECONDS);
         writer.scheduleWithFixedDelay(this::deleteOld, 1, 60, TimeUnit.MINUTES);
     }
@@ -82,6 +86,7 @@ public class TaskLogs {
     @PreDestroy
     void stop() throws InterruptedException {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.removeListener(reattach);
             context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
         }
         appender.stop();
@@ -152,6 +157,31 @@ public class TaskLogs {
             }
         } catch (RuntimeException e) {
             log.warn("Old run log lines not deleted: {}", e.getMessage());
+        }
+    }
+
+    /** Puts the appender back on the root logger after Logback's configuration was reset. */
+    private final class Reattach implements LoggerContextListener {
+        @Override
+        public boolean isResetResistant() {
+            return true;
+        }
+
+        @Override
+        public void onReset(LoggerContext context) {
+            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        }
+
+        @Override
+        public void onStart(LoggerContext context) {
+        }
+
+        @Override
+        public void onStop(LoggerContext context) {
+        }
+
+        @Override
+        public void onLevelChange(ch.qos.logback.classic.Logger logger, Level level) {
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
@@ -51,14 +50,16 @@ final class ConsoleLogin {
     private ConsoleLogin() {
     }
 
+    /**
+     * Sessions are Spring's default: made by the form login only. Basic logins are kept for their request alone
+     * (SecurityConfig); setting a session policy here would add the filter that saves every login into a session.
+     */
     static void configure(HttpSecurity http) throws Exception {
         CookieCsrfTokenRepository tokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         tokens.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
         http.formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/login")
                         .defaultSuccessUrl("/", false).failureUrl(LOGIN_PAGE + "?error"))
                 .logout(out -> out.logoutUrl("/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))
-                // Sessions only for the console's form login; basic and bearer logins keep none.
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .csrf(csrf -> csrf.csrfTokenRepository(tokens)
                         // The token as the cookie has it (the console's scripts send it back as it is).
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())

@@ -16,6 +16,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
@@ -65,7 +66,7 @@ public class SecurityConfig {
                         // Jolokia's POSTs read too (Hawtio's way); JolokiaRoleGuard keeps its acts to operators.
                         .requestMatchers(JolokiaRequests.PATH, JolokiaRequests.PATH + "/**").hasRole(Roles.VIEWER)
                         .anyRequest().hasRole(Roles.OPERATOR))
-                .httpBasic(Customizer.withDefaults());
+                .httpBasic(basic -> basic.securityContextRepository(new RequestAttributeSecurityContextRepository()));
         // The JSON API with basic auth (or a bearer token) keeps no session and needs no CSRF token: what a browser
         // sends for another site is refused by CrossOriginGuard. The console signs in with a form and keeps its
         // login in a session cookie: its actions carry the CSRF token too (ConsoleLogin).

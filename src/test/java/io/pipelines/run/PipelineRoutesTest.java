@@ -114,6 +114,29 @@ class PipelineRoutesTest {
     }
 
     @Test
+    void theDeadlinesAreReadAndABadOneIsNamed() throws Exception {
+        DeadlineRules rules = read(text -> text).get("daily_sales_etl").deadlines();
+        assertThat(rules.date()).isEqualTo(java.time.Duration.ofHours(31));
+        assertThat(rules.due(java.time.LocalDate.parse("2026-11-30"), java.time.ZoneId.of("UTC")))
+                .contains(java.time.Instant.parse("2026-12-01T07:00:00Z"));
+        assertThat(rules.tasks().get("extract_orders")).isEqualTo(new DeadlineRules.TaskLimit(java.time.Duration.ofMinutes(30), 0));
+        assertThat(rules.tasks().get("transform_data")).isEqualTo(new DeadlineRules.TaskLimit(null, 5));
+        String limits = "{{DAILY_SALES_ETL_TASK_LIMITS:extract_orders=30m,transform_data=5xp95,update_aggregates=5xp95}}";
+        assertThatThrownBy(() -> read(text -> text.replace(limits, "extract=30m")))
+                .hasMessageEndingWith("route daily_sales_etl (pipeline-runs), parameter taskLimits: 'extract' is not a task "
+                        + "of this pipeline; its tasks are [extract_orders, validate_data, load_to_staging, transform_data, "
+                        + "update_aggregates]");
+        assertThatThrownBy(() -> read(text -> text.replace(limits, "extract_orders=0.5xp95")))
+                .hasMessageEndingWith("parameter taskLimits: '0.5xp95' is neither a positive duration (30m) nor a multiple "
+                        + "of at least 1 of the task's 95th percentile (3xp95)");
+        assertThatThrownBy(() -> read(text -> text.replace(limits, "extract_orders")))
+                .hasMessageEndingWith("parameter taskLimits: 'extract_orders' is not task=limit (extract_orders=30m, or "
+                        + "transform_data=3xp95)");
+        assertThatThrownBy(() -> read(text -> text.replace("{{DAILY_SALES_ETL_DEADLINE:31h}}", "tomorrow")))
+                .hasMessageEndingWith("route daily_sales_etl (pipeline-runs), parameter deadline: 'tomorrow' is not a duration");
+    }
+
+    @Test
     void aStepIsNamedAfterItsPipeline() {
         assertThatThrownBy(() -> read(text -> text.replace("kamelet:sql-file/daily_sales_etl.transform_data",
                 "kamelet:sql-file/transform_data")))

@@ -45,7 +45,8 @@ public final class AnotherService {
                 "--pipelines.cluster.lease=4s",
                 "--pipelines.cluster.heartbeat-interval=1s",
                 "--pipelines.retry.initial-delay=500ms",
-                "--pipelines.retry.max-delay=2s"));
+                "--pipelines.retry.max-delay=2s",
+                "--pipelines.runs.deadline-check-interval=0"));
         args.addAll(List.of(settings));
         // Command-line arguments: they win over application.yml, as the test's own properties do.
         return new SpringApplicationBuilder(PipelinesApplication.class).profiles("local").run(args.toArray(String[]::new));

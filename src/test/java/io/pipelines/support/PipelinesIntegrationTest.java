@@ -56,6 +56,8 @@ import org.junit.jupiter.api.Tag;
             // No schedule fires in the shared context (the hourly demo sources would run between and during tests);
             // a test that needs one fires it itself, or starts an instance that fires them.
             "pipelines.cluster.fire-schedules=false",
+            // Deadlines are checked by the tests themselves, at the times they choose (DeadlinesTest).
+            "pipelines.runs.deadline-check-interval=0",
             // Small objects, so that a day of demo orders spans several of them.
             "pipelines.lake.rows-per-object=150",
             "pipelines.lake.spool-dir=target/test-spool",

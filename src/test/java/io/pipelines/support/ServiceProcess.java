@@ -69,7 +69,9 @@ public final class ServiceProcess implements AutoCloseable {
                 "pipelines.cluster.heartbeat-interval=1s",
                 "pipelines.cluster.recovery-interval=1s",
                 "pipelines.retry.initial-delay=500ms",
-                "pipelines.retry.max-delay=2s"));
+                "pipelines.retry.max-delay=2s",
+                // Deadlines are checked by the tests with clocks of their own (DeadlinesTest), not by the processes.
+                "pipelines.runs.deadline-check-interval=0"));
         args.addAll(settings);
         args.forEach(this::set);
     }

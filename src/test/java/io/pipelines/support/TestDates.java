@@ -205,6 +205,27 @@ public final class TestDates {
         }
     }
 
+    /** io.pipelines.DeadlinesTest (pipeline daily_sales_etl, due 31 h after the start of the date; orders it adds itself). */
+    public static final class Deadlines {
+        /** Never run. */
+        public static final LocalDate NOT_QUEUED = LocalDate.parse("2024-12-09");
+        /** Failed at validate_data (a negative total), then fixed and loaded late. */
+        public static final LocalDate FAILED_THEN_LATE = LocalDate.parse("2024-12-10");
+        /** A run the test writes as running, its extract started at 06:00 the next day and never ending. */
+        public static final LocalDate HANGING = LocalDate.parse("2024-12-20");
+
+        private Deadlines() {
+        }
+    }
+
+    /** io.pipelines.ConsoleTest's deadline miss (never run). */
+    public static final class ConsoleDeadline {
+        public static final LocalDate MISSED = LocalDate.parse("2024-12-30");
+
+        private ConsoleDeadline() {
+        }
+    }
+
     /** io.pipelines.ExtraPipelineTest (a pipeline file of the test's own, orders it adds itself). */
     public static final class ExtraPipeline {
         public static final LocalDate ONE_RUN = LocalDate.parse("2024-05-01");
