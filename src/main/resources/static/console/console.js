@@ -124,7 +124,9 @@ async function pipelinesPage(main) {
       h('a', { href: '#/run/' + r.runId, className: r.status, title: `run ${r.runId}, ${r.logicalDate}: ${r.status}` })));
     const link = p.type === 'stream' ? h('a', { href: '#/stream/' + p.name }, p.name)
       : h('a', { href: '#/grid/' + p.name }, p.name);
-    const schedule = p.schedule ? `${p.schedule.cron} (${p.schedule.timeZone})` : p.source ? 'topic ' + p.source.topic : '';
+    const schedule = p.schedule ? `${p.schedule.cron} (${p.schedule.timeZone})`
+      + (p.schedule.catchup ? `, catch-up ${p.schedule.catchup}` + (p.schedule.catchup === 'all' ? ` (at most ${p.schedule.catchupLimit})` : '') : '')
+      : p.source ? 'topic ' + p.source.topic : '';
     return h('tr', { 'data-pipeline': p.name },
       h('td', {}, link, h('div', { className: 'muted' }, p.description || '')),
       h('td', {}, p.type), h('td', {}, schedule), h('td', {}, when(p.nextFire)),
@@ -170,6 +172,7 @@ async function backfillPage(main, name) {
   const from = h('input', { type: 'date', id: 'backfill-from', value: today() });
   const to = h('input', { type: 'date', id: 'backfill-to', value: today() });
   const mode = h('select', { id: 'backfill-mode' }, ['missing', 'failed', 'all'].map(m => h('option', { value: m }, m)));
+  const maxActive = h('input', { type: 'number', id: 'backfill-max-active', min: 1, max: 100, value: 1, style: 'width: 4rem' });
   const preview = h('div', { id: 'backfill-preview' });
   const ask = dryRun => api('POST', `pipelines/${encodeURIComponent(name)}/backfill`,
     { from: from.value, to: to.value, mode: mode.value, dryRun });
@@ -180,14 +183,30 @@ async function backfillPage(main, name) {
       preview.append(h('p', {}, `${answer.dates.length} date(s) would be queued: `, answer.dates.join(', ') || 'none'));
       if (answer.dates.length && canAct()) {
         preview.append(h('button', { className: 'primary', id: 'backfill-queue', onclick: () => act(
-          `Queue ${answer.dates.length} run(s) of ${name} (${mode.value} dates from ${from.value} to ${to.value})?`, 'POST',
-          `pipelines/${encodeURIComponent(name)}/backfill`, { from: from.value, to: to.value, mode: mode.value },
-          a => `${a.runIds.length} run(s) of ${name} queued`) }, 'Queue them'));
+          `Run ${answer.dates.length} date(s) of ${name} (${mode.value} dates from ${from.value} to ${to.value}), `
+            + `${maxActive.value} at a time, behind any scheduled run?`, 'POST',
+          `pipelines/${encodeURIComponent(name)}/backfill`,
+          { from: from.value, to: to.value, mode: mode.value, maxActive: Number(maxActive.value) },
+          a => `Backfill ${a.backfillId} of ${name} started: ${a.dates.length} date(s), ${a.runIds.length} queued now`) },
+          'Start the backfill'));
       }
     } catch (e) { flash(e.message, true); }
   } }, 'Show the dates');
-  main.append(h('div', { className: 'actions' }, 'From', from, 'to', to, 'mode', mode, show), preview,
-    h('p', { className: 'muted' }, 'missing: dates without a run; failed: dates whose latest run failed; all: every date.'));
+  main.append(h('div', { className: 'actions' }, 'From', from, 'to', to, 'mode', mode, 'runs at once', maxActive, show), preview,
+    h('p', { className: 'muted' }, 'missing: dates without a run; failed: dates whose latest run failed; all: every date. '
+      + 'A backfill runs its dates oldest first, a few at once, after any scheduled or manual run that waits.'));
+  const list = await api('GET', `backfills?pipeline=${encodeURIComponent(name)}&limit=20`);
+  if (list.length) {
+    main.append(h('h2', {}, 'Backfills'), h('table', { id: 'backfills' },
+      h('tr', {}, ['Id', 'Dates', 'Mode', 'At once', 'Status', 'Dates by state', 'Runs', ''].map(t => h('th', {}, t))),
+      list.map(b => h('tr', { 'data-backfill': b.id }, h('td', {}, b.id), h('td', {}, `${b.from} to ${b.to}`), h('td', {}, b.mode),
+        h('td', { className: 'num' }, b.maxActive), h('td', {}, b.status),
+        h('td', {}, Object.entries(b.dates).map(([k, v]) => `${v} ${k.toLowerCase()}`).join(', ')),
+        h('td', {}, b.runIds.map(r => [h('a', { href: '#/run/' + r }, r), ' '])),
+        h('td', {}, canAct() && b.status === 'RUNNING' ? h('button', { className: 'danger cancel-backfill', onclick: () => act(
+          `Cancel backfill ${b.id}? Its dates not queued yet will not be; its runs queued or running finish.`, 'POST',
+          `backfills/${b.id}/cancel`, undefined, a => `Backfill ${a.id} cancelled`) }, 'Cancel') : '')))));
+  }
 }
 
 async function gridPage(main, name, query) {

@@ -52,6 +52,8 @@ class DailySignupsTest extends PipelinesIntegrationTest {
         assertThat(pipeline).as("daily_signups in GET /api/pipelines").isNotNull();
         assertThat(pipeline.get("type").asText()).isEqualTo("batch");
         assertThat(pipeline.get("schedule").get("cron").asText()).isEqualTo("0 30 5 * * ?");
+        assertThat(pipeline.get("schedule").get("catchup").asText()).isEqualTo("all");
+        assertThat(pipeline.get("schedule").get("catchupLimit").asInt()).isEqualTo(7);
         assertThat(pipeline.get("steps").findValuesAsText("task")).isEqualTo(TASKS);
         assertThat(pipeline.get("steps").findValuesAsText("block"))
                 .containsExactly("jdbc-extract", "quality-check", "warehouse-load", "sql-file");

@@ -19,6 +19,7 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.schedule.AutoPause;
+import io.pipelines.schedule.Backfills;
 import io.pipelines.schedule.Deadlines;
 import io.pipelines.run.DeadlineRules;
 import io.pipelines.schedule.PipelineSchedules;
@@ -41,6 +42,8 @@ public class ControlApi {
 
     private final AutoPause autoPause;
     private final Deadlines deadlines;
+    private final Backfills backfills;
+    private final int defaultMaxActive;
     private final PipelineCatalog catalog;
     private final PipelineSchedules schedules;
     private final RunLauncher launcher;
@@ -54,8 +57,10 @@ public class ControlApi {
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, Streams streams,
-                      CamelContext camel, AutoPause autoPause, Deadlines deadlines) {
+                      CamelContext camel, AutoPause autoPause, Deadlines deadlines, Backfills backfills) {
         this.autoPause = autoPause;
+        this.backfills = backfills;
+        this.defaultMaxActive = properties.getRuns().getBackfillMaxActive();
         this.deadlines = deadlines;
         this.catalog = catalog;
         this.schedules = schedules;
@@ -155,7 +160,8 @@ public class ControlApi {
         view.put("name", p.name());
         view.put("type", "batch");
         view.put("description", p.description());
-        view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId()));
+        view.put("schedule", Map.of("cron", p.cron(), "timeZone", p.zone().getId(), "catchup",
+                p.catchUp().mode().name().toLowerCase(java.util.Locale.ROOT), "catchupLimit", p.catchUp().limit()));
         view.put("steps", p.steps().stream().map(s -> Map.of("task", s.task(), "block", s.block())).toList());
         runs(p.name(), view);
         return view;
@@ -215,7 +221,10 @@ public class ControlApi {
         return Map.of("runId", trigger(name, date(request, "logicalDate"), "api", force(request)));
     }
 
-    /** POST /api/pipelines/{name}/backfill with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} and, optionally, "force": true */
+    /**
+     * POST /api/pipelines/{name}/backfill with {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} and, optionally, "force": true,
+     * "mode", "dryRun", and "maxActive": its runs at once (then fed by Backfills, behind other waiting runs).
+     */
     public Map<String, Object> backfill(String name, String body) {
         requirePipeline(name);
         JsonNode request = object(body);
@@ -239,8 +248,28 @@ public class ControlApi {
             answer.put("runIds", List.of());
             return answer;
         }
+        int maxActive = maxActive(request);
+        if (maxActive > 0 && !dates.isEmpty()) {
+            Backfills.Backfill started = backfills.start(name, from, to, mode, force(request), maxActive, dates, "api");
+            answer.put("backfillId", started.id());
+            answer.put("maxActive", maxActive);
+            answer.put("runIds", started.runIds());
+            return answer;
+        }
         answer.put("runIds", dates.isEmpty() ? List.of() : queue(name, dates, "api", force(request)));
         return answer;
+    }
+
+    /** A backfill's "maxActive": its runs at once (0: every date queued at once); absent: the setting's. */
+    private int maxActive(JsonNode request) {
+        JsonNode given = request.get("maxActive");
+        if (given == null || given.isNull()) {
+            return defaultMaxActive;
+        }
+        if (!given.canConvertToInt() || !given.isIntegralNumber() || given.asInt() < 0 || given.asInt() > 1000) {
+            throw ApiProblem.badRequest("maxActive", "maxActive must be a whole number from 0 (every date at once) to 1000");
+        }
+        return given.asInt();
     }
 
     /** Runs per pipeline whose status the listing shows (the console's squares). */

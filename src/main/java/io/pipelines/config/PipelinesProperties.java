@@ -306,6 +306,21 @@ public class PipelinesProperties {
         @NotNull
         private Duration deadlineLookback = Duration.ofDays(2);
 
+        /**
+         * Runs of one backfill queued or running at once when its request gives no maxActive; 0 queues every date of
+         * a backfill at once (they still run at most concurrency at a time per instance, before later runs).
+         */
+        @Min(0)
+        private int backfillMaxActive = 0;
+        /** How often each instance queues the next dates of the backfills that limit their runs (also when a run ends). */
+        @NotNull
+        private Duration backfillFeedInterval = Duration.ofSeconds(5);
+
+        public int getBackfillMaxActive() { return backfillMaxActive; }
+        public void setBackfillMaxActive(int backfillMaxActive) { this.backfillMaxActive = backfillMaxActive; }
+        public Duration getBackfillFeedInterval() { return backfillFeedInterval; }
+        public void setBackfillFeedInterval(Duration backfillFeedInterval) { this.backfillFeedInterval = backfillFeedInterval; }
+
         public Duration getDeadlineCheckInterval() { return deadlineCheckInterval; }
         public void setDeadlineCheckInterval(Duration deadlineCheckInterval) { this.deadlineCheckInterval = deadlineCheckInterval; }
         public Duration getDeadlineLookback() { return deadlineLookback; }

@@ -9,10 +9,11 @@ import java.util.Optional;
  * starts from the block pipeline-runs (its schedule) and calls its steps in order.
  *
  * @param where the file and line of the route, for messages
+ * @param catchUp   what its schedule does with the fires it missed (the pipeline-runs step's catchup, catchupLimit)
  * @param deadlines by when a date is due and how long its tasks may run (the pipeline-runs step's deadline, taskLimits)
  */
 public record BatchPipeline(String name, String description, String where, String cron, ZoneId zone,
-                            List<Step> steps, DeadlineRules deadlines) {
+                            List<Step> steps, DeadlineRules deadlines, CatchUp catchUp) {
 
     /** The step of this pipeline with that task name. */
     public Optional<Step> step(String task) {

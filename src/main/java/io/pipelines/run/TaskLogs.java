@@ -20,7 +20,6 @@ import org.springframework.stereotype.Component;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.pipelines.cluster.InstanceLease;
@@ -58,8 +57,10 @@ public class TaskLogs {
         return t;
     });
     private final Appender appender = new Appender();
-    private final Reattach reattach = new Reattach();
+    /** Its own name: another application context in the JVM (a test's) has an appender of its own. */
+    private final String name = APPENDER + "-" + Integer.toHexString(System.identityHashCode(this));
     private boolean warehouseDown;
+    private volatile boolean stopped;
 
     public TaskLogs(JdbcTemplate jdbc, InstanceLease lease, PipelinesProperties properties) {
         this.jdbc = jdbc;
@@ -74,19 +75,17 @@ public class TaskLogs {
             return;
         }
         appender.setContext(context);
-        appender.setName(APPENDER);
+        appender.setName(name);
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        // Logging configured again (another application context in the same JVM, say) drops every appender.
-        context.addListener(reattach);
         writer.scheduleWithFixedDelay(this::flush, 500, 500, TimeUnit.MILLISECONDS);
         writer.scheduleWithFixedDelay(this::deleteOld, 1, 60, TimeUnit.MINUTES);
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
+        stopped = true;
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.removeListener(reattach);
             context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
         }
         appender.stop();
@@ -102,8 +101,25 @@ public class TaskLogs {
                 runId, task, task, limit);
     }
 
+    /**
+     * Logging configured again (by another application context in the same JVM: a test's second instance) stops
+     * and drops every appender: this one is put back.
+     */
+    private void stayAttached() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context && !stopped) {
+            var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            if (!appender.isStarted()) {
+                appender.start();
+            }
+            if (root.getAppender(name) != appender) {
+                root.addAppender(appender);
+            }
+        }
+    }
+
     /** Writes what waits; called by the writer thread (and at stop). */
     synchronized void flush() {
+        stayAttached();
         try {
             while (!queue.isEmpty()) {
                 List<Line> batch = new ArrayList<>(Math.min(queue.size(), BATCH));
@@ -157,31 +173,6 @@ public class TaskLogs {
             }
         } catch (RuntimeException e) {
             log.warn("Old run log lines not deleted: {}", e.getMessage());
-        }
-    }
-
-    /** Puts the appender back on the root logger after Logback's configuration was reset. */
-    private final class Reattach implements LoggerContextListener {
-        @Override
-        public boolean isResetResistant() {
-            return true;
-        }
-
-        @Override
-        public void onReset(LoggerContext context) {
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        }
-
-        @Override
-        public void onStart(LoggerContext context) {
-        }
-
-        @Override
-        public void onStop(LoggerContext context) {
-        }
-
-        @Override
-        public void onLevelChange(ch.qos.logback.classic.Logger logger, Level level) {
         }
     }
 

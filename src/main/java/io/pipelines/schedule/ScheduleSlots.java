@@ -23,7 +23,27 @@ public final class ScheduleSlots {
     private ScheduleSlots() {
     }
 
-    public static Instant slotAtOrBefore(String cron, ZoneId zone, Instant fire) {
+    /**
+     * The slots strictly after {@code after} and before {@code before}, oldest first: the last {@code max} of them
+     * (a schedule missed for long yields the latest ones).
+     */
+    public static java.util.List<Instant> between(String cron, ZoneId zone, Instant after, Instant before, int max) {
+        java.util.ArrayDeque<Instant> slots = new java.util.ArrayDeque<>();
+        if (max <= 0) {
+            return java.util.List.of();
+        }
+        CronExpression expression = expression(cron, zone);
+        for (Date next = expression.getNextValidTimeAfter(Date.from(after)); next != null && next.toInstant().isBefore(before);
+             next = expression.getNextValidTimeAfter(next)) {
+            slots.addLast(next.toInstant());
+            if (slots.size() > max) {
+                slots.removeFirst();
+            }
+        }
+        return java.util.List.copyOf(slots);
+    }
+
+    private static CronExpression expression(String cron, ZoneId zone) {
         CronExpression expression;
         try {
             expression = new CronExpression(cron);
@@ -31,6 +51,11 @@ public final class ScheduleSlots {
             throw new IllegalArgumentException("'" + cron + "' is not a Quartz cron expression: " + e.getMessage(), e);
         }
         expression.setTimeZone(TimeZone.getTimeZone(zone));
+        return expression;
+    }
+
+    public static Instant slotAtOrBefore(String cron, ZoneId zone, Instant fire) {
+        CronExpression expression = expression(cron, zone);
         Date at = Date.from(fire);
         if (expression.isSatisfiedBy(at)) {
             return fire.truncatedTo(ChronoUnit.SECONDS); // slots are whole seconds; the check ignores the rest

@@ -3,12 +3,14 @@ package io.pipelines.schedule;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.pipelines.run.CatchUp;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineMetrics;
 import io.pipelines.run.RunAlreadyActiveException;
@@ -41,7 +43,24 @@ public class ScheduledRuns {
     public void launchScheduled(String pipeline, Date scheduledFireTime) {
         Instant slot = ScheduleSlots.slotAtOrBefore(catalog.cron(pipeline), catalog.zone(pipeline),
                 scheduledFireTime.toInstant());
-        LocalDate date = slot.atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
+        LocalDate date = dateOf(pipeline, slot);
+        CatchUp rule = catalog.batch(pipeline).catchUp();
+        List<Instant> missed = rule.mode() != CatchUp.Mode.ALL ? List.of() : fires.previousSlot(pipeline, slot)
+                .map(previous -> ScheduleSlots.between(catalog.cron(pipeline), catalog.zone(pipeline), previous, slot,
+                        rule.limit() - 1)).orElse(List.of());
+        Plan plan = plan(rule, missed, !slot.equals(scheduledFireTime.toInstant()));
+        for (Instant caughtUp : plan.caughtUp()) {
+            catchUp(pipeline, caughtUp);
+        }
+        if (!plan.runsOwn()) {
+            ScheduleFires.Fire fire = fires.recordNotRun(pipeline, slot, date);
+            metrics.scheduleFired(pipeline, fire.outcome().name().toLowerCase(Locale.ROOT));
+            if (fire.outcome() == ScheduleFires.Outcome.NOT_RUN) {
+                log.warn("Schedule of {} fired late for {} ({}), after every instance was down: not run (catchup none)",
+                        pipeline, slot, date);
+            }
+            return;
+        }
         ScheduleFires.Fire fire;
         try {
             fire = fires.record(pipeline, slot, date);
@@ -62,5 +81,45 @@ public class ScheduledRuns {
                         slot.equals(scheduledFireTime.toInstant()) ? "" : ", replayed at " + scheduledFireTime.toInstant());
             }
         }
+    }
+
+    /** What a fire does: the missed slots it runs first (oldest first), and whether it runs its own. */
+    record Plan(List<Instant> caughtUp, boolean runsOwn) {
+    }
+
+    /**
+     * catchup none: a fire replayed late (a missed one) runs nothing; latest: it runs its own slot, the latest
+     * missed; all: also the missed slots before it (at most catchupLimit - 1 of the latest, given in missed).
+     */
+    static Plan plan(CatchUp rule, List<Instant> missed, boolean replayedLate) {
+        return switch (rule.mode()) {
+            case NONE -> new Plan(List.of(), !replayedLate);
+            case LATEST -> new Plan(List.of(), true);
+            case ALL -> new Plan(missed.subList(Math.max(0, missed.size() - (rule.limit() - 1)), missed.size()), true);
+        };
+    }
+
+    /** A missed slot of a catch-up: its date queued unless loaded or in progress, once across the instances. */
+    private void catchUp(String pipeline, Instant slot) {
+        LocalDate date = dateOf(pipeline, slot);
+        ScheduleFires.Fire fire;
+        try {
+            fire = fires.recordCaughtUp(pipeline, slot, date);
+        } catch (RunAlreadyActiveException e) {
+            log.info("Catch-up of {} for {}: {}", pipeline, date, e.getMessage());
+            return;
+        }
+        metrics.scheduleFired(pipeline, "caught_up_" + fire.outcome().name().toLowerCase(Locale.ROOT));
+        if (fire.outcome() == ScheduleFires.Outcome.QUEUED) {
+            launcher.dispatchQueued(pipeline, fire.runId(), date);
+            log.info("{} run {} for {} queued (schedule catch-up, missed fire of {})", pipeline, fire.runId(), date, slot);
+        } else if (fire.outcome() == ScheduleFires.Outcome.LOADED) {
+            log.info("Catch-up of {}: {} (missed fire of {}) is loaded already", pipeline, date, slot);
+        }
+    }
+
+    /** The logical date of a slot: the day before it, in the pipeline's zone. */
+    private LocalDate dateOf(String pipeline, Instant slot) {
+        return slot.atZone(catalog.zone(pipeline)).toLocalDate().minusDays(1);
     }
 }

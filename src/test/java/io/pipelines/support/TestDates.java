@@ -207,6 +207,8 @@ public final class TestDates {
 
     /** io.pipelines.DeadlinesTest (pipeline daily_sales_etl, due 31 h after the start of the date; orders it adds itself). */
     public static final class Deadlines {
+        /** A run the test records as loaded: dates are watched from a pipeline's first run on, whatever ran before. */
+        public static final LocalDate WATCHED_FROM = LocalDate.parse("2024-12-01");
         /** Never run. */
         public static final LocalDate NOT_QUEUED = LocalDate.parse("2024-12-09");
         /** Failed at validate_data (a negative total), then fixed and loaded late. */
@@ -223,6 +225,31 @@ public final class TestDates {
         public static final LocalDate MISSED = LocalDate.parse("2024-12-30");
 
         private ConsoleDeadline() {
+        }
+    }
+
+    /** io.pipelines.BackfillLimitsTest (days without orders: each run loads none, quickly). */
+    public static final class BackfillLimits {
+        public static final List<LocalDate> ONE_AT_A_TIME = days("2024-11-01", "2024-11-04");
+        public static final List<LocalDate> YIELDED_THEN_CANCELLED = days("2024-11-10", "2024-11-12");
+        /** A run the test writes as queued, not a backfill's: the backfill waits for it. */
+        public static final LocalDate WAITING = LocalDate.parse("2024-11-20");
+
+        private BackfillLimits() {
+        }
+    }
+
+    /**
+     * io.pipelines.CatchUpTest (pipeline daily_signups, catchup all, at most 7 dates; no customers signed up then):
+     * its last fire before the outage stood for the first date, the fire after it for the last.
+     */
+    public static final class CatchUp {
+        public static final LocalDate BEFORE_OUTAGE = LocalDate.parse("2025-08-31");
+        public static final LocalDate AFTER_OUTAGE = LocalDate.parse("2025-09-11");
+        /** Loaded before the catch-up: not run again. */
+        public static final LocalDate LOADED = LocalDate.parse("2025-09-07");
+
+        private CatchUp() {
         }
     }
 
