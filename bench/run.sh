@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks of the pipelines (not part of the test command). Prints the tables and writes
 # bench/results.md. Usage: bench/run.sh [--only=B2] [B1 rows] [B2 events] [B3 rows]   (defaults 1000000 1000000 10000000)
-# --only=B1, --only=B2 or --only=B4 runs that workload alone (to iterate on it) and writes target/bench-b1.md,
-# target/bench-b2.md or target/bench-b4.md instead of bench/results.md. B4 takes B1's row count.
+# --only=B1, --only=B2, --only=B4 or --only=B5 runs that workload alone (to iterate on it) and writes target/bench-b1.md,
+# target/bench-b2.md, target/bench-b4.md or target/bench-b5.md instead of bench/results.md. B4 takes B1's row count.
+# B5 (the console's grid with 10,000 runs) drives Debian's chromium through chromedriver (.ci/run installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ONLY=
 if [[ "${1:-}" == --only=* ]]; then
   ONLY=${1#--only=}; shift
-  [[ "$ONLY" == B1 || "$ONLY" == B2 || "$ONLY" == B4 ]] || { echo "--only=B1, --only=B2 or --only=B4"; exit 2; }
+  [[ "$ONLY" == B1 || "$ONLY" == B2 || "$ONLY" == B4 || "$ONLY" == B5 ]] || { echo "--only=B1, --only=B2, --only=B4 or --only=B5"; exit 2; }
 fi
 B1_ROWS=${1:-1000000}
 B2_EVENTS=${2:-1000000}
@@ -104,6 +105,10 @@ run b4 -Xmx2g -XX:StartFlightRecording=filename=target/bench-logs/b4.jfr,setting
   echo '```'
   echo
 } >> "$PARTS"
+fi
+if [[ -z "$ONLY" || "$ONLY" == B5 ]]; then
+echo "== B5: the console's grid with 10,000 runs"
+run b5 -Xmx1g io.pipelines.bench.ConsoleBenchmark "$PARTS"
 fi
 OUT=bench/results.md
 [[ -z "$ONLY" ]] || OUT=target/bench-$(echo "$ONLY" | tr B b).md

@@ -5,6 +5,7 @@
 //   #/dead-letters          dead letters, with replay
 //   #/stream/<name>         a stream: partitions, lag, watermarks, late events, the last hour
 //   #/lineage?table=        where a warehouse table's rows come from
+//   #/versions/<pipeline>   the versions of a pipeline's definition, and what changed between two
 // Every value is put in the page as text (never as HTML). Actions (operators only) ask for confirmation and
 // send the CSRF token of the cookie XSRF-TOKEN; the service checks the role and the token again.
 'use strict';
@@ -131,12 +132,22 @@ async function pipelinesPage(main) {
       h('td', {}, link, h('div', { className: 'muted' }, p.description || '')),
       h('td', {}, p.type), h('td', {}, schedule), h('td', {}, when(p.nextFire)),
       h('td', { className: 'state' }, p.state, p.autoPaused ? ' (auto-paused)' : ''),
-      h('td', {}, squares), h('td', { className: 'deadline' }, deadlineState(p.deadline)),
+      h('td', {}, squares), h('td', { className: 'freshness' }, freshnessState(p.freshness)),
+      h('td', { className: 'deadline' }, deadlineState(p.deadline)),
       h('td', {}, canAct() ? pipelineActions(p) : ''));
   });
   main.append(h('table', { id: 'pipelines' },
-    h('tr', {}, ['Pipeline', 'Type', 'Schedule', 'Next fire', 'State', 'Last runs', 'Deadline', canAct() ? 'Actions' : ''].map(t => h('th', {}, t))),
+    h('tr', {}, ['Pipeline', 'Type', 'Schedule', 'Next fire', 'State', 'Last runs', 'Freshness', 'Deadline', canAct() ? 'Actions' : ''].map(t => h('th', {}, t))),
     rows));
+}
+
+// How old the newest data of a pipeline's tables is, against its levels.
+function freshnessState(f) {
+  if (!f) return '';
+  const hours = (f.ageSeconds / 3600).toFixed(1);
+  return h('div', { title: `${f.tables.join(', ')}: newest data from ${when(f.newest)}` },
+    h('span', { className: 'status ' + { OK: 'SUCCEEDED', WARN: 'WARNING', ERROR: 'FAILED' }[f.level] }, f.level),
+    h('div', { className: 'muted' }, `${hours} h old (warn ${f.warnAfter || '-'}, error ${f.errorAfter || '-'})`));
 }
 
 // A pipeline's deadline and its last miss: red while the date is still not loaded.
@@ -218,12 +229,14 @@ async function gridPage(main, name, query) {
     page > 1 ? h('a', { href: `#/grid/${name}?page=${page - 1}`, id: 'newer' }, '< newer') : '',
     `page ${page} of ${pages}`,
     page < pages ? h('a', { href: `#/grid/${name}?page=${page + 1}`, id: 'older' }, 'older >') : '',
-    h('a', { href: `api/pipelines/${encodeURIComponent(name)}/data-docs`, target: '_blank' }, 'quality reports'));
+    h('a', { href: `api/pipelines/${encodeURIComponent(name)}/data-docs`, target: '_blank' }, 'quality reports'),
+    h('a', { href: `#/versions/${name}` }, 'versions'));
   const head = h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Date'), h('th', {}, 'Status'), h('th', {}, 'By'),
-    grid.tasks.map(t => h('th', {}, t)));
+    h('th', {}, 'Version'), grid.tasks.map(t => h('th', {}, t)));
   const rows = grid.runs.map(r => h('tr', { 'data-run': r.runId },
     h('td', {}, h('a', { href: '#/run/' + r.runId }, r.runId)), h('td', {}, r.logicalDate), h('td', {}, status(r.status)),
     h('td', { className: 'muted' }, r.triggeredBy),
+    h('td', {}, r.version ? h('a', { href: `#/versions/${name}?to=${r.version}`, className: 'version' }, r.version) : ''),
     grid.tasks.map(t => {
       const task = r.tasks[t];
       if (!task) return h('td', { className: 'cell none' }, '');
@@ -239,6 +252,7 @@ async function runPage(main, id) {
     h('span', { id: 'run-status' }, status(run.status))));
   main.append(h('dl', { className: 'facts' },
     h('dt', {}, 'Triggered by'), h('dd', {}, run.triggeredBy + (run.force ? ' (forced)' : '')),
+    h('dt', {}, 'Version'), h('dd', {}, run.version ? h('a', { href: `#/versions/${run.pipeline}?to=${run.version}` }, run.version) : ''),
     h('dt', {}, 'Queued'), h('dd', {}, when(run.queuedAt)), h('dt', {}, 'Started'), h('dd', {}, when(run.startedAt)),
     h('dt', {}, 'Finished'), h('dd', {}, when(run.finishedAt)),
     h('dt', {}, 'Instance'), h('dd', {}, run.owner || '', run.recoveries ? ` (taken over ${run.recoveries} time(s))` : ''),
@@ -357,6 +371,32 @@ function chart(title, points, id) {
     points.length ? svg('text', { x: width - 40, y: height - 4 }, when(points[points.length - 1][0]).substring(11, 16)) : null));
 }
 
+// A pipeline's versions (which runs and dates each ran) and what changed between two of them.
+async function versionsPage(main, name, query) {
+  const answer = await api('GET', `pipelines/${encodeURIComponent(name)}/versions`);
+  main.append(h('h1', {}, 'Versions of ', h('a', { href: '#/grid/' + name }, name)),
+    h('p', { className: 'muted' }, `This instance runs version ${answer.current}. A version is a hash of the route file, `
+      + 'the parameters of the schedule and steps (settings included) and the files they name (SQL, suites).'));
+  main.append(h('table', { id: 'versions' }, h('tr', {}, ['Version', 'First seen', 'Runs', 'Dates'].map(t => h('th', {}, t))),
+    answer.versions.map(v => h('tr', { 'data-version': v.version }, h('td', {}, v.version + (v.version === answer.current ? ' (current)' : '')),
+      h('td', {}, when(v.firstSeenAt)), h('td', { className: 'num' }, count(v.runs)),
+      h('td', {}, v.firstDate ? `${v.firstDate} to ${v.lastDate}` : '')))));
+  const ids = answer.versions.map(v => v.version);
+  const to = query.get('to') || answer.current;
+  const from = query.get('from') || ids[ids.indexOf(to) + 1] || to;
+  const pick = (id, value) => h('select', { id }, ids.map(v => h('option', { value: v, selected: v === value }, v)));
+  const fromPick = pick('diff-from', from), toPick = pick('diff-to', to);
+  const show = () => { location.hash = `#/versions/${name}?from=${fromPick.value}&to=${toPick.value}`; };
+  fromPick.addEventListener('change', show);
+  toPick.addEventListener('change', show);
+  main.append(h('h2', {}, 'What changed from ', fromPick, ' to ', toPick));
+  if (from === to) { main.append(h('p', { className: 'muted' }, 'The same version.')); return; }
+  const diff = await api('GET', `pipelines/${encodeURIComponent(name)}/versions/diff?from=${from}&to=${to}`);
+  main.append(h('div', { id: 'diff' }, diff.changes.length ? diff.changes.map(c => h('div', { className: 'change' },
+    h('h2', {}, c.what), h('pre', { className: 'log' }, c.lines.map(l => h('div', { className: l.startsWith('+') ? 'added' : 'removed' }, l)))))
+    : h('p', {}, 'Nothing changed.')));
+}
+
 async function lineagePage(main, query) {
   const graph = await api('GET', 'lineage/graph');
   const table = query.get('table');
@@ -422,6 +462,7 @@ async function render() {
     else if (parts[0] === 'dead-letters') await deadLettersPage(page, query);
     else if (parts[0] === 'stream') await streamPage(page, parts[1]);
     else if (parts[0] === 'lineage') await lineagePage(page, query);
+    else if (parts[0] === 'versions') await versionsPage(page, parts[1], query);
     else page.append(h('p', {}, 'No such page.'));
   } catch (e) {
     page.append(h('p', { className: 'error' }, e.message));

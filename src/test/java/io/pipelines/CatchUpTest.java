@@ -22,7 +22,7 @@ import io.pipelines.support.TestDates;
 
 /**
  * Catch-up after every instance was down (daily_signups: catchup all, at most 7 dates): its last fire stood for
- * 2025-09-01 05:30 UTC, the next one comes late, on 2025-09-12 at 09:00 (Quartz's single late fire, called here as
+ * 2026-05-02 05:30 UTC, the next one comes late, on 2026-05-13 at 09:00 (Quartz's single late fire, called here as
  * the schedule's route calls it). The missed dates not loaded yet are queued oldest first, the latest ones within
  * the limit, then the fire's own; a second fire of the same slot queues nothing.
  */
@@ -48,15 +48,15 @@ class CatchUpTest extends PipelinesIntegrationTest {
         jdbc.update("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, started_at, finished_at) "
                 + "VALUES ('daily_signups', ?, 'SUCCEEDED', 'test', now(), now())", TestDates.CatchUp.LOADED);
 
-        Date lateFire = Date.from(Instant.parse("2025-09-12T09:00:00Z"));
+        Date lateFire = Date.from(Instant.parse("2026-05-13T09:00:00Z"));
         scheduledRuns.launchScheduled("daily_signups", lateFire);
 
         List<Map<String, Object>> runs = jdbc.queryForList("SELECT run_id, logical_date, triggered_by FROM etl.pipeline_runs "
                 + "WHERE pipeline = 'daily_signups' AND logical_date BETWEEN ? AND ? AND triggered_by LIKE 'schedule%' "
                 + "ORDER BY run_id", before, TestDates.CatchUp.AFTER_OUTAGE);
         assertThat(runs).extracting(r -> r.get("logical_date").toString() + " " + r.get("triggered_by")).containsExactly(
-                "2025-09-05 schedule catch-up", "2025-09-06 schedule catch-up", "2025-09-08 schedule catch-up",
-                "2025-09-09 schedule catch-up", "2025-09-10 schedule catch-up", "2025-09-11 schedule");
+                "2026-05-06 schedule catch-up", "2026-05-07 schedule catch-up", "2026-05-09 schedule catch-up",
+                "2026-05-10 schedule catch-up", "2026-05-11 schedule catch-up", "2026-05-12 schedule");
         assertThat(jdbc.queryForObject("SELECT outcome FROM etl.schedule_fires WHERE pipeline = 'daily_signups' "
                 + "AND scheduled_at = ?", String.class, Timestamp.from(slotOf(TestDates.CatchUp.LOADED))))
                 .as("the loaded date's missed fire").isEqualTo("loaded");

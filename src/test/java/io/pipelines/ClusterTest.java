@@ -329,8 +329,16 @@ class ClusterTest extends ServiceProcessTest {
 
     /** A run of the date in progress, held by this test's service (alive): a fire for that date skips. */
     private long blocker(LocalDate date) {
-        return jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner) "
-                + "VALUES ('daily_sales_etl', ?, 'QUEUED', 'test', ?) RETURNING run_id", Long.class, date, lease.id());
+        return blockers.hold(jdbc.queryForObject("INSERT INTO etl.pipeline_runs (pipeline, logical_date, status, triggered_by, owner) "
+                + "VALUES ('daily_sales_etl', ?, 'QUEUED', 'test', ?) RETURNING run_id", Long.class, date, lease.id()));
+    }
+
+    /** The test's blockers end (a run left QUEUED would hold its date, and backfills wait behind it). */
+    @org.junit.jupiter.api.AfterEach
+    void releaseBlockers() {
+        jdbc.update("UPDATE etl.pipeline_runs SET status = 'FAILED', finished_at = now(), error = 'a blocker of ClusterTest' "
+                + "WHERE run_id = ANY (?) AND status = 'QUEUED'", (Object) blockers.toArray(Long[]::new));
+        blockers.clear();
     }
 
     /** The fires of daily_sales_etl's schedule for slots after {@code after}, in slot order. */
@@ -338,6 +346,16 @@ class ClusterTest extends ServiceProcessTest {
         return jdbc.queryForList("SELECT scheduled_at, fired_at, instance_id, logical_date, outcome, run_id "
                 + "FROM etl.schedule_fires WHERE pipeline = 'daily_sales_etl' AND scheduled_at > ? ORDER BY scheduled_at",
                 Timestamp.from(after));
+    }
+
+    /** Records the blockers a test made, and answers each one's run id. */
+    private final Blockers blockers = new Blockers();
+
+    private static final class Blockers extends java.util.ArrayList<Long> {
+        long hold(long runId) {
+            super.add(runId);
+            return runId;
+        }
     }
 
     private Map<String, Object> run(long runId) {

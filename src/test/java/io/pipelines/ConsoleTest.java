@@ -147,6 +147,11 @@ class ConsoleTest extends PipelinesIntegrationTest {
         JsonNode logs = api.get("/api/runs/" + runId + "/logs?task=extract_orders").json().get("lines");
         assertThat(logs).isNotEmpty().allSatisfy(line -> assertThat(line.get("task").asText()).isEqualTo("extract_orders"));
 
+        browser.go("#/versions/daily_sales_etl", "versions");
+        assertThat(browser.all(By.cssSelector("#versions tr[data-version]"))).extracting(WebElement::getText)
+                .anySatisfy(row -> assertThat(row).contains("(current)"));
+        browser.screenshot("versions");
+
         browser.go("#/grid/daily_sales_etl", "grid");
         WebElement gridRow = browser.one(By.cssSelector("#grid tr[data-run='" + runId + "']"));
         assertThat(gridRow.findElements(By.cssSelector("td.cell.SUCCEEDED"))).hasSize(5);

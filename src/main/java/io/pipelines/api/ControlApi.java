@@ -21,6 +21,7 @@ import io.pipelines.run.PipelineCatalog;
 import io.pipelines.schedule.AutoPause;
 import io.pipelines.schedule.Backfills;
 import io.pipelines.schedule.Deadlines;
+import io.pipelines.schedule.Freshness;
 import io.pipelines.run.DeadlineRules;
 import io.pipelines.schedule.PipelineSchedules;
 import io.pipelines.run.RunAlreadyActiveException;
@@ -43,6 +44,7 @@ public class ControlApi {
     private final AutoPause autoPause;
     private final Deadlines deadlines;
     private final Backfills backfills;
+    private final Freshness freshness;
     private final int defaultMaxActive;
     private final PipelineCatalog catalog;
     private final PipelineSchedules schedules;
@@ -57,8 +59,10 @@ public class ControlApi {
 
     public ControlApi(PipelineCatalog catalog, PipelineSchedules schedules, RunLauncher launcher, RunLedger ledger,
                       ObjectMapper json, Clock clock, PipelinesProperties properties, Streams streams,
-                      CamelContext camel, AutoPause autoPause, Deadlines deadlines, Backfills backfills) {
+                      CamelContext camel, AutoPause autoPause, Deadlines deadlines, Backfills backfills,
+                      Freshness freshness) {
         this.autoPause = autoPause;
+        this.freshness = freshness;
         this.backfills = backfills;
         this.defaultMaxActive = properties.getRuns().getBackfillMaxActive();
         this.deadlines = deadlines;
@@ -175,6 +179,7 @@ public class ControlApi {
         view.put("lastRun", lastRun(pipeline));
         view.put("recentRuns", ledger.recent(pipeline, RECENT_RUNS).stream().map(r -> Map.of("runId", r.runId(),
                 "logicalDate", r.logicalDate(), "status", r.status())).toList());
+        freshness.of(pipeline).ifPresent(state -> view.put("freshness", state));
         DeadlineRules rules = catalog.batch(pipeline).deadlines();
         if (rules.any()) {
             Map<String, Object> deadline = new LinkedHashMap<>();

@@ -1,7 +1,5 @@
 package io.pipelines.api;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,13 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.PipelineTables;
 import io.pipelines.run.Step;
 import io.pipelines.stream.DeclaredStream;
 import io.pipelines.stream.StreamDeclaration;
@@ -30,11 +27,6 @@ import io.pipelines.stream.Streams;
  */
 @Component("lineageGraph")
 public class LineageGraph {
-
-    private static final Pattern COMMENTS = Pattern.compile("--[^\\n]*|/\\*.*?\\*/", Pattern.DOTALL);
-    private static final String TABLE = "([A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*)";
-    private static final Pattern WRITES = Pattern.compile("(?i)\\b(?:insert\\s+into|update|delete\\s+from|merge\\s+into)\\s+" + TABLE);
-    private static final Pattern READS = Pattern.compile("(?i)\\b(?:from|join|using)\\s+" + TABLE);
 
     private final PipelineCatalog catalog;
     private final Streams streams;
@@ -112,35 +104,15 @@ public class LineageGraph {
         graph.edge(id, lake, pipeline.name());
     }
 
-    /** The tables a SQL file writes, each from the tables it reads (the service's own etl.* tables left out). */
+    /** The tables a SQL file writes, each from the tables it reads. */
     private static void sqlFile(Graph graph, String pipeline, Path file) {
-        String sql;
-        try {
-            sql = COMMENTS.matcher(Files.readString(file)).replaceAll(" ");
-        } catch (IOException e) {
-            return; // checked at start-up; a file removed since then has no lineage to show
-        }
-        Set<String> writes = tables(WRITES, sql);
-        Set<String> reads = tables(READS, sql);
-        reads.removeAll(writes);
-        for (String target : writes) {
+        PipelineTables.Sql sql = PipelineTables.sql(file);
+        for (String target : sql.writes()) {
             graph.table(target);
-            for (String source : reads) {
+            for (String source : sql.reads()) {
                 graph.table(source);
                 graph.edge(source, target, pipeline);
             }
         }
-    }
-
-    private static Set<String> tables(Pattern pattern, String sql) {
-        Set<String> tables = new LinkedHashSet<>();
-        Matcher m = pattern.matcher(sql);
-        while (m.find()) {
-            String table = m.group(1).toLowerCase(java.util.Locale.ROOT);
-            if (!table.startsWith("etl.") && !table.startsWith("pg_")) {
-                tables.add(table);
-            }
-        }
-        return tables;
     }
 }

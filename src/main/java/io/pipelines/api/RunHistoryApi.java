@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.run.PipelineVersions;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.Step;
 import io.pipelines.run.TaskLogs;
@@ -30,9 +31,12 @@ public class RunHistoryApi {
     private final RunLedger ledger;
     private final TaskLogs logs;
     private final JdbcTemplate jdbc;
+    private final PipelineVersions versions;
 
-    public RunHistoryApi(PipelineCatalog catalog, RunLedger ledger, TaskLogs logs, JdbcTemplate jdbc) {
+    public RunHistoryApi(PipelineCatalog catalog, RunLedger ledger, TaskLogs logs, JdbcTemplate jdbc,
+                         PipelineVersions versions) {
         this.catalog = catalog;
+        this.versions = versions;
         this.ledger = ledger;
         this.logs = logs;
         this.jdbc = jdbc;
@@ -54,7 +58,7 @@ public class RunHistoryApi {
         long total = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs WHERE pipeline = ? "
                 + "AND (?::text IS NULL OR status = ?)", Long.class, name, status, status);
         Map<Long, Map<String, Object>> runs = new LinkedHashMap<>();
-        jdbc.query("SELECT run_id, logical_date, status, triggered_by, queued_at, started_at, finished_at, error "
+        jdbc.query("SELECT run_id, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, version "
                 + "FROM etl.pipeline_runs WHERE pipeline = ? AND (?::text IS NULL OR status = ?) "
                 + "ORDER BY run_id DESC LIMIT ? OFFSET ?", rs -> {
                     Map<String, Object> run = new LinkedHashMap<>();
@@ -67,6 +71,7 @@ public class RunHistoryApi {
                     run.put("startedAt", instant(rs.getTimestamp("started_at")));
                     run.put("finishedAt", instant(rs.getTimestamp("finished_at")));
                     run.put("error", rs.getString("error"));
+                    run.put("version", rs.getString("version"));
                     run.put("tasks", new LinkedHashMap<String, Object>());
                     runs.put(runId, run);
                 }, name, status, status, pageSize, (long) (pageNumber - 1) * pageSize);
@@ -98,6 +103,27 @@ public class RunHistoryApi {
         answer.put("total", total);
         answer.put("runs", new ArrayList<>(runs.values()));
         return answer;
+    }
+
+    /** GET /api/pipelines/{name}/versions: the versions of its definition, newest first, with their runs and dates. */
+    public Map<String, Object> versions(String name) {
+        if (!catalog.exists(name)) {
+            throw ApiProblem.notFound("No batch or source pipeline named " + name);
+        }
+        return Map.of("pipeline", name, "current", versions.of(name), "versions", versions.list(name));
+    }
+
+    /** GET /api/pipelines/{name}/versions/diff?from=&to=: what changed from one version to the other. */
+    public Map<String, Object> diff(String name, String from, String to) {
+        if (from == null || from.isBlank() || to == null || to.isBlank()) {
+            throw ApiProblem.badRequest(from == null || from.isBlank() ? "from" : "to", "from and to are required: two "
+                    + "versions of GET /api/pipelines/" + name + "/versions");
+        }
+        List<PipelineVersions.Change> changes = versions.diff(name, from, to);
+        if (changes == null) {
+            throw ApiProblem.notFound("Pipeline " + name + " has no version " + from + " or no version " + to);
+        }
+        return Map.of("pipeline", name, "from", from, "to", to, "changes", changes);
     }
 
     /** A run's log lines in order: all, or one task's (task= for the run's own lines), at most limit (100, up to 1000). */

@@ -47,6 +47,13 @@ public class SourceSettings {
      * loaded: a failed expectation fails the run, and the watermark stays; empty: none.
      */
     private String qualitySuite = "";
+    /**
+     * Age of the source's newest data (its watermark's cursor when that is a time, else its latest load) beyond which
+     * its staging table is stale, a warning alerted once per change of level; empty: none.
+     */
+    private java.time.Duration freshnessWarn;
+    /** As freshness-warn, for the error level (longer than freshness-warn); empty: none. */
+    private java.time.Duration freshnessError;
     /** http: how the endpoint is read. */
     private final Http http = new Http();
     /** This source's retries; unset fields take pipelines.retry. */
@@ -76,6 +83,10 @@ public class SourceSettings {
     public void setLakePrefix(String lakePrefix) { this.lakePrefix = lakePrefix; }
     public String getWarehouseTable() { return warehouseTable; }
     public void setWarehouseTable(String warehouseTable) { this.warehouseTable = warehouseTable; }
+    public java.time.Duration getFreshnessWarn() { return freshnessWarn; }
+    public void setFreshnessWarn(java.time.Duration freshnessWarn) { this.freshnessWarn = freshnessWarn; }
+    public java.time.Duration getFreshnessError() { return freshnessError; }
+    public void setFreshnessError(java.time.Duration freshnessError) { this.freshnessError = freshnessError; }
     public String getQualitySuite() { return qualitySuite; }
     public void setQualitySuite(String qualitySuite) { this.qualitySuite = qualitySuite; }
     public long getMaxRowsPerRun() { return maxRowsPerRun; }

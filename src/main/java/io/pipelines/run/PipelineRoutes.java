@@ -97,7 +97,7 @@ public final class PipelineRoutes {
             DeadlineRules deadlines = DeadlineRules.of(runs, steps.stream().map(Step::task)
                     .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
             pipelines.put(name, new BatchPipeline(name, route.getDescription() == null ? "" : route.getDescription(),
-                    where, cron, zone, List.copyOf(steps), deadlines, CatchUp.of(runs)));
+                    where, cron, zone, List.copyOf(steps), deadlines, CatchUp.of(runs), FreshnessRules.of(runs), file, runs));
         }
         return pipelines;
     }

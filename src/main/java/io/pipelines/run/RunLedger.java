@@ -31,7 +31,8 @@ import io.pipelines.quality.QualityResults;
 public class RunLedger {
 
     private static final String RUN_COLUMNS =
-            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries, force";
+            "run_id, pipeline, logical_date, status, triggered_by, queued_at, started_at, finished_at, error, owner, recoveries, force, "
+            + "version";
 
     /** Condition of a task_runs update: the run is this instance's. */
     private static final String OWNED =
@@ -143,6 +144,11 @@ public class RunLedger {
                 + "started_at = clock_timestamp(), error = NULL WHERE run_id = ? AND owner = ? RETURNING started_at",
                 Timestamp.class, runId, lease.id());
         return started.isEmpty() ? null : started.get(0);
+    }
+
+    /** The version of the pipeline's definition that runs the run (this instance's), recorded as it starts. */
+    public void recordVersion(long runId, String version) {
+        jdbc.update("UPDATE etl.pipeline_runs SET version = ? WHERE run_id = ? AND owner = ?", version, runId, lease.id());
     }
 
     /** Ends the run; false when another instance owns it now, whose record then stands. */
@@ -330,7 +336,7 @@ public class RunLedger {
                 rs.getObject("logical_date", LocalDate.class), RunStatus.valueOf(rs.getString("status")),
                 rs.getString("triggered_by"), instant(rs, "queued_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), rs.getString("error"), rs.getString("owner"), rs.getInt("recoveries"),
-                rs.getBoolean("force"), List.of(), List.of());
+                rs.getBoolean("force"), rs.getString("version"), List.of(), List.of());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -47,10 +47,14 @@ public class RunRoutePolicies implements RoutePolicyFactory {
 
     private final RunLedger ledger;
     private final ObjectProvider<RunEnded> ended;
+    /** Looked up when a run starts: it needs the pipelines, read once the routes this factory serves are. */
+    private final ObjectProvider<PipelineVersions> versions;
     private final PipelineMetrics metrics;
 
-    public RunRoutePolicies(RunLedger ledger, PipelineMetrics metrics, ObjectProvider<RunEnded> ended) {
+    public RunRoutePolicies(RunLedger ledger, PipelineMetrics metrics, ObjectProvider<RunEnded> ended,
+                            ObjectProvider<PipelineVersions> versions) {
         this.ledger = ledger;
+        this.versions = versions;
         this.metrics = metrics;
         this.ended = ended;
     }
@@ -94,7 +98,9 @@ public class RunRoutePolicies implements RoutePolicyFactory {
             Timestamp attempt = ledger.markRunning(run.runId());
             exchange.setProperty(RUN_ATTEMPT, attempt);
             if (attempt != null) {
-                log.info("{} run {} for {}: started", run.pipeline(), run.runId(), run.logicalDate());
+                String version = versions.getObject().of(run.pipeline());
+                ledger.recordVersion(run.runId(), version);
+                log.info("{} run {} for {}: started (version {})", run.pipeline(), run.runId(), run.logicalDate(), version);
             } else {
                 log.warn("{} run {} for {}: owned by another instance now; not run here", run.pipeline(), run.runId(),
                         run.logicalDate());

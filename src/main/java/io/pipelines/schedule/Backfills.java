@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +21,7 @@ import io.pipelines.run.RunEnded;
 import io.pipelines.run.RunLauncher;
 import io.pipelines.run.RunLedger;
 import io.pipelines.run.RunStatus;
+import io.pipelines.util.Repeating;
 import jakarta.annotation.PreDestroy;
 
 /**
@@ -44,6 +43,7 @@ public class Backfills implements RunEnded {
     private final RunLedger ledger;
     private final RunLauncher launcher;
     private final Duration interval;
+    private final Duration lease;
     private ScheduledExecutorService feeder;
 
     public Backfills(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger ledger, RunLauncher launcher,
@@ -53,6 +53,7 @@ public class Backfills implements RunEnded {
         this.ledger = ledger;
         this.launcher = launcher;
         this.interval = properties.getRuns().getBackfillFeedInterval();
+        this.lease = properties.getCluster().getLease();
     }
 
     /** A backfill recorded here, with its dates' counts by state. */
@@ -66,12 +67,7 @@ public class Backfills implements RunEnded {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        feeder = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "backfills");
-            t.setDaemon(true);
-            return t;
-        });
-        feeder.scheduleWithFixedDelay(this::feedQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        feeder = Repeating.every("backfills", interval, this::feedAll, e -> log.warn("Backfills not fed: {}", e.getMessage()));
     }
 
     @PreDestroy
@@ -169,8 +165,10 @@ public class Backfills implements RunEnded {
             boolean force = (Boolean) locked.get(0).get("force");
             long active = jdbc.queryForObject("SELECT count(*) FROM etl.backfill_dates d JOIN etl.pipeline_runs r "
                     + "USING (run_id) WHERE d.backfill_id = ? AND r.status IN ('QUEUED', 'RUNNING')", Long.class, id);
-            long othersWaiting = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs WHERE pipeline = ? "
-                    + "AND status = 'QUEUED' AND triggered_by NOT LIKE '" + TRIGGER + "%'", Long.class, pipeline);
+            // Runs of a live instance that wait (a dead one's are taken over, and must not hold the backfill meanwhile).
+            long othersWaiting = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs r JOIN etl.instances i "
+                    + "ON i.instance_id = r.owner WHERE r.pipeline = ? AND r.status = 'QUEUED' AND r.triggered_by NOT LIKE '"
+                    + TRIGGER + "%' AND i.heartbeat_at > now() - ?::interval", Long.class, pipeline, lease.toMillis() + " milliseconds");
             List<LocalDate> pending = jdbc.queryForList("SELECT logical_date FROM etl.backfill_dates WHERE backfill_id = ? "
                     + "AND state = 'PENDING' ORDER BY logical_date", LocalDate.class, id);
             if (pending.isEmpty() && active == 0) {

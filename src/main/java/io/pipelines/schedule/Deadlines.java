@@ -10,9 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +26,7 @@ import io.pipelines.deadletter.Alerts;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.DeadlineRules;
 import io.pipelines.run.PipelineCatalog;
+import io.pipelines.util.Repeating;
 import jakarta.annotation.PreDestroy;
 
 /**
@@ -81,18 +80,8 @@ public class Deadlines {
             log.info("Deadlines are not checked here (pipelines.runs.deadline-check-interval is {})", interval);
             return;
         }
-        checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        checker.scheduleWithFixedDelay(() -> {
-            try {
-                check(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("Deadlines not checked: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        checker = Repeating.every("deadlines", interval, () -> check(clock.instant()),
+                e -> log.warn("Deadlines not checked: {}", e.getMessage()));
     }
 
     @PreDestroy

@@ -18,6 +18,7 @@ import io.pipelines.config.PipelinesProperties;
 import io.pipelines.config.SourceDefinition;
 import io.pipelines.config.SourceSettings;
 import io.pipelines.run.ConfiguredPipelines;
+import io.pipelines.run.DeadlineRules;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineRoutes;
 import io.pipelines.run.RunRoutePolicies;
@@ -96,6 +97,12 @@ public class SourcePipelines implements ConfiguredPipelines {
         runs.put("timeZone", settings.getTimeZone());
         // One run of a source at a time: each goes on from the watermark the one before left.
         runs.put("concurrency", 1);
+        if (settings.getFreshnessWarn() != null) {
+            runs.put("freshnessWarn", DeadlineRules.text(settings.getFreshnessWarn()));
+        }
+        if (settings.getFreshnessError() != null) {
+            runs.put("freshnessError", DeadlineRules.text(settings.getFreshnessError()));
+        }
         Map<String, Object> extract = new LinkedHashMap<>(s.isJdbc() ? tableParameters(s) : apiParameters(s));
         extract.put("lakePrefix", s.lakePrefix());
         extract.put("load", LOAD);

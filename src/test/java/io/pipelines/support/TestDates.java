@@ -240,16 +240,25 @@ public final class TestDates {
     }
 
     /**
-     * io.pipelines.CatchUpTest (pipeline daily_signups, catchup all, at most 7 dates; no customers signed up then):
-     * its last fire before the outage stood for the first date, the fire after it for the last.
+     * io.pipelines.CatchUpTest (pipeline daily_signups, catchup all, at most 7 dates; no customers signed up then, and
+     * after DailySignups' dates, whose volume checks would count these empty loads): its last fire before the outage
+     * stood for the first date, the fire after it for the last.
      */
     public static final class CatchUp {
-        public static final LocalDate BEFORE_OUTAGE = LocalDate.parse("2025-08-31");
-        public static final LocalDate AFTER_OUTAGE = LocalDate.parse("2025-09-11");
+        public static final LocalDate BEFORE_OUTAGE = LocalDate.parse("2026-05-01");
+        public static final LocalDate AFTER_OUTAGE = LocalDate.parse("2026-05-12");
         /** Loaded before the catch-up: not run again. */
-        public static final LocalDate LOADED = LocalDate.parse("2025-09-07");
+        public static final LocalDate LOADED = LocalDate.parse("2026-05-08");
 
         private CatchUp() {
+        }
+    }
+
+    /** io.pipelines.VersionsTest (no orders: the run loads none). */
+    public static final class Versions {
+        public static final LocalDate ONE_RUN = LocalDate.parse("2024-11-25");
+
+        private Versions() {
         }
     }
 
