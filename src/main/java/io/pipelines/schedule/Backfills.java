@@ -26,8 +26,8 @@ import jakarta.annotation.PreDestroy;
 
 /**
  * Backfills with a limit of runs at once (etl.backfills): their dates are queued oldest first, at most max_active
- * of their runs queued or running at a time, and none while another run of the pipeline waits QUEUED (a scheduled
- * or manual run goes first). Any instance feeds them: when a run ends here and every
+ * of their runs queued or running at a time, and none while a scheduled or manual run of the pipeline (triggered by
+ * the schedule, the API or JMX) waits QUEUED on a live instance: it goes first. Any instance feeds them: when a run ends here and every
  * pipelines.runs.backfill-feed-interval, one instance at a time per backfill (a row lock). A cancelled backfill
  * queues nothing more; its runs already queued or running finish.
  */
@@ -165,10 +165,12 @@ public class Backfills implements RunEnded {
             boolean force = (Boolean) locked.get(0).get("force");
             long active = jdbc.queryForObject("SELECT count(*) FROM etl.backfill_dates d JOIN etl.pipeline_runs r "
                     + "USING (run_id) WHERE d.backfill_id = ? AND r.status IN ('QUEUED', 'RUNNING')", Long.class, id);
-            // Runs of a live instance that wait (a dead one's are taken over, and must not hold the backfill meanwhile).
+            // Scheduled and manual runs waiting on a live instance (a dead one's are taken over, and must not hold the
+            // backfill meanwhile).
             long othersWaiting = jdbc.queryForObject("SELECT count(*) FROM etl.pipeline_runs r JOIN etl.instances i "
-                    + "ON i.instance_id = r.owner WHERE r.pipeline = ? AND r.status = 'QUEUED' AND r.triggered_by NOT LIKE '"
-                    + TRIGGER + "%' AND i.heartbeat_at > now() - ?::interval", Long.class, pipeline, lease.toMillis() + " milliseconds");
+                    + "ON i.instance_id = r.owner WHERE r.pipeline = ? AND r.status = 'QUEUED' AND (r.triggered_by LIKE "
+                    + "'schedule%' OR r.triggered_by IN ('api', 'jmx')) AND i.heartbeat_at > now() - ?::interval", Long.class,
+                    pipeline, lease.toMillis() + " milliseconds");
             List<LocalDate> pending = jdbc.queryForList("SELECT logical_date FROM etl.backfill_dates WHERE backfill_id = ? "
                     + "AND state = 'PENDING' ORDER BY logical_date", LocalDate.class, id);
             if (pending.isEmpty() && active == 0) {
