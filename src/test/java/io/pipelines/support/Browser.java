@@ -141,6 +141,11 @@ public final class Browser implements AutoCloseable {
         return ((Number) status).longValue();
     }
 
+    /** Runs an asynchronous script in the page (its last argument is the callback that answers). */
+    public Object asyncScript(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
+    }
+
     /** Saves a screenshot of the window as target/console-screenshots/<name>.png, and returns its path. */
     public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
