@@ -144,10 +144,10 @@ async function pipelinesPage(main) {
 // How old the newest data of a pipeline's tables is, against its levels.
 function freshnessState(f) {
   if (!f) return '';
-  const hours = (f.ageSeconds / 3600).toFixed(1);
+  const age = f.ageSeconds > 172800 ? `${Math.round(f.ageSeconds / 86400)} days` : `${(f.ageSeconds / 3600).toFixed(1)} h`;
   return h('div', { title: `${f.tables.join(', ')}: newest data from ${when(f.newest)}` },
     h('span', { className: 'status ' + { OK: 'SUCCEEDED', WARN: 'WARNING', ERROR: 'FAILED' }[f.level] }, f.level),
-    h('div', { className: 'muted' }, `${hours} h old (warn ${f.warnAfter || '-'}, error ${f.errorAfter || '-'})`));
+    h('div', { className: 'muted' }, `${age} old (warn ${f.warnAfter || '-'}, error ${f.errorAfter || '-'})`));
 }
 
 // A pipeline's deadline and its last miss: red while the date is still not loaded.

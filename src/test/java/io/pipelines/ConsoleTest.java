@@ -94,6 +94,10 @@ class ConsoleTest extends PipelinesIntegrationTest {
     void aViewerReadsEveryPageButFindsNoActionAndAnActionIsRefused() throws Exception {
         browser.signIn(TestApi.VIEWER);
         assertThat(browser.one(By.id("who")).getText()).isEqualTo(TestApi.VIEWER.user() + " (viewer)");
+        org.openqa.selenium.Cookie session = browser.cookie("JSESSIONID");
+        assertThat(session.isHttpOnly()).as("the session is not a script's").isTrue();
+        assertThat(session.getSameSite()).as("nor sent by another site's request").isEqualTo("Strict");
+        assertThat(browser.cookie("XSRF-TOKEN").isHttpOnly()).as("the token is the page's to send back").isFalse();
         WebElement row = browser.one(By.cssSelector("#pipelines tr[data-pipeline=daily_sales_etl]"));
         assertThat(row.getText()).contains("daily_sales_etl").contains("batch").contains("0 0 6 * * ?");
         assertThat(browser.all(By.cssSelector("#pipelines tr[data-pipeline=orders_stream]"))).hasSize(1);

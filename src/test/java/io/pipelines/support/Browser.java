@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -155,9 +154,9 @@ public final class Browser implements AutoCloseable {
         return shot;
     }
 
-    public Map<String, String> cookies() {
-        return driver.manage().getCookies().stream().collect(java.util.stream.Collectors.toMap(
-                org.openqa.selenium.Cookie::getName, org.openqa.selenium.Cookie::getValue));
+    /** A cookie the browser keeps for the service, by name. */
+    public org.openqa.selenium.Cookie cookie(String name) {
+        return driver.manage().getCookieNamed(name);
     }
 
     @Override
