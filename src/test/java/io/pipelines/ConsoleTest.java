@@ -85,6 +85,27 @@ class ConsoleTest extends PipelinesIntegrationTest {
         browser.one(By.id("sign-in")).click();
         browser.waitForText(By.cssSelector("#login-message.error"), "Wrong user or password", Duration.ofSeconds(10));
 
+        // The form's sign-ins are throttled per address as the API's logins are (a client behind the trusted proxy).
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        HttpClient form = HttpClient.newBuilder().cookieHandler(cookies).build();
+        String base = "http://127.0.0.1:" + port;
+        String client = "203.0.113.30";
+        form.send(HttpRequest.newBuilder(java.net.URI.create(base + "/login.html")).header("X-Forwarded-For", client).build(),
+                HttpResponse.BodyHandlers.discarding());
+        String token = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                .findFirst().orElseThrow().getValue();
+        List<Integer> answers = new java.util.ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            String password = i < 10 ? "wrong-" + i : TestApi.VIEWER.password();
+            answers.add(form.send(HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", client)
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + TestApi.VIEWER.user() + "&password=" + password
+                            + "&_csrf=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        assertThat(answers.subList(0, 10)).as("wrong passwords: back to the form").containsOnly(302);
+        assertThat(answers.get(10)).as("then even the right one, until the minute is over").isEqualTo(429);
+
         TestApi.Response api401 = api.getWithoutLogin("/api/pipelines");
         assertThat(api401.status()).isEqualTo(401);
         assertThat(api.getWithoutLogin("/").status()).as("a page leads to the form").isEqualTo(302);
@@ -199,6 +220,11 @@ class ConsoleTest extends PipelinesIntegrationTest {
         long id = Long.parseLong(letter.getAttribute("data-dead-letter"));
         assertThat(browser.fetchStatus("POST", "api/dead-letters/" + id + "/replay", "", false)).isEqualTo(403);
         assertThat(deadLetterStatus(id)).isEqualTo("NEW");
+
+        // Jolokia's operations need a login of their own: the console's session alone does not act through it.
+        assertThat(browser.fetchStatus("POST", "actuator/jolokia", "{\"type\":\"exec\",\"mbean\":"
+                + "\"io.pipelines:type=Pipeline,name=\\\"daily_sales_etl\\\"\",\"operation\":\"suspend()\"}", true))
+                .isEqualTo(403);
 
         browser.go("#/dead-letters", "dead-letters");
         browser.screenshot("dead-letters");

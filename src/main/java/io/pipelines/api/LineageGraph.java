@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import io.pipelines.run.BatchPipeline;
 import io.pipelines.run.PipelineCatalog;
 import io.pipelines.run.PipelineTables;
+import io.pipelines.run.PipelineVersions;
 import io.pipelines.run.Step;
 import io.pipelines.stream.DeclaredStream;
 import io.pipelines.stream.StreamDeclaration;
@@ -64,8 +65,8 @@ public class LineageGraph {
                             + ":" + step.text("query"), step.text("connection") + " (" + Path.of(step.text("query")).getFileName() + ")");
                     case "table-extract" -> source(graph, pipeline, lake, step, "connection:" + step.text("connection")
                             + ":" + step.text("table"), step.text("connection") + " " + step.text("table"));
-                    case "api-extract" -> source(graph, pipeline, lake, step, "api:" + step.text("url") + step.text("endpoint"),
-                            step.text("url") + step.text("endpoint"));
+                    case "api-extract" -> source(graph, pipeline, lake, step, "api:" + PipelineVersions.shown(step.text("url")
+                            + step.text("endpoint")), PipelineVersions.shown(step.text("url") + step.text("endpoint")));
                     case "warehouse-load" -> {
                         graph.table(step.text("table"));
                         String from = landed.get(step.text("extract"));

@@ -48,7 +48,8 @@ public record DeadlineRules(Duration date, Map<String, TaskLimit> tasks) {
 
     /** When the date's data is due: the start of the date in the zone plus the deadline. */
     public Optional<Instant> due(LocalDate logicalDate, ZoneId zone) {
-        return date == null ? Optional.empty() : Optional.of(logicalDate.atStartOfDay(zone).toInstant().plus(date));
+        // In the zone's clock time: 31h is 07:00 the next day also across a change of daylight saving time.
+        return date == null ? Optional.empty() : Optional.of(logicalDate.atStartOfDay().plus(date).atZone(zone).toInstant());
     }
 
     /** Reads the parameters of a pipeline-runs step; an error names the step and the parameter. */

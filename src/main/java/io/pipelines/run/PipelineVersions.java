@@ -139,8 +139,19 @@ public class PipelineVersions {
 
     private static String lines(Map<String, String> parameters) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(parameters).forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+        new TreeMap<>(parameters).forEach((name, value) -> text.append(name).append(": ").append(shown(value)).append('\n'));
         return text.toString();
+    }
+
+    private static final java.util.regex.Pattern URL_QUERY = java.util.regex.Pattern.compile("^(https?://[^?#]*)[?#].*$",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A parameter's value as it may be stored and shown to viewers: a URL without its query (where an API key could
+     * ride, resolved from a setting). Secrets themselves are never parameters (tokenSetting names a setting).
+     */
+    public static String shown(String value) {
+        return value == null ? null : URL_QUERY.matcher(value).replaceFirst("$1?...");
     }
 
     private static String text(Object part) {

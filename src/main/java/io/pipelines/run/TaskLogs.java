@@ -21,7 +21,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.pipelines.cluster.InstanceLease;
 import io.pipelines.config.PipelinesProperties;
 import jakarta.annotation.PostConstruct;
@@ -94,11 +94,12 @@ public class TaskLogs {
         flush();
     }
 
-    /** A run's lines in the order they were logged: all, or one task's ("" for the run's own), at most limit of them. */
+    /** A run's lines in the order they were logged: all, or one task's ("" for the run's own), the last limit of them. */
     public List<Map<String, Object>> lines(long runId, String task, int limit) {
-        return jdbc.queryForList("SELECT task, logged_at AS \"at\", level, logger, instance, message FROM etl.task_logs "
-                + "WHERE run_id = ? AND (?::text IS NULL OR task = ?) ORDER BY logged_at, id LIMIT ?",
-                runId, task, task, limit);
+        // The last lines when there are more (a failure is at the end), in the order they were logged.
+        return jdbc.queryForList("SELECT * FROM (SELECT id, task, logged_at AS \"at\", level, logger, instance, message "
+                + "FROM etl.task_logs WHERE run_id = ? AND (?::text IS NULL OR task = ?) ORDER BY logged_at DESC, id DESC "
+                + "LIMIT ?) last ORDER BY \"at\", id", runId, task, task, limit);
     }
 
     /**
@@ -177,7 +178,7 @@ public class TaskLogs {
     }
 
     /** Takes the tagged lines; never blocks, never logs (it would call itself). */
-    private final class Appender extends AppenderBase<ILoggingEvent> {
+    private final class Appender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         @Override
         protected void append(ILoggingEvent event) {
             if (!event.getLevel().isGreaterOrEqual(Level.INFO)) {
@@ -200,7 +201,8 @@ public class TaskLogs {
             for (IThrowableProxy error = event.getThrowableProxy(); error != null; error = error.getCause()) {
                 text.append(text.isEmpty() ? "" : "\n").append(error.getClassName()).append(": ").append(error.getMessage());
             }
-            return text.length() <= MAX_MESSAGE ? text.toString() : text.substring(0, MAX_MESSAGE) + "...";
+            String message = text.length() <= MAX_MESSAGE ? text.toString() : text.substring(0, MAX_MESSAGE) + "...";
+            return message.replace('\u0000', '?'); // PostgreSQL's text takes no NUL: one would fail its batch for good
         }
     }
 }

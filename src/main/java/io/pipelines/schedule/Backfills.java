@@ -115,20 +115,21 @@ public class Backfills implements RunEnded {
 
     /** The backfills of a pipeline (all when null), newest first. */
     public List<Backfill> list(String pipeline, Long id, int limit) {
-        return jdbc.query("SELECT * FROM etl.backfills WHERE (?::text IS NULL OR pipeline = ?) AND (?::bigint IS NULL "
-                + "OR backfill_id = ?) ORDER BY backfill_id DESC LIMIT ?", (rs, n) -> {
-                    long backfill = rs.getLong("backfill_id");
-                    Map<String, Long> states = new LinkedHashMap<>();
-                    jdbc.query("SELECT state, count(*) FROM etl.backfill_dates WHERE backfill_id = ? GROUP BY state "
-                            + "ORDER BY state", r -> {
-                                states.put(r.getString(1), r.getLong(2));
-                            }, backfill);
-                    List<Long> runs = jdbc.queryForList("SELECT run_id FROM etl.backfill_dates WHERE backfill_id = ? "
-                            + "AND run_id IS NOT NULL ORDER BY logical_date", Long.class, backfill);
-                    return new Backfill(backfill, rs.getString("pipeline"), rs.getDate("from_date").toLocalDate(),
-                            rs.getDate("to_date").toLocalDate(), rs.getString("mode"), rs.getInt("max_active"),
-                            rs.getString("status"), rs.getString("requested_by"), states, runs);
-                }, pipeline, pipeline, id, id, limit);
+        List<Backfill> found = jdbc.query("SELECT * FROM etl.backfills WHERE (?::text IS NULL OR pipeline = ?) AND "
+                + "(?::bigint IS NULL OR backfill_id = ?) ORDER BY backfill_id DESC LIMIT ?", (rs, n) -> new Backfill(
+                        rs.getLong("backfill_id"), rs.getString("pipeline"), rs.getDate("from_date").toLocalDate(),
+                        rs.getDate("to_date").toLocalDate(), rs.getString("mode"), rs.getInt("max_active"),
+                        rs.getString("status"), rs.getString("requested_by"), new LinkedHashMap<>(), new ArrayList<>()),
+                pipeline, pipeline, id, id, limit);
+        for (Backfill backfill : found) {
+            jdbc.query("SELECT state, count(*) FROM etl.backfill_dates WHERE backfill_id = ? GROUP BY state ORDER BY state",
+                    r -> {
+                        backfill.dates().put(r.getString(1), r.getLong(2));
+                    }, backfill.id());
+            backfill.runIds().addAll(jdbc.queryForList("SELECT run_id FROM etl.backfill_dates WHERE backfill_id = ? "
+                    + "AND run_id IS NOT NULL ORDER BY logical_date", Long.class, backfill.id()));
+        }
+        return found;
     }
 
     @Override

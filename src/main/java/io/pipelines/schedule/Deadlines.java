@@ -134,8 +134,8 @@ public class Deadlines {
         List<Miss> found = new ArrayList<>();
         for (LocalDate date = from; !date.isAfter(last); date = date.plusDays(1)) {
             Instant due = p.deadlines().due(date, p.zone()).orElseThrow();
-            if (due.isAfter(now) || !due.isAfter(now.minus(lookback))) {
-                continue;
+            if (due.isAfter(now) || !due.isAfter(now.minus(lookback)) || !ScheduleSlots.runs(p.cron(), p.zone(), date)) {
+                continue; // not due, due too long ago, or a date the schedule does not run (a weekday-only cron's Sunday)
             }
             Optional<String> blocking = blocking(p, date, due, now);
             if (blocking.isPresent()) {
@@ -267,33 +267,34 @@ public class Deadlines {
 
     /** A date missed and loaded since: reported once (the first instance to mark it). */
     private void reportLateSuccesses(BatchPipeline p) {
-        jdbc.query("SELECT m.id, m.logical_date, m.due_at, r.run_id, r.finished_at FROM etl.deadline_misses m "
-                + "JOIN LATERAL (SELECT run_id, finished_at FROM etl.pipeline_runs WHERE pipeline = m.pipeline "
-                + "AND logical_date = m.logical_date AND status = 'SUCCEEDED' ORDER BY finished_at LIMIT 1) r ON true "
-                + "WHERE m.pipeline = ? AND m.task = '' AND m.met_at IS NULL", rs -> {
-                    long id = rs.getLong("id");
-                    long runId = rs.getLong("run_id");
-                    Timestamp finished = rs.getTimestamp("finished_at");
-                    if (jdbc.update("UPDATE etl.deadline_misses SET met_at = ?, met_run_id = ? WHERE id = ? AND met_at IS NULL",
-                            finished, runId, id) == 1) {
-                        LocalDate date = rs.getDate("logical_date").toLocalDate();
-                        long late = Duration.between(rs.getTimestamp("due_at").toInstant(), finished.toInstant()).toMinutes();
-                        String message = p.name() + " " + date + ": loaded at " + finished.toInstant() + ", " + late
-                                + " minute(s) after its deadline (run " + runId + ")";
-                        log.warn("ALERT {}", message);
-                        Counter.builder("pipeline.deadline.late.successes").description("Dates loaded after their deadline was missed")
-                                .tag("pipeline", p.name()).register(registry).increment();
-                        Map<String, Object> alert = new LinkedHashMap<>();
-                        alert.put("type", "deadline_met_late");
-                        alert.put("pipeline", p.name());
-                        alert.put("logicalDate", date.toString());
-                        alert.put("runId", runId);
-                        alert.put("run", alerts.runLink(runId));
-                        alert.put("minutesLate", late);
-                        alert.put("message", message);
-                        alerts.send(p.name(), alert);
-                    }
-                }, p.name());
+        List<Map<String, Object>> loaded = jdbc.queryForList("SELECT m.id, m.logical_date, m.due_at, r.run_id, r.finished_at "
+                + "FROM etl.deadline_misses m JOIN LATERAL (SELECT run_id, finished_at FROM etl.pipeline_runs WHERE "
+                + "pipeline = m.pipeline AND logical_date = m.logical_date AND status = 'SUCCEEDED' ORDER BY finished_at "
+                + "LIMIT 1) r ON true WHERE m.pipeline = ? AND m.task = '' AND m.met_at IS NULL", p.name());
+        for (Map<String, Object> miss : loaded) {
+            long id = ((Number) miss.get("id")).longValue();
+            long runId = ((Number) miss.get("run_id")).longValue();
+            Timestamp finished = (Timestamp) miss.get("finished_at");
+            if (jdbc.update("UPDATE etl.deadline_misses SET met_at = ?, met_run_id = ? WHERE id = ? AND met_at IS NULL",
+                    finished, runId, id) == 1) {
+                LocalDate date = ((java.sql.Date) miss.get("logical_date")).toLocalDate();
+                long late = Duration.between(((Timestamp) miss.get("due_at")).toInstant(), finished.toInstant()).toMinutes();
+                String message = p.name() + " " + date + ": loaded at " + finished.toInstant() + ", " + late
+                        + " minute(s) after its deadline (run " + runId + ")";
+                log.warn("ALERT {}", message);
+                Counter.builder("pipeline.deadline.late.successes").description("Dates loaded after their deadline was missed")
+                        .tag("pipeline", p.name()).register(registry).increment();
+                Map<String, Object> alert = new LinkedHashMap<>();
+                alert.put("type", "deadline_met_late");
+                alert.put("pipeline", p.name());
+                alert.put("logicalDate", date.toString());
+                alert.put("runId", runId);
+                alert.put("run", alerts.runLink(runId));
+                alert.put("minutesLate", late);
+                alert.put("message", message);
+                alerts.send(p.name(), alert);
+            }
+        }
     }
 
     private static Miss miss(java.sql.ResultSet rs) throws java.sql.SQLException {

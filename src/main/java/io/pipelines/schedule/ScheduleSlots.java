@@ -43,6 +43,13 @@ public final class ScheduleSlots {
         return java.util.List.copyOf(slots);
     }
 
+    /** Whether the schedule runs the logical date: it fires on the day after it (a fire runs the day before it). */
+    public static boolean runs(String cron, ZoneId zone, java.time.LocalDate date) {
+        Instant dayAfter = date.plusDays(1).atStartOfDay(zone).toInstant();
+        Date next = expression(cron, zone).getNextValidTimeAfter(Date.from(dayAfter.minusMillis(1)));
+        return next != null && next.toInstant().isBefore(date.plusDays(2).atStartOfDay(zone).toInstant());
+    }
+
     private static CronExpression expression(String cron, ZoneId zone) {
         CronExpression expression;
         try {

@@ -14,6 +14,7 @@ import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -57,7 +58,10 @@ final class ConsoleLogin {
     static void configure(HttpSecurity http) throws Exception {
         CookieCsrfTokenRepository tokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         tokens.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
-        http.formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/login")
+        HttpSessionRequestCache pages = new HttpSessionRequestCache();
+        pages.setRequestMatcher(PAGES); // a signed-out API call makes no session
+        http.requestCache(cache -> cache.requestCache(pages))
+                .formLogin(form -> form.loginPage(LOGIN_PAGE).loginProcessingUrl("/login")
                         .defaultSuccessUrl("/", false).failureUrl(LOGIN_PAGE + "?error"))
                 .logout(out -> out.logoutUrl("/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))
                 .csrf(csrf -> csrf.csrfTokenRepository(tokens)

@@ -41,6 +41,13 @@ final class JolokiaRoleGuard extends OncePerRequestFilter {
             return;
         }
         List<JolokiaRequests.Operation> ops = JolokiaRequests.operations(seen);
+        if (JolokiaRequests.anyActs(ops) && request.getHeader("Authorization") == null) {
+            // The console's session cookie rides on any request a browser sends, a GET from a same-site page
+            // included: Jolokia's acts need a login of their own (Hawtio's basic login).
+            Problems.write(response, 403, "Forbidden", "Jolokia's operations need a login of their own (Hawtio's "
+                    + "basic login), not the console's session");
+            return;
+        }
         if (JolokiaRequests.anyActs(ops) && !Roles.holds(SecurityContextHolder.getContext().getAuthentication(), Roles.OPERATOR)) {
             Problems.write(response, 403, "Forbidden", "Jolokia " + ops.stream().filter(JolokiaRequests.Operation::acts)
                     .map(JolokiaRequests.Operation::type).distinct().toList() + " takes the operator role; this login may only read");

@@ -72,7 +72,9 @@ public class LoginThrottle {
 
     private void refuseBlocked(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        long wait = request.getHeader("Authorization") == null ? 0 : blockedFor(request.getRemoteAddr());
+        boolean login = request.getHeader("Authorization") != null
+                || ("POST".equals(request.getMethod()) && request.getRequestURI().equals(request.getContextPath() + "/login"));
+        long wait = login ? blockedFor(request.getRemoteAddr()) : 0;
         if (wait > 0) {
             long seconds = (wait + 999) / 1000;
             response.setHeader("Retry-After", Long.toString(seconds));

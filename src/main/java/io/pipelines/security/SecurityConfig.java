@@ -17,6 +17,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
@@ -51,9 +52,10 @@ public class SecurityConfig {
         }
         // Before the login is even looked at: a foreign site's request gets nothing, not even a 401; an address
         // that failed too many logins gets 429.
+        // (before the console's form login too, which comes before basic logins in the chain)
         http.addFilterBefore(new CrossOriginGuard(properties.getSecurity().getAllowedOrigins()),
-                        BasicAuthenticationFilter.class)
-                .addFilterBefore(throttle.filter(), BasicAuthenticationFilter.class)
+                        UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(throttle.filter(), UsernamePasswordAuthenticationFilter.class)
                 // Once the login is known: every action audited (refused ones too), then Jolokia's acts kept to operators.
                 .addFilterAfter(new AuditTrail(audit, json), BasicAuthenticationFilter.class)
                 .addFilterAfter(new JolokiaRoleGuard(json), AuditTrail.class)

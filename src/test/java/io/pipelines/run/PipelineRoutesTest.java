@@ -119,6 +119,9 @@ class PipelineRoutesTest {
         assertThat(rules.date()).isEqualTo(java.time.Duration.ofHours(31));
         assertThat(rules.due(java.time.LocalDate.parse("2026-11-30"), java.time.ZoneId.of("UTC")))
                 .contains(java.time.Instant.parse("2026-12-01T07:00:00Z"));
+        assertThat(rules.due(java.time.LocalDate.parse("2026-03-28"), java.time.ZoneId.of("Europe/Paris")))
+                .as("07:00 the next day in the zone's clock, across the change to summer time")
+                .contains(java.time.Instant.parse("2026-03-29T05:00:00Z"));
         assertThat(rules.tasks().get("extract_orders")).isEqualTo(new DeadlineRules.TaskLimit(java.time.Duration.ofMinutes(30), 0));
         assertThat(rules.tasks().get("transform_data")).isEqualTo(new DeadlineRules.TaskLimit(null, 5));
         String limits = "{{DAILY_SALES_ETL_TASK_LIMITS:extract_orders=30m,transform_data=5xp95,update_aggregates=5xp95}}";

@@ -31,6 +31,15 @@ class CatchUpPlanTest {
     }
 
     @Test
+    void aDateIsRunByTheScheduleWhenItFiresTheDayAfter() {
+        String weekdays = "0 0 6 ? * MON-FRI";
+        assertThat(ScheduleSlots.runs(weekdays, UTC, java.time.LocalDate.parse("2026-11-30"))).as("Monday, run on Tuesday").isTrue();
+        assertThat(ScheduleSlots.runs(weekdays, UTC, java.time.LocalDate.parse("2026-11-28"))).as("Saturday: Sunday has no fire")
+                .isFalse();
+        assertThat(ScheduleSlots.runs(DAILY, UTC, java.time.LocalDate.parse("2026-11-28"))).isTrue();
+    }
+
+    @Test
     void noneRunsNoMissedFireLatestItsOwnAllEveryMissedOneUpToTheLimit() {
         List<Instant> missed = List.of(Instant.parse("2025-09-03T05:30:00Z"), Instant.parse("2025-09-04T05:30:00Z"));
         assertThat(ScheduledRuns.plan(new CatchUp(CatchUp.Mode.NONE, 1), List.of(), true))
