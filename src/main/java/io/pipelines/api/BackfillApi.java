@@ -25,12 +25,7 @@ public class BackfillApi {
     }
 
     public Backfills.Backfill cancel(String id) {
-        long n;
-        try {
-            n = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("id", "id must be a whole number");
-        }
+        long n = ControlApi.idNumber("id", id);
         Backfills.Backfill backfill = backfills.cancel(n).orElseThrow(() -> ApiProblem.notFound("No backfill with id " + n));
         if (!backfill.status().equals("CANCELLED")) {
             throw ApiProblem.conflict("Backfill " + n + " is " + backfill.status() + ": only a running one can be cancelled");

@@ -331,10 +331,15 @@ public class ControlApi {
     }
 
     static long runNumber(String runId) {
+        return idNumber("runId", runId);
+    }
+
+    /** An id in a path (a run's, a dead letter's, a backfill's): a whole number, or a 400 naming it. */
+    static long idNumber(String name, String value) {
         try {
-            return Long.parseLong(runId);
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("runId", "runId must be a whole number");
+            throw ApiProblem.badRequest(name, name + " must be a whole number");
         }
     }
 

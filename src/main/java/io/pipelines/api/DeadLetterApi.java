@@ -45,12 +45,7 @@ public class DeadLetterApi {
      * A stream record's dead letter is sent to its topic again, once.
      */
     public Map<String, Object> replay(String id) {
-        long n;
-        try {
-            n = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("id", "id must be a whole number");
-        }
+        long n = ControlApi.idNumber("id", id);
         DeadLetter letter = store.find(n).orElseThrow(() -> ApiProblem.notFound("No dead letter with id " + n));
         if (StreamDeadLetters.isStreamRecord(letter)) {
             Map<String, Object> answer = new LinkedHashMap<>();

@@ -56,6 +56,8 @@ public class Freshness {
     private final Duration interval;
     private final Map<String, AtomicLong> ages = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> levels = new ConcurrentHashMap<>();
+    /** The tables each pipeline writes, from its definition (read at start-up: they do not change while it runs). */
+    private final Map<String, List<String>> tables = new ConcurrentHashMap<>();
     private java.util.concurrent.ScheduledExecutorService checker;
 
     public Freshness(PipelineCatalog catalog, JdbcTemplate jdbc, Alerts alerts, MeterRegistry registry, Clock clock,
@@ -105,7 +107,7 @@ public class Freshness {
         return newest(p).map(newest -> {
             Duration age = Duration.between(newest, now);
             return new State(p.name(), rules.level(age), newest, Math.max(0, age.toSeconds()),
-                    List.copyOf(PipelineTables.writes(p)), rules.warn() == null ? null : DeadlineRules.text(rules.warn()),
+                    tables.computeIfAbsent(p.name(), name -> List.copyOf(PipelineTables.writes(p))), rules.warn() == null ? null : DeadlineRules.text(rules.warn()),
                     rules.error() == null ? null : DeadlineRules.text(rules.error()));
         });
     }
