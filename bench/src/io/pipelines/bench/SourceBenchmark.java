@@ -18,9 +18,11 @@ import io.pipelines.run.RunStatus;
 /**
  * B4: the source pipeline postgres_orders (pipelines.sources, changed rows only) over N orders: its
  * first load, then an increment of N/10 changed rows, each against the database alone in the same
- * run: for the first load a binary COPY of the same rows into a table of the same columns plus
- * building its primary key; for the increment a COPY of the changed rows into a temporary table
- * and the same upsert done in SQL.
+ * run, on a service that has run the pipeline before (as B1: the first load is measured a second time
+ * after the source was made new again; the fresh service's first one is reported too). The database
+ * alone: for the first load a binary COPY of the same rows into a table of the same columns plus
+ * building its primary key; for the increment a COPY of the changed rows into a temporary table and
+ * the same upsert done in SQL.
  */
 public final class SourceBenchmark {
 
@@ -45,6 +47,12 @@ public final class SourceBenchmark {
         try (BenchService service = BenchService.start("target/bench-b4", "--pipelines.stream.enabled=false")) {
             BatchBenchmark.generate(service, rows, DATE);
             vacuum(service);
+            // The fresh service's first work: its first load on a JVM that has not yet loaded or
+            // compiled the pass's code. Reported; then the source is made new again and its first load
+            // measured on a service that has run the pipeline once before, as B1 is.
+            RunRecord fresh = run(service);
+            forget(service);
+            vacuum(service);
             long baseFirst = copyIntoNewTable(service);
             RunRecord first = run(service);
             // The increment: N/10 orders change after the first load's watermark.
@@ -61,17 +69,22 @@ public final class SourceBenchmark {
             report.line("");
             report.line("| measure | time | rows/s |");
             report.line("| --- | --- | --- |");
-            line(report, "**first load** (extract to Parquet in S3, upsert into staging.postgres_orders)", first, rows);
+            line(report, "first load on a fresh service (its first work: the JVM loads and compiles the code as it goes)",
+                    fresh, rows);
+            line(report, "**first load** (extract to Parquet in S3, upsert into staging.postgres_orders) on a service that "
+                    + "has run it before", first, rows);
             report.line("| database alone: binary COPY of the rows into a new table, then its primary key | "
                     + Report.seconds(baseFirst) + " | " + Report.rate(rows, baseFirst) + " |");
             line(report, "**increment** (the changed rows only)", second, changed);
             report.line("| database alone: COPY of the changed rows into a temporary table, then INSERT ... ON CONFLICT "
                     + "DO UPDATE | " + Report.seconds(baseIncrement) + " | " + Report.rate(changed, baseIncrement) + " |");
             report.line("");
+            double r0 = (double) wall(fresh) / baseFirst;
             double r1 = (double) wall(first) / baseFirst;
             double r2 = (double) wall(second) / baseIncrement;
             report.line(String.format("B4 / database alone: first load **%.2f x**, increment **%.2f x** (target at most "
-                    + "2.5 x each: %s, %s).", r1, r2, r1 <= 2.5 ? "met" : "missed", r2 <= 2.5 ? "met" : "missed"));
+                    + "2.5 x each: %s, %s); the first load on a fresh service %.2f x.", r1, r2, r1 <= 2.5 ? "met" : "missed",
+                    r2 <= 2.5 ? "met" : "missed", r0));
             report.line("");
         }
     }
@@ -95,6 +108,15 @@ public final class SourceBenchmark {
             throw new IllegalStateException("run failed: " + run.error());
         }
         return run;
+    }
+
+    /** Makes the source new again: no staging table, no mark, no recorded schema (its next load is a first load). */
+    private static void forget(BenchService service) throws Exception {
+        try (Connection c = service.warehouse(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE staging.postgres_orders");
+            st.execute("DELETE FROM etl.watermarks WHERE source = 'postgres_orders'");
+            st.execute("DELETE FROM etl.schema_versions WHERE source = 'postgres_orders'");
+        }
     }
 
     private static void vacuum(BenchService service) throws Exception {

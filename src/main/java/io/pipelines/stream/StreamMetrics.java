@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 
@@ -94,13 +95,14 @@ public class StreamMetrics {
         loadDuration.record(load);
         List<MicroBatch.Entry> valid = batch.valid();
         long[] latenciesMs = new long[valid.size()];
+        long nowMs = now.toEpochMilli();
         int i = 0;
         for (MicroBatch.Entry e : valid) {
-            Duration took = Duration.between(e.event().eventTime(), now).abs();
-            latency.record(took);
-            latenciesMs[i++] = took.toMillis();
+            long tookMs = Math.abs(nowMs - e.event().eventTime().toEpochMilli());
+            latency.record(tookMs, TimeUnit.MILLISECONDS);
+            latenciesMs[i++] = tookMs;
         }
-        history.add(now.toEpochMilli(), latenciesMs, i);
+        history.add(nowMs, latenciesMs, i);
     }
 
     /** The last hour on this instance, a minute at a time (events committed, p99 latency), oldest first. */

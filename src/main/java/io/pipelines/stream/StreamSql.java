@@ -16,7 +16,8 @@ import io.pipelines.stream.StreamDeclaration.Field;
  * The statements of a declared stream, written once from its declaration: the insert of new events
  * into its staging table, the move of a record read again to its new lake object, the addition of
  * events to their windows, and the fold of late events into theirs. Values go in as arrays (one
- * statement per batch); numeric and timestamptz values as text, cast by the statement.
+ * statement per batch, typed so that they go in binary); numeric and timestamptz values as text, cast
+ * by the statement.
  */
 final class StreamSql {
 
@@ -167,6 +168,20 @@ final class StreamSql {
         return switch (f.type()) {
             case NUMERIC, TIMESTAMPTZ -> "text";
             default -> f.type().sql();
+        };
+    }
+
+    /**
+     * A new array for {@code n} values of a field as bound: typed (Long[], Integer[], Boolean[], String[]),
+     * so that the driver sends it in PostgreSQL's binary array format; an Object[] would go as text, each
+     * element escaped here and parsed there (bench/README.md, B2).
+     */
+    static Object[] newArray(Field f, int n) {
+        return switch (f.type()) {
+            case BIGINT -> new Long[n];
+            case INTEGER -> new Integer[n];
+            case BOOLEAN -> new Boolean[n];
+            case TEXT, NUMERIC, TIMESTAMPTZ -> new String[n];
         };
     }
 

@@ -206,7 +206,7 @@ public class StreamWarehouse {
         try (PreparedStatement ps = c.prepareStatement("SELECT kafka_partition, max_event_time FROM etl.stream_watermarks "
                 + "WHERE stream = ? AND kafka_partition = ANY (?) ORDER BY kafka_partition FOR UPDATE")) {
             ps.setString(1, stream);
-            ps.setArray(2, c.createArrayOf("integer", partitions.toArray()));
+            ps.setArray(2, c.createArrayOf("integer", partitions.toArray(Integer[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     maxSeen.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
@@ -227,7 +227,7 @@ public class StreamWarehouse {
         List<Object[]> arrays = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (int f = 0; f < fields.size(); f++) {
-            Object[] column = new Object[n];
+            Object[] column = StreamSql.newArray(fields.get(f), n);
             for (int i = 0; i < n; i++) {
                 column[i] = StreamSql.arrayValue(events.get(i).event().get(f));
             }
@@ -282,10 +282,10 @@ public class StreamWarehouse {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(relinkReadAgain)) {
-            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("integer", parts.toArray()));
-            ps.setArray(3, c.createArrayOf("bigint", offsets.toArray()));
-            ps.setArray(4, c.createArrayOf("text", lakeKeys.toArray()));
+            ps.setArray(1, c.createArrayOf("text", ids.toArray(String[]::new)));
+            ps.setArray(2, c.createArrayOf("integer", parts.toArray(Integer[]::new)));
+            ps.setArray(3, c.createArrayOf("bigint", offsets.toArray(Long[]::new)));
+            ps.setArray(4, c.createArrayOf("text", lakeKeys.toArray(String[]::new)));
             ps.executeUpdate();
         }
     }
@@ -299,16 +299,16 @@ public class StreamWarehouse {
         List<Object[]> arrays = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
-            arrays.add(new Object[n]);
+            arrays.add(StreamSql.newArray(sql.groupBy().get(g), n));
             types.add(StreamSql.arrayType(sql.groupBy().get(g)));
         }
-        Object[] starts = new Object[n];
-        Object[] counts = new Object[n];
-        List<Object[]> sums = new ArrayList<>();
+        String[] starts = new String[n];
+        Long[] counts = new Long[n];
+        List<String[]> sums = new ArrayList<>();
         for (int m = 0; m < sql.summed().size(); m++) {
-            sums.add(new Object[n]);
+            sums.add(new String[n]);
         }
-        Object[] corrections = new Object[n];
+        Long[] corrections = new Long[n];
         int i = 0;
         for (Map.Entry<List<Object>, Window> w : windows.entrySet()) {
             for (int g = 0; g < groups; g++) {
@@ -326,7 +326,7 @@ public class StreamWarehouse {
         types.add("text");
         arrays.add(counts);
         types.add("bigint");
-        for (Object[] sum : sums) {
+        for (String[] sum : sums) {
             arrays.add(sum);
             types.add("text");
         }
