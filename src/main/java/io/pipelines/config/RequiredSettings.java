@@ -37,7 +37,7 @@ public class RequiredSettings implements EnvironmentPostProcessor {
         }
         List<String> missing = new ArrayList<>();
         require(environment, "spring.datasource.url", "WAREHOUSE_URL", "the warehouse (PostgreSQL JDBC URL)", missing);
-        require(environment, "pipelines.connections.sales.url", "SALES_DB_URL", "the source database of daily_sales_etl", missing);
+        require(environment, "pipelines.connections.sales.url", "SALES_DB_URL", "the source database of connection 'sales'", missing);
         if (!"false".equalsIgnoreCase(value(environment, "pipelines.stream.enabled"))) {
             require(environment, "pipelines.stream.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS",
                     "the Kafka brokers of the stream (or PIPELINES_STREAM_ENABLED=false)", missing);

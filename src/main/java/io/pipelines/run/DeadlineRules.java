@@ -69,8 +69,8 @@ public record DeadlineRules(Duration date, Map<String, TaskLimit> tasks) {
             String[] parts = pair.split("=", 2);
             String task = parts[0].strip();
             if (parts.length != 2 || parts[1].isBlank()) {
-                throw runs.wrong("taskLimits", "'" + pair.strip() + "' is not task=limit (extract_orders=30m, or "
-                        + "transform_data=3xp95)");
+                throw runs.wrong("taskLimits", "'" + pair.strip() + "' is not task=limit (extract=30m, or "
+                        + "transform=3xp95)");
             }
             if (!taskNames.contains(task)) {
                 throw runs.wrong("taskLimits", "'" + task + "' is not a task of this pipeline; its tasks are " + taskNames);

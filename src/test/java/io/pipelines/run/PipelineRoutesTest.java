@@ -133,8 +133,8 @@ class PipelineRoutesTest {
                 .hasMessageEndingWith("parameter taskLimits: '0.5xp95' is neither a positive duration (30m) nor a multiple "
                         + "of at least 1 of the task's 95th percentile (3xp95)");
         assertThatThrownBy(() -> read(text -> text.replace(limits, "extract_orders")))
-                .hasMessageEndingWith("parameter taskLimits: 'extract_orders' is not task=limit (extract_orders=30m, or "
-                        + "transform_data=3xp95)");
+                .hasMessageEndingWith("parameter taskLimits: 'extract_orders' is not task=limit (extract=30m, or "
+                        + "transform=3xp95)");
         assertThatThrownBy(() -> read(text -> text.replace("{{DAILY_SALES_ETL_DEADLINE:31h}}", "tomorrow")))
                 .hasMessageEndingWith("route daily_sales_etl (pipeline-runs), parameter deadline: 'tomorrow' is not a duration");
     }
