@@ -17,6 +17,6 @@ public class AuditApi {
     }
 
     public List<AuditLog.Entry> list(String user, String limit) {
-        return log.latest(user == null || user.isBlank() ? null : user, LimitParameter.parse(limit));
+        return log.latest(ListParameters.filter(user), ListParameters.limit(limit));
     }
 }

@@ -21,7 +21,7 @@ public class BackfillApi {
     }
 
     public List<Backfills.Backfill> list(String pipeline, String limit) {
-        return backfills.list(pipeline == null || pipeline.isBlank() ? null : pipeline, null, LimitParameter.parse(limit));
+        return backfills.list(ListParameters.filter(pipeline), null, ListParameters.limit(limit));
     }
 
     public Backfills.Backfill cancel(String id) {

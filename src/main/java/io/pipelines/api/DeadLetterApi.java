@@ -36,7 +36,7 @@ public class DeadLetterApi {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiProblem.badRequest("status", "status must be one of " + STATUSES);
         }
-        return store.list(blankToNull(pipeline), status, LimitParameter.parse(limit));
+        return store.list(ListParameters.filter(pipeline), status, ListParameters.limit(limit));
     }
 
     /**
@@ -75,9 +75,5 @@ public class DeadLetterApi {
         } catch (StreamDeadLetters.ReplayNotSentException e) {
             throw new ApiProblem(503, "Service Unavailable", e.getMessage(), null);
         }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
     }
 }

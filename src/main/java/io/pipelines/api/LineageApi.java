@@ -29,6 +29,6 @@ public class LineageApi {
         if (!known.contains(table)) {
             throw ApiProblem.notFound("No source loads into '" + table + "' (tables with lineage: " + known + ")");
         }
-        return lineage.forTable(table, LimitParameter.parse(limit));
+        return lineage.forTable(table, ListParameters.limit(limit));
     }
 }

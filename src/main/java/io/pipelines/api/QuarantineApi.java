@@ -38,7 +38,7 @@ public class QuarantineApi {
 
     public Map<String, Object> list(String runId, String limit) {
         long id = ControlApi.runNumber(runId);
-        int rows = LimitParameter.parse(limit);
+        int rows = ListParameters.limit(limit);
         RunRecord run = ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
         String table;
         try {

@@ -129,7 +129,7 @@ public class RunHistoryApi {
     /** A run's log lines in order: all, or one task's (task= for the run's own lines), at most limit (100, up to 1000). */
     public Map<String, Object> logs(String runId, String task, String limit) {
         long id = ControlApi.runNumber(runId);
-        int lines = LimitParameter.parse(limit);
+        int lines = ListParameters.limit(limit);
         var run = ledger.find(id).orElseThrow(() -> ApiProblem.notFound("No run with id " + id));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("runId", id);
