@@ -300,6 +300,29 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
     }
 
     @Test
+    void textWithTabsNewlinesBackslashesQuotesAndNonAsciiIsStoredAsSent() throws Exception {
+        Instant hour = stream.freshHour();
+        // In the records' JSON: a tab, a newline, a carriage return, a backslash, a quote, \N, non-ASCII.
+        Map<String, String> categories = Map.of(
+                "tx-1", "tx tab\\there", "tx-2", "tx line\\nnext\\r", "tx-3", "tx back\\\\slash \\\\N",
+                "tx-4", "tx \\\"quoted\\\" caf\u00e9 \ud83d\ude00");
+        Map<String, String> stored = Map.of(
+                "tx-1", "tx tab\there", "tx-2", "tx line\nnext\r", "tx-3", "tx back\\slash \\N",
+                "tx-4", "tx \"quoted\" caf\u00e9 \ud83d\ude00");
+        List<ProducerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        categories.forEach((id, json) -> records.add(stream.event(1, id, json, "1.50", hour.plusSeconds(60))));
+        stream.send(records);
+        stream.awaitAllCommitted(DRAIN);
+
+        Map<String, String> loaded = new java.util.HashMap<>();
+        jdbc.query("SELECT event_id, product_category FROM staging.order_events WHERE event_id LIKE 'tx-%'",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> loaded.put(rs.getString(1), rs.getString(2)));
+        assertThat(loaded).isEqualTo(stored);
+        assertThat(jdbc.queryForList("SELECT product_category FROM analytics.hourly_sales WHERE product_category LIKE 'tx %'",
+                String.class)).containsExactlyInAnyOrderElementsOf(stored.values());
+    }
+
+    @Test
     void aPoisonRecordsDeadLetterIsReplayedOnceBySendingTheRecordAgain() throws Exception {
         List<Sent> sent = stream.send(stream.plan("s7", 600, stream.freshHour(), 7));
         stream.awaitAllCommitted(DRAIN);
@@ -381,6 +404,59 @@ class OrdersStreamTest extends PipelinesIntegrationTest {
         stream.awaitAllCommitted(DRAIN);
 
         stream.assertExactly("s3", sent, before);
+    }
+
+    @Test
+    void anOffsetCommitThatFailsBesideTheNextBatchsLoadEndsTheConsumerAfterThatLoadAndBothAreReadAgain() throws Exception {
+        consumers.stop();
+        Map<Integer, Instant> before = stream.watermarks();
+        List<String> steps = new CopyOnWriteArrayList<>();
+        List<Set<List<Object>>> handled = new CopyOnWriteArrayList<>();
+        CountDownLatch firstCommit = new CountDownLatch(1);
+        StreamConsumer.BatchHandler load = consumers.newConsumerHandler();
+        // The second batch handed over waits, in the route, for the first batch's commit to begin.
+        StreamConsumer.BatchHandler recording = batch -> {
+            handled.add(batch.entries().stream().map(e -> List.<Object>of(e.partition(), e.offset()))
+                    .collect(Collectors.toSet()));
+            int n = handled.size();
+            steps.add("load " + n);
+            if (n == 2 && !firstCommit.await(60, TimeUnit.SECONDS)) {
+                steps.add("no commit while batch 2 was loaded");
+            }
+            MicroBatch loaded = load.handle(batch);
+            steps.add("loaded " + n);
+            return loaded;
+        };
+        StreamConsumer fenced = new StreamConsumer(orders, properties.getStream(), "test-fenced", recording, streamLake,
+                streamMetrics, deadLetters) {
+            @Override
+            protected void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, MicroBatch loaded) {
+                if (firstCommit.getCount() == 1) {
+                    steps.add("commit 1 fails");
+                    firstCommit.countDown();
+                    throw new org.apache.kafka.common.errors.ProducerFencedException("simulated: fenced by a newer producer");
+                }
+                super.commit(c, p, loaded);
+            }
+        };
+        try {
+            fenced.start();
+            List<Sent> sent = stream.send(stream.plan("s11", 900, stream.freshHour(), 11));
+            stream.awaitAllCommitted(DRAIN);
+
+            assertThat(handled.get(1)).as("the batch after the first was handed over before the first was committed")
+                    .doesNotContainAnyElementsOf(handled.get(0));
+            assertThat(steps).as("and loaded while the commit ran").startsWith("load 1", "loaded 1")
+                    .doesNotContain("no commit while batch 2 was loaded");
+            assertThat(steps.indexOf("loaded 2")).as("the consumer was made anew only once batch 2 was over")
+                    .isGreaterThan(steps.indexOf("commit 1 fails")).isLessThan(steps.indexOf("load 3"));
+            Set<List<Object>> readAgain = new HashSet<>();
+            handled.subList(2, handled.size()).forEach(readAgain::addAll);
+            assertThat(readAgain).as("both were read again").containsAll(handled.get(0)).containsAll(handled.get(1));
+            stream.assertExactly("s11", sent, before);
+        } finally {
+            fenced.stop(Duration.ofSeconds(30));
+        }
     }
 
     @Test

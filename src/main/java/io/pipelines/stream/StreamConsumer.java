@@ -36,9 +36,11 @@ import io.pipelines.config.PipelinesProperties;
  * micro-batch at the batch size or the batch interval (whichever comes first), hands it to the
  * stream route (on a second thread, while it goes on polling: the next records are fetched and
  * decoded meanwhile, until a whole batch waits), and commits exactly the offsets of that batch once
- * the route has loaded it, in a Kafka transaction with the batch's dead letter records. Nothing is
- * ever committed that was not loaded (auto-commit is off; the Kafka clients are used from this
- * thread only). A rebalance while a batch is loaded waits for the batch to finish, then the batch is
+ * the route has loaded it, in a Kafka transaction with the batch's dead letter records. When the next
+ * batch is already waiting, it is handed to the route first and that commit runs beside its load (the
+ * warehouse transactions stay one after the other, in the partitions' order; the offsets are committed
+ * in order too). Nothing is ever committed that was not loaded (auto-commit is off; the Kafka clients
+ * are used from this thread only). A rebalance while a batch is loaded waits for the batch to finish, then the batch is
  * read again rather than committed.
  * <p>
  * A batch that fails is tried again, the same records with the same lake keys, with exponential
@@ -182,20 +184,41 @@ public class StreamConsumer implements Runnable {
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p) {
-        while (running) {
-            waitWhileSuspended(c);
-            take(c.poll(POLL));
-            reportLag(c);
-            boolean full = buffer.size() >= batchSize;
-            boolean due = !buffer.isEmpty() && System.nanoTime() - bufferStarted >= batchInterval.toNanos();
-            if (full || due) {
-                List<ConsumerRecord<byte[], byte[]>> batch =
-                        new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), batchSize)));
-                buffer.subList(0, batch.size()).clear();
-                bufferStarted = System.nanoTime();
-                loadAndCommit(c, p, batch);
+        Loaded loaded = null; // loaded, its offsets not committed yet
+        while (running || loaded != null) {
+            if (loaded == null) {
+                waitWhileSuspended(c);
+                take(c.poll(POLL));
+                reportLag(c);
+            }
+            List<ConsumerRecord<byte[], byte[]>> next = running && !suspended ? nextBatch() : null;
+            Loaded before = loaded;
+            loaded = null;
+            if (next == null) {
+                if (before != null) {
+                    commit(c, p, before);
+                }
+            } else {
+                loaded = loadAndCommit(c, p, next, before);
             }
         }
+    }
+
+    /** The next batch, taken from the buffer when it holds one or its interval is over; null if neither. */
+    private List<ConsumerRecord<byte[], byte[]>> nextBatch() {
+        boolean full = buffer.size() >= batchSize;
+        boolean due = !buffer.isEmpty() && System.nanoTime() - bufferStarted >= batchInterval.toNanos();
+        if (!full && !due) {
+            return null;
+        }
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(buffer.subList(0, Math.min(buffer.size(), batchSize)));
+        buffer.subList(0, batch.size()).clear();
+        bufferStarted = System.nanoTime();
+        return batch;
+    }
+
+    /** A batch the route has loaded, and when it was closed (for the latency metric). */
+    private record Loaded(MicroBatch batch, long closed) {
     }
 
     private void take(Iterable<ConsumerRecord<byte[], byte[]>> records) {
@@ -207,23 +230,37 @@ public class StreamConsumer implements Runnable {
         }
     }
 
-    /** Tries the batch until it is loaded and committed, its partitions are taken away, or the consumer stops. */
-    private void loadAndCommit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p,
-                               List<ConsumerRecord<byte[], byte[]>> records) {
+    /**
+     * Tries the batch until it is loaded, its partitions are taken away, or the consumer stops; returns
+     * it loaded (to be committed), or null when it was given up. The batch loaded before it, if any, is
+     * committed as soon as this one is handed to the route: its warehouse transaction is over, so this
+     * one's load follows it there in the partitions' order, while the Kafka transaction commits the
+     * other (an offset commit that fails ends the consumer after this load, and both are read again,
+     * which changes nothing: see the class comment).
+     */
+    private Loaded loadAndCommit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p,
+                                 List<ConsumerRecord<byte[], byte[]>> records, Loaded before) {
         long closed = System.nanoTime();
         Duration delay = settings.getRetryInitialDelay();
         rebalanced = false;
         for (int attempt = 1; running; attempt++) {
-            waitWhileSuspended(c);
+            if (before == null) {
+                waitWhileSuspended(c); // with a batch to commit, the caller found the stream not suspended
+            }
             if (rebalanced) {
                 giveUp(c, records);
-                return;
+                return null;
             }
             MicroBatch batch = new MicroBatch(name, source.topic(),
                     records.stream().map(r -> new MicroBatch.Entry(r, null, null)).toList());
+            inFlight = batchThread.submit(() -> handler.handle(batch));
+            if (before != null) {
+                commitBeside(c, p, before);
+                before = null;
+            }
             MicroBatch loaded;
             try {
-                loaded = handleWhilePolling(c, batch);
+                loaded = awaitWhilePolling(c);
             } catch (Exception e) {
                 metrics.batchFailed();
                 log.warn("{}: batch of {} records ({}) failed on attempt {}; not committed, next try in {} ms: {}",
@@ -237,33 +274,54 @@ public class StreamConsumer implements Runnable {
                 // Partitions were revoked while the batch was loaded: their new owner (maybe this consumer
                 // again) reads it again from the committed offsets, and finds it loaded already.
                 giveUp(c, records);
-                return;
+                return null;
             }
-            try {
-                commit(c, p, loaded);
-            } catch (KafkaException e) {
-                // Fenced or reassigned meanwhile: the records' new owner loads them again, which changes nothing.
-                log.warn("{}: batch ({}) loaded but not committed ({}); it will be consumed again", name,
-                        describe(batch), e.toString());
-                throw e;
-            }
-            c.resume(c.paused());
-            restartDelay = settings.getRetryInitialDelay();
-            metrics.committed(loaded, Duration.ofNanos(System.nanoTime() - closed), Instant.now());
-            log.debug("{}: committed {}", name, batch.nextOffsets());
-            return;
+            return new Loaded(loaded, closed);
+        }
+        if (before != null) {
+            commit(c, p, before); // stopped before the batch was handed over
+        }
+        return null;
+    }
+
+    /** Commits a loaded batch (see {@link #commit(KafkaConsumer, KafkaProducer, MicroBatch)}) and resumes fetching. */
+    private void commit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, Loaded loaded) {
+        try {
+            commit(c, p, loaded.batch());
+        } catch (KafkaException e) {
+            // Fenced or reassigned meanwhile: the records' new owner loads them again, which changes nothing.
+            log.warn("{}: batch ({}) loaded but not committed ({}); it will be consumed again", name,
+                    describe(loaded.batch()), e.toString());
+            throw e;
+        }
+        c.resume(c.paused());
+        restartDelay = settings.getRetryInitialDelay();
+        metrics.committed(loaded.batch(), Duration.ofNanos(System.nanoTime() - loaded.closed()), Instant.now());
+        log.debug("{}: committed {}", name, loaded.batch().nextOffsets());
+    }
+
+    /**
+     * Commits the batch loaded before while the one handed to the route is loaded; if that commit fails,
+     * the consumer ends (and is made anew) once the batch in flight is over.
+     */
+    private void commitBeside(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> p, Loaded before) {
+        try {
+            commit(c, p, before);
+        } catch (RuntimeException | Error commitFailed) {
+            finishQuietly(inFlight);
+            inFlight = null;
+            throw commitFailed;
         }
     }
 
     /**
-     * Hands the batch to the handler on the batch thread and, until it is done, keeps polling: the
-     * client fetches and decodes the next records meanwhile, into the buffer, until it holds a batch
+     * Until the batch handed to the route (on the batch thread) is done, keeps polling: the client
+     * fetches and decodes the next records meanwhile, into the buffer, until it holds a batch
      * (then the partitions are paused, so the buffer stays within a few batches). A
      * rebalance in one of these polls waits for the batch to finish (see {@link Rebalance}); the
      * batch is then given up rather than committed.
      */
-    private MicroBatch handleWhilePolling(KafkaConsumer<byte[], byte[]> c, MicroBatch batch) throws Exception {
-        inFlight = batchThread.submit(() -> handler.handle(batch));
+    private MicroBatch awaitWhilePolling(KafkaConsumer<byte[], byte[]> c) throws Exception {
         try {
             while (!inFlight.isDone()) {
                 if (buffer.size() >= batchSize) {

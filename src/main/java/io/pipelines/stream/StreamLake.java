@@ -103,18 +103,22 @@ public class StreamLake {
 
     /**
      * Records the partition's keys of this batch before their objects are put, and forgets the objects of
-     * its earlier batches: a consumer takes a partition's next batch only once the one before is committed
-     * or dropped, so whatever ends before this batch's first offset is committed.
+     * the batches before the one before it: a consumer hands a partition's next batch over once the one
+     * before is loaded, and commits that one meanwhile (see {@link StreamConsumer}), so only the batches
+     * before that one are surely committed.
      */
     private void record(int partition, Keys keys, List<String> objectKeys) {
         jdbc.update("""
                 WITH committed AS (
                     DELETE FROM etl.stream_lake_objects
-                    WHERE stream = ? AND kafka_partition = ? AND last_offset < ?)
+                    WHERE stream = ? AND kafka_partition = ? AND last_offset < (
+                        SELECT max(first_offset) FROM etl.stream_lake_objects
+                        WHERE stream = ? AND kafka_partition = ? AND first_offset < ?))
                 INSERT INTO etl.stream_lake_objects (stream, kafka_partition, first_offset, last_offset, lake_key)
                 SELECT ?, ?, ?, ?, k FROM unnest(?::text[]) AS u(k)
                 ON CONFLICT (stream, lake_key) DO NOTHING""",
-                stream, partition, keys.first, stream, partition, keys.first, keys.last, objectKeys.toArray(String[]::new));
+                stream, partition, stream, partition, keys.first, stream, partition, keys.first, keys.last,
+                objectKeys.toArray(String[]::new));
     }
 
     /** The keys of the objects of one partition's records of a batch (records in offset order), by event hour. */

@@ -13,11 +13,11 @@ import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.stream.StreamDeclaration.Field;
 
 /**
- * The statements of a declared stream, written once from its declaration: the insert of new events
- * into its staging table, the move of a record read again to its new lake object, the addition of
- * events to their windows, and the fold of late events into theirs. Values go in as arrays (one
- * statement per batch, typed so that they go in binary); numeric and timestamptz values as text, cast
- * by the statement.
+ * The statements of a declared stream, written once from its declaration: the copy of new events
+ * into its staging table (and the look-up of those stored already), the move of a record read again
+ * to its new lake object, the addition of events to their windows, and the fold of late events into
+ * theirs. Values go in as arrays (one statement per batch, typed so that they go in binary); numeric
+ * and timestamptz values as text, cast by the statement.
  */
 final class StreamSql {
 
@@ -38,26 +38,20 @@ final class StreamSql {
         this.key = q(record.key().name());
     }
 
-    /** Inserts the events not there yet, returning their keys: the fields' arrays, then partitions, offsets, lake keys. */
-    String insertEvents() {
+    /** The keys of the array given (the first parameter) that the staging table holds already. */
+    String storedKeys() {
+        return "SELECT " + key + " FROM " + staging + " WHERE " + key + " = ANY (?)";
+    }
+
+    /**
+     * Copies new events into the staging table (COPY's text format): the fields in the declaration's
+     * order, then partition, offset and lake key.
+     */
+    String copyEvents() {
         List<String> columns = new ArrayList<>();
-        List<String> selected = new ArrayList<>();
-        List<String> arrays = new ArrayList<>();
-        List<String> aliases = new ArrayList<>();
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            columns.add(q(f.name()));
-            selected.add("c" + i + cast(f));
-            arrays.add("?::" + arrayType(f) + "[]");
-            aliases.add("c" + i);
-        }
+        fields.forEach(f -> columns.add(q(f.name())));
         columns.addAll(List.of("kafka_partition", "kafka_offset", "lake_key"));
-        selected.addAll(List.of("p", "off", "k"));
-        arrays.addAll(List.of("?::integer[]", "?::bigint[]", "?::text[]"));
-        aliases.addAll(List.of("p", "off", "k"));
-        return "INSERT INTO " + staging + " (" + String.join(", ", columns) + ")\nSELECT " + String.join(", ", selected)
-                + "\nFROM unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", aliases) + ")\n"
-                + "ON CONFLICT (" + key + ") DO NOTHING\nRETURNING " + key;
+        return "COPY " + staging + " (" + String.join(", ", columns) + ") FROM STDIN";
     }
 
     /** Points the rows of records read again (key, partition, offset) at their new lake objects. */

@@ -18,8 +18,12 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.pipelines.warehouse.CopyTextWriter;
 
 
 /**
@@ -27,7 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link StreamSql}): new events into its staging table (a key already there is a duplicate and
  * changes nothing, except that a record read again has its lake_key moved to this batch's object),
  * each new event either added to its window's row or, when its window is already final, recorded in
- * etl.late_events; and the partitions' event-time progress in etl.stream_watermarks.
+ * etl.late_events; and the partitions' event-time progress in etl.stream_watermarks. New events go in
+ * with COPY (about a quarter cheaper for the database than an INSERT of the batch's arrays with ON
+ * CONFLICT, bench/README.md); the loads of a stream take its lock, so that no other adds a key between
+ * the look-up of the keys stored and the copy.
  * <p>
  * Event time is tracked per partition: an event is late when its window ends at or before its
  * partition's watermark (the largest event time seen before it in that partition, minus the
@@ -48,7 +55,8 @@ public class StreamWarehouse {
     private final StreamDeclaration declaration;
     private final StreamSql sql;
     private final long windowSeconds;
-    private final String insertEvents;
+    private final String storedKeys;
+    private final String copyEvents;
     private final String relinkReadAgain;
     private final String addToWindows;
     private final int[] groupPositions;
@@ -64,7 +72,8 @@ public class StreamWarehouse {
         this.sql = new StreamSql(declaration);
         this.windowSeconds = declaration.window().size().toSeconds();
         this.stream = declaration.name();
-        this.insertEvents = sql.insertEvents();
+        this.storedKeys = sql.storedKeys();
+        this.copyEvents = sql.copyEvents();
         this.relinkReadAgain = sql.relinkReadAgain();
         this.addToWindows = sql.addToWindows();
         this.groupPositions = sql.groupBy().stream().mapToInt(f -> declaration.record().position(f.name())).toArray();
@@ -115,9 +124,10 @@ public class StreamWarehouse {
 
     private Outcome load(Connection c, MicroBatch batch) throws SQLException {
         Map<Integer, List<MicroBatch.Entry>> partitions = batch.byPartition();
+        lockStream(c);
         Map<Integer, Instant> maxSeen = lockWatermarks(c, partitions.keySet());
 
-        // 1. Insert the events that are new; the database says which ones were.
+        // 1. Copy the events that are new (their keys not stored yet).
         List<MicroBatch.Entry> candidates = new ArrayList<>();
         List<String> keys = new ArrayList<>(); // the lake object of each candidate
         Set<String> inBatch = new HashSet<>();
@@ -216,41 +226,72 @@ public class StreamWarehouse {
         return maxSeen;
     }
 
+    /**
+     * Copies the events whose keys the staging table does not hold yet, and returns those keys. No other
+     * transaction adds keys of this stream meanwhile: each load holds the stream's lock (see {@link #lockStream}).
+     */
     private Set<String> insertEvents(Connection c, List<MicroBatch.Entry> events, List<String> keys)
             throws SQLException {
         Set<String> inserted = new HashSet<>();
         if (events.isEmpty()) {
             return inserted;
         }
-        int n = events.size();
-        List<StreamDeclaration.Field> fields = declaration.record().fields();
-        List<Object[]> arrays = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        for (int f = 0; f < fields.size(); f++) {
-            Object[] column = StreamSql.newArray(fields.get(f), n);
-            for (int i = 0; i < n; i++) {
-                column[i] = StreamSql.arrayValue(events.get(i).event().get(f));
-            }
-            arrays.add(column);
-            types.add(StreamSql.arrayType(fields.get(f)));
-        }
-        Integer[] partitions = new Integer[n];
-        Long[] offsets = new Long[n];
-        for (int i = 0; i < n; i++) {
-            partitions[i] = events.get(i).partition();
-            offsets[i] = events.get(i).offset();
-        }
-        arrays.addAll(List.of(partitions, offsets, keys.toArray(String[]::new)));
-        types.addAll(List.of("integer", "bigint", "text"));
-        try (PreparedStatement ps = c.prepareStatement(insertEvents)) {
-            StreamSql.bind(c, ps, types, arrays);
+        Set<String> stored = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(storedKeys)) {
+            ps.setArray(1, c.createArrayOf("text", events.stream().map(e -> e.event().key()).toArray(String[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1));
+                    stored.add(rs.getString(1));
                 }
             }
         }
+        List<MicroBatch.Entry> fresh = new ArrayList<>();
+        List<String> freshKeys = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (!stored.contains(events.get(i).event().key())) {
+                fresh.add(events.get(i));
+                freshKeys.add(keys.get(i));
+            }
+        }
+        if (!fresh.isEmpty()) {
+            copy(c, fresh, freshKeys);
+        }
+        fresh.forEach(e -> inserted.add(e.event().key()));
         return inserted;
+    }
+
+    /** The events copied into the staging table: their fields, partition, offset and lake key. */
+    private void copy(Connection c, List<MicroBatch.Entry> events, List<String> keys) throws SQLException {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copyEvents);
+        try {
+            CopyTextWriter rows = new CopyTextWriter(copy);
+            int fields = declaration.record().fields().size();
+            for (int i = 0; i < events.size(); i++) {
+                MicroBatch.Entry e = events.get(i);
+                for (int f = 0; f < fields; f++) {
+                    rows.field(e.event().get(f), false);
+                }
+                rows.field(e.partition(), false);
+                rows.field(e.offset(), false);
+                rows.field(keys.get(i), true);
+            }
+            rows.finish();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    /**
+     * Takes the stream's lock for this transaction: the loads of a stream (by several consumers, or
+     * instances) follow one another, so that the keys found stored stay so until the copy.
+     */
+    private void lockStream(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, "pipelines stream " + stream);
+            ps.execute();
+        }
     }
 
     /**
