@@ -40,8 +40,8 @@ import io.pipelines.config.PipelinesProperties;
  * batch is already waiting, it is handed to the route first and that commit runs beside its load (the
  * warehouse transactions stay one after the other, in the partitions' order; the offsets are committed
  * in order too). Nothing is ever committed that was not loaded (auto-commit is off; the Kafka clients
- * are used from this thread only). A rebalance while a batch is loaded waits for the batch to finish, then the batch is
- * read again rather than committed.
+ * are used from this thread only). A rebalance while a batch is loaded waits for the batch to finish,
+ * then the batch is read again rather than committed.
  * <p>
  * A batch that fails is tried again, the same records with the same lake keys, with exponential
  * backoff and without end: the stream waits for the warehouse to come back. While it waits its

@@ -187,8 +187,12 @@ public class StreamLake {
         return ParquetFiles.writer(file, schema, Map.of(), unique);
     }
 
-    /** An event's record: its fields by position, in the declaration's order, then its partition and offset. */
-    /** A parsed record as the lake holds it. */
+    /** The schema of the lake's records (see {@link #schema(StreamDeclaration)}). */
+    Schema schema() {
+        return schema;
+    }
+
+    /** A parsed record as the lake holds it: its fields by position, in the declaration's order, then its partition and offset. */
     GenericRecord record(MicroBatch.Entry e) {
         StreamEvent event = e.event();
         GenericData.Record r = new GenericData.Record(schema);

@@ -13,8 +13,8 @@ import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.stream.StreamDeclaration.Field;
 
 /**
- * The statements of a declared stream, written once from its declaration: the copy of new events
- * into its staging table (and the look-up of those stored already), the move of a record read again
+ * The statements of a declared stream, written once from its declaration: the look-up of the
+ * events its staging table holds already, the move of a record read again
  * to its new lake object, the addition of events to their windows, and the fold of late events into
  * theirs. Values go in as arrays (one statement per batch, typed so that they go in binary); numeric
  * and timestamptz values as text, cast by the statement.
@@ -41,17 +41,6 @@ final class StreamSql {
     /** The keys of the array given (the first parameter) that the staging table holds already. */
     String storedKeys() {
         return "SELECT " + key + " FROM " + staging + " WHERE " + key + " = ANY (?)";
-    }
-
-    /**
-     * Copies new events into the staging table (COPY's text format): the fields in the declaration's
-     * order, then partition, offset and lake key.
-     */
-    String copyEvents() {
-        List<String> columns = new ArrayList<>();
-        fields.forEach(f -> columns.add(q(f.name())));
-        columns.addAll(List.of("kafka_partition", "kafka_offset", "lake_key"));
-        return "COPY " + staging + " (" + String.join(", ", columns) + ") FROM STDIN";
     }
 
     /** Points the rows of records read again (key, partition, offset) at their new lake objects. */

@@ -54,8 +54,11 @@ final class CopyBinaryWriter {
         put(HEADER);
     }
 
-    /** The encoder of a value given on every row (logical date, run id) for a column of {@code type}. */
+    /** The encoder of a value given on every row (logical date, run id, lake key) for a column of {@code type}. */
     static Encoder forValue(Object value, String type) {
+        if (value instanceof String && ("text".equals(type) || "varchar".equals(type))) {
+            return CopyBinaryWriter::text;
+        }
         if (value instanceof LocalDate && "date".equals(type)) {
             return CopyBinaryWriter::date;
         }

@@ -8,21 +8,21 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Streams rows into a PostgreSQL {@code COPY ... FROM STDIN} in its text format, a buffer at a time:
- * no row is a round trip of its own. Used by {@link CopyRows} and by the streams' loads.
+ * no row is a round trip of its own.
  */
-public final class CopyTextWriter {
+final class CopyTextWriter {
 
     private static final int FLUSH_AT = 256 * 1024;
 
     private final CopyIn copy;
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
 
-    public CopyTextWriter(CopyIn copy) {
+    CopyTextWriter(CopyIn copy) {
         this.copy = copy;
     }
 
     /** Appends one field; {@code last} ends the row. */
-    public void field(Object value, boolean last) throws SQLException {
+    void field(Object value, boolean last) throws SQLException {
         if (value == null) {
             buffer.append("\\N");
         } else if (value instanceof BigDecimal d) {
@@ -41,7 +41,7 @@ public final class CopyTextWriter {
     }
 
     /** Sends what is buffered and ends the copy; returns the rows the server took. */
-    public long finish() throws SQLException {
+    long finish() throws SQLException {
         flush();
         return copy.endCopy();
     }

@@ -97,6 +97,24 @@ class CopyRowsTest extends PipelinesIntegrationTest {
                 .containsExactly("-12345678.9012", "0.0500", "0.0000", "1000000.0000", null, "99999999.9999", "-0.0001");
     }
 
+    @Test
+    void aTextValueOnEveryRowGoesInTheBinaryFormatToo() throws Exception {
+        jdbc.execute("DROP TABLE IF EXISTS copy_test.keyed_rows");
+        jdbc.execute("CREATE TABLE copy_test.keyed_rows (lake_key text, id bigint)");
+        Schema ids = SchemaBuilder.record("ids").fields().requiredLong("id").endRecord();
+        try (Connection c = warehouse.getConnection()) {
+            c.setAutoCommit(false);
+            try (CopyRows rows = CopyRows.open(c, "copy_test.keyed_rows", List.of("lake_key"), ids, "raw/x/caf\u00e9.parquet")) {
+                assertThat(rows.isBinary()).isTrue();
+                rows.row(new org.apache.avro.generic.GenericRecordBuilder(ids).set("id", 1L).build());
+                assertThat(rows.finish()).isEqualTo(1);
+            }
+            c.commit();
+        }
+        assertThat(jdbc.queryForMap("SELECT lake_key, id FROM copy_test.keyed_rows"))
+                .isEqualTo(Map.of("lake_key", "raw/x/caf\u00e9.parquet", "id", 1L));
+    }
+
     /** Copies the records; says whether the binary format was used. */
     private boolean copy(String table, List<GenericRecord> records) throws Exception {
         try (Connection c = warehouse.getConnection()) {
