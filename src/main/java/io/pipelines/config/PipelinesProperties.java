@@ -420,7 +420,7 @@ public class PipelinesProperties {
         /**
          * A micro-batch closes at this many records (also the consumer's max.poll.records) or batch-interval
          * after its first record, whichever comes first. Each batch costs three Parquet objects, a warehouse
-         * and a Kafka transaction whatever its size: 10,000 drains 1.3-1.6 x faster than 1,000 (bench/results.md),
+         * and a Kafka transaction whatever its size: 10,000 drains about 2 x faster than 1,000 (bench/results.md),
          * and at 10,000 events/s a batch fills in 1 s. Memory: one batch of records at a time.
          */
         @Min(1)

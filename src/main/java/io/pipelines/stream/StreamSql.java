@@ -13,11 +13,11 @@ import io.pipelines.config.SqlIdentifiers;
 import io.pipelines.stream.StreamDeclaration.Field;
 
 /**
- * The statements of a declared stream, written once from its declaration: the look-up of the
- * events its staging table holds already, the move of a record read again
- * to its new lake object, the addition of events to their windows, and the fold of late events into
- * theirs. Values go in as arrays (one statement per batch, typed so that they go in binary); numeric
- * and timestamptz values as text, cast by the statement.
+ * The statements of a declared stream, written once from its declaration: the look-up of the events
+ * its staging table holds already (the new ones are copied, see {@link StreamWarehouse}), the move of a
+ * record read again to its new lake object, the addition of events to their windows, and the fold of
+ * late events into theirs. Values go in as arrays (one statement per batch, typed so that they go in
+ * binary); numeric and timestamptz values as text, cast by the statement.
  */
 final class StreamSql {
 
